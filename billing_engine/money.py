@@ -1,0 +1,54 @@
+"""Money as exact rationals: fees accrue at full precision, rounding to cents happens only when
+an amount is deducted or shown (RULES.md H-3)."""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
+from fractions import Fraction
+
+from billing_engine.errors import InvalidAmount
+
+Amount = Fraction
+ZERO = Fraction(0)
+CENT = Fraction(1, 100)
+
+
+def parse_amount(value: object, *, field: str = "amount") -> Fraction:
+    """Read a decimal string, int, Decimal or Fraction exactly. Floats are refused: they have
+    already lost the value the user wrote."""
+    if isinstance(value, bool | float):
+        raise InvalidAmount(f'{field}: expected a decimal string such as "12.50", got {value!r}')
+    if isinstance(value, Fraction):
+        return value
+    if isinstance(value, int):
+        return Fraction(value)
+    if isinstance(value, Decimal):
+        if not value.is_finite():
+            raise InvalidAmount(f"{field}: {value!r} is not a finite amount")
+        return Fraction(value)
+    if isinstance(value, str):
+        try:
+            parsed = Decimal(value.strip())
+        except InvalidOperation:
+            raise InvalidAmount(f"{field}: {value!r} is not a decimal number") from None
+        if not parsed.is_finite():
+            raise InvalidAmount(f"{field}: {value!r} is not a finite amount")
+        return Fraction(parsed)
+    raise InvalidAmount(f"{field}: expected a decimal amount, got {type(value).__name__}")
+
+
+def round_cents(amount: Fraction) -> Fraction:
+    """Half-even to the cent; the caller carries the sub-cent remainder."""
+    return Fraction(round(amount * 100), 100)
+
+
+def to_decimal(amount: Fraction) -> Decimal:
+    """The amount rounded half-even to cents, as a two-place Decimal."""
+    return (Decimal(round(amount * 100)) / 100).quantize(Decimal("0.01"), ROUND_HALF_EVEN)
+
+
+def format_amount(amount: Fraction | Decimal | int) -> str:
+    """Two-place decimal string, e.g. "1000.00": the only way amounts are shown."""
+    if isinstance(amount, Decimal):
+        return str(amount.quantize(Decimal("0.01"), ROUND_HALF_EVEN))
+    return str(to_decimal(Fraction(amount)))

@@ -1,0 +1,195 @@
+"""The engine's ports: what it needs from time, timers, event output and the payment gateways.
+Adapters in `billing_engine.adapters` implement the gateway ports over httpx or in process.
+
+Gateway amounts are two-place `Decimal`s (always whole cents); gateway outcomes are reason codes
+from DESIGN.md, never exceptions, except `GatewayUnavailable` when no answer could be had."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+from typing import Literal, Protocol
+
+from billing_engine.events import Event
+
+
+class Clock(Protocol):
+    def now(self) -> datetime:
+        """The current time, timezone-aware UTC."""
+        ...
+
+
+class Scheduler(Protocol):
+    def call_at(self, when: datetime, fn: Callable[[], None]) -> None:
+        """Run `fn` at `when`. Timers due at the same instant run in the order they were set,
+        and after any usage recorded for that instant."""
+        ...
+
+
+class EventSink(Protocol):
+    def emit(self, event: Event) -> None: ...
+
+
+class GatewayUnavailable(Exception):
+    """The gateway gave no usable answer after the adapter's retries (5xx, timeouts)."""
+
+
+# --- card processor -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CardDetails:
+    """What the customer types. Its repr never shows the number or the CVV (H-4)."""
+
+    number: str = field(repr=False)
+    exp_month: int
+    exp_year: int  # four digits
+    cvv: str = field(repr=False)
+    name: str
+
+    @property
+    def last4(self) -> str:
+        return self.number[-4:]
+
+
+@dataclass(frozen=True)
+class CardToken:
+    """A tokenized card: everything the engine keeps. No number, no CVV."""
+
+    token: str
+    brand: str  # visa | mastercard | amex | discover | jcb | unionpay
+    last4: str
+    fingerprint: str  # stable per card number, for LINK-1
+    exp_month: int
+    exp_year: int
+    issuer_country: str  # ISO 3166 alpha-2
+
+
+@dataclass(frozen=True)
+class TokenizeResult:
+    ok: bool
+    card: CardToken | None = None
+    reason: str | None = None  # invalid_number | unsupported_brand | invalid_cvv | expired ...
+
+
+@dataclass(frozen=True)
+class GatewayResult:
+    """Outcome of authorize, void, capture or charge."""
+
+    ok: bool
+    id: str | None = None
+    reason: str | None = None  # insufficient_funds | declined | online_disabled | ...
+    #: for an authorization: when the issuer will release the hold if it is not captured
+    release_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class HoldStatus:
+    id: str
+    status: Literal["held", "released", "voided", "captured"]
+    released_at: datetime | None = None
+
+
+class CardGateway(Protocol):
+    def tokenize(self, card: CardDetails, *, idempotency_key: str) -> TokenizeResult: ...
+
+    def authorize(
+        self,
+        token: str,
+        amount: Decimal,
+        *,
+        descriptor: str,
+        idempotency_key: str,
+        threeds_transaction_id: str | None = None,
+    ) -> GatewayResult:
+        """A hold. `release_at` on the result says when the issuer lets it go."""
+        ...
+
+    def void(self, authorization_id: str, *, idempotency_key: str) -> GatewayResult: ...
+
+    def hold(self, authorization_id: str) -> HoldStatus: ...
+
+    def charge(
+        self,
+        token: str,
+        amount: Decimal,
+        *,
+        idempotency_key: str,
+        merchant_initiated: bool,
+        threeds_transaction_id: str | None = None,
+    ) -> GatewayResult: ...
+
+
+# --- 3D Secure server ---------------------------------------------------------------------
+
+TransStatus = Literal["Y", "A", "N", "U", "R", "C"]
+
+
+@dataclass(frozen=True)
+class ThreeDSResult:
+    transaction_id: str
+    trans_status: TransStatus
+    #: for `C`: where the customer completes the challenge
+    acs_url: str | None = None
+    #: why, for N/U/R: not_enrolled | wrong_code | cancelled | timed_out | risk
+    reason: str | None = None
+
+
+class ThreeDSGateway(Protocol):
+    def authenticate(
+        self,
+        card_token: str,
+        amount: Decimal,
+        *,
+        challenge_mandated: bool,
+        return_url: str,
+        idempotency_key: str,
+    ) -> ThreeDSResult: ...
+
+    def result(self, transaction_id: str) -> ThreeDSResult:
+        """The final status after a challenge: C while still open (not yet timed out)."""
+        ...
+
+
+# --- PayPal -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PayPalSetup:
+    setup_token_id: str
+    approve_url: str
+
+
+@dataclass(frozen=True)
+class PayPalVaultResult:
+    ok: bool
+    payment_token_id: str | None = None
+    payer_id: str | None = None
+    payer_email: str | None = None
+    reason: str | None = None  # paypal_agreement_not_approved | paypal_no_funding_source
+
+
+class PayPalGateway(Protocol):
+    def create_setup_token(self, *, return_url: str, request_id: str) -> PayPalSetup: ...
+
+    def create_payment_token(self, setup_token_id: str, *, request_id: str) -> PayPalVaultResult:
+        """After the customer was at the approve page: the vaulted agreement, or why not."""
+        ...
+
+    def authorize(
+        self, payment_token_id: str, amount: Decimal, *, request_id: str
+    ) -> GatewayResult:
+        """An order with intent AUTHORIZE on the vaulted token."""
+        ...
+
+    def void(self, authorization_id: str, *, request_id: str) -> GatewayResult: ...
+
+    def capture(
+        self, authorization_id: str, amount: Decimal, *, request_id: str
+    ) -> GatewayResult: ...
+
+    def charge(self, payment_token_id: str, amount: Decimal, *, request_id: str) -> GatewayResult:
+        """Authorize and capture in one step (how deductions are taken)."""
+        ...

@@ -1,0 +1,25 @@
+"""Money parsing and rounding (H-3)."""
+
+from decimal import Decimal
+from fractions import Fraction
+
+import pytest
+
+from billing_engine.errors import InvalidAmount
+from billing_engine.money import format_amount, parse_amount, round_cents
+
+
+def test_h3_amounts_are_read_exactly_and_floats_refused():
+    assert parse_amount("0.10") == Fraction(1, 10)
+    assert parse_amount(Decimal("1000.005")) == Fraction(1000005, 1000)
+    with pytest.raises(InvalidAmount, match="decimal string"):
+        parse_amount(0.1)
+    with pytest.raises(InvalidAmount, match="not a decimal"):
+        parse_amount("ten")
+
+
+def test_h3_rounding_is_half_even_to_the_cent():
+    assert round_cents(Fraction("0.125")) == Fraction("0.12")
+    assert round_cents(Fraction("0.135")) == Fraction("0.14")
+    assert format_amount(Fraction(1000)) == "1000.00"
+    assert format_amount(Fraction(1, 3)) == "0.33"
