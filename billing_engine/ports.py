@@ -22,9 +22,13 @@ class Clock(Protocol):
 
 
 class Scheduler(Protocol):
-    def call_at(self, when: datetime, fn: Callable[[], None]) -> None:
+    def call_at(
+        self, when: datetime, fn: Callable[[], None], *, account: str | None = None
+    ) -> None:
         """Run `fn` at `when`. Timers due at the same instant run in the order they were set,
-        and after any usage recorded for that instant."""
+        and after any usage recorded for that instant. `account` names the account whose state
+        the timer reads or changes (None: several, like month end), so a caller that meters
+        usage lazily can bring that account's usage up to date before the timer runs."""
         ...
 
 
