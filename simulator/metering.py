@@ -1,0 +1,157 @@
+"""Metered usage: what each account's products cost per hour, and a meter that feeds the engine
+whole hours in batches cut wherever something could happen, identical to hour-by-hour metering."""
+
+from __future__ import annotations
+
+import calendar
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from fractions import Fraction
+from typing import Protocol
+
+HOUR = timedelta(hours=1)
+
+
+def floor_hour(at: datetime) -> datetime:
+    return at.replace(minute=0, second=0, microsecond=0)
+
+
+def next_month_start(at: datetime) -> datetime:
+    year, month = (at.year + 1, 1) if at.month == 12 else (at.year, at.month + 1)
+    return at.replace(year=year, month=month, day=1, hour=0, minute=0, second=0, microsecond=0)
+
+
+def hours_in_month(at: datetime) -> int:
+    return calendar.monthrange(at.year, at.month)[1] * 24
+
+
+@dataclass(frozen=True)
+class UsageRate:
+    """One usage entry: `amount` pretax per `per` (hour, day or month) over [starts, ends)."""
+
+    product: str
+    amount: Fraction
+    per: str  # "hourly" | "daily" | "monthly"
+    starts: datetime
+    ends: datetime | None = None
+
+    def hourly_at(self, hour: datetime) -> Fraction:
+        if hour < self.starts or (self.ends is not None and hour >= self.ends):
+            return Fraction(0)
+        if self.per == "hourly":
+            return self.amount
+        if self.per == "daily":
+            return self.amount / 24
+        return self.amount / hours_in_month(hour)
+
+
+class UsagePlan:
+    """The pretax cost per hour of an account's products over time."""
+
+    def __init__(self, rates: Iterable[UsageRate]) -> None:
+        self.rates = tuple(rates)
+        self.products = tuple(dict.fromkeys(r.product for r in self.rates))
+        self._changes = sorted(
+            {r.starts for r in self.rates} | {r.ends for r in self.rates if r.ends}
+        )
+
+    def at(self, hour: datetime) -> dict[str, Fraction]:
+        """Pretax cost of the hour starting at `hour`, per product, in first-seen order."""
+        costs: dict[str, Fraction] = {}
+        for rate in self.rates:
+            cost = rate.hourly_at(hour)
+            if cost:
+                costs[rate.product] = costs.get(rate.product, Fraction(0)) + cost
+        return costs
+
+    def next_change(self, after: datetime) -> datetime | None:
+        """The next instant after `after` where a rate starts or stops (month ends aside)."""
+        for change in self._changes:
+            if change > after:
+                return change
+        return None
+
+
+class MeteredEngine(Protocol):
+    def record_usage(
+        self, account_id: str, product: str, *, hours: int, pretax_per_hour: Fraction
+    ) -> None: ...
+
+    def hours_until_threshold(
+        self, account_id: str, pretax_per_hour_total: Fraction
+    ) -> int | None: ...
+
+    def is_metering(self, account_id: str) -> bool: ...
+
+
+class Meter:
+    """Feeds one account's usage to the engine. Each hour's fee is recorded at the hour's end;
+    `catch_up` records every hour that has ended. `next_cut` says how long the meter may sleep:
+    until a rate changes, a month ends, the run ends or the fees reach the threshold."""
+
+    def __init__(
+        self,
+        account_id: str,
+        plan: UsagePlan,
+        engine: MeteredEngine,
+        start: datetime,
+        end: datetime,
+    ) -> None:
+        self.account_id = account_id
+        self.plan = plan
+        self.engine = engine
+        self.fed_until = floor_hour(start)
+        self.end = end
+
+    def _segment_end(self, start: datetime, until: datetime) -> datetime:
+        """The end of the stretch from `start` over which every product's hourly cost is fixed."""
+        cut = min(until, next_month_start(start))
+        change = self.plan.next_change(start)
+        return min(cut, change) if change is not None else cut
+
+    def catch_up(self, now: datetime) -> None:
+        """Record every hour that ended at or before `now` (and not after the run's end)."""
+        until = min(floor_hour(now), self.end)
+        if not self.engine.is_metering(self.account_id):
+            # Suspended hours are not metered (AUTO-7); resume with the hour under way.
+            self.fed_until = max(self.fed_until, until)
+            return
+        while self.fed_until < until:
+            segment_end = self._segment_end(self.fed_until, until)
+            hours = int((segment_end - self.fed_until) / HOUR)
+            costs = self.plan.at(self.fed_until)
+            if costs:
+                self._feed(hours, costs)
+            self.fed_until = segment_end
+
+    def _feed(self, hours: int, costs: dict[str, Fraction]) -> None:
+        reach = self.engine.hours_until_threshold(self.account_id, sum(costs.values()))
+        if reach is not None and 0 < reach < hours:
+            raise RuntimeError(
+                f"meter for {self.account_id} slept past the hour its fees reached the threshold"
+            )
+        # The hour that reaches the threshold goes product by product, as hour-by-hour would.
+        whole = hours - 1 if reach == hours else hours
+        for product, cost in costs.items():
+            if whole:
+                self.engine.record_usage(
+                    self.account_id, product, hours=whole, pretax_per_hour=cost
+                )
+        if whole < hours:
+            for product, cost in costs.items():
+                self.engine.record_usage(self.account_id, product, hours=1, pretax_per_hour=cost)
+
+    def next_cut(self) -> datetime | None:
+        """When the meter must next wake, or None when there is nothing left to meter."""
+        if self.fed_until >= self.end or not self.engine.is_metering(self.account_id):
+            return None
+        start = self.fed_until
+        segment_end = self._segment_end(start, self.end)
+        costs = self.plan.at(start)
+        if not costs:
+            return segment_end if self.plan.next_change(start) is not None else None
+        reach = self.engine.hours_until_threshold(self.account_id, sum(costs.values()))
+        if reach is not None and 1 <= reach < (segment_end - start) / HOUR:
+            return start + reach * HOUR
+        return segment_end

@@ -1,0 +1,105 @@
+"""The meter's batches give exactly what hour-by-hour metering gives (issue 4), and the clock
+runs engine timers after the usage of the same instant (AUTO-4)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from fractions import Fraction
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from simulator.clock import SimClock
+from simulator.customers import customer_usage
+from simulator.metering import HOUR, Meter, UsagePlan, UsageRate
+
+START = datetime(2026, 1, 30, 0, tzinfo=UTC)
+
+
+class ThresholdLedger:
+    """A stand-in engine: a pool that resets when it reaches the threshold, noting when."""
+
+    def __init__(self, clock: SimClock, threshold: Fraction) -> None:
+        self.clock = clock
+        self.threshold = threshold
+        self.pool = Fraction(0)
+        self.records: list[tuple[datetime, str, Fraction]] = []
+        self.deductions: list[tuple[datetime, Fraction]] = []
+        self.total = Fraction(0)
+
+    def record_usage(self, account_id, product, *, hours, pretax_per_hour):
+        for _ in range(hours):
+            self.pool += pretax_per_hour
+            self.total += pretax_per_hour
+            if self.pool >= self.threshold:
+                self.deductions.append((self.clock.now(), self.pool))
+                self.pool = Fraction(0)
+
+    def hours_until_threshold(self, account_id, total):
+        if total <= 0:
+            return None
+        missing = self.threshold - self.pool
+        return max(1, -(-missing // total))
+
+    def is_metering(self, account_id):
+        return True
+
+
+def run_meter(plan: UsagePlan, days: int, threshold: Fraction, batched: bool) -> ThresholdLedger:
+    clock = SimClock(START)
+    engine = ThresholdLedger(clock, threshold)
+    end = START + timedelta(days=days)
+    meter = Meter("acme", plan, engine, START, end)
+    if batched:
+        clock.env.process(customer_usage(type("W", (), {"env": clock.env, "clock": clock}), meter))
+    else:
+
+        def hourly():
+            while meter.fed_until < end:
+                yield clock.env.timeout(3600)
+                meter.catch_up(clock.now())
+
+        clock.env.process(hourly())
+    clock.env.run(until=int((end - START).total_seconds()) + 1)
+    return engine
+
+
+rates = st.lists(
+    st.tuples(
+        st.sampled_from(["qwen-max", "qwen-plus"]),
+        st.integers(1, 50_000).map(lambda c: Fraction(c, 100)),
+        st.sampled_from(["hourly", "daily", "monthly"]),
+        st.integers(0, 72),
+        st.one_of(st.none(), st.integers(1, 200)),
+    ),
+    min_size=1,
+    max_size=3,
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(rates, st.integers(1, 2000))
+def test_batches_equal_hour_by_hour(entries, threshold):
+    plan = UsagePlan(
+        UsageRate(
+            product, amount, per, START + h * HOUR, None if d is None else START + (h + d) * HOUR
+        )
+        for product, amount, per, h, d in entries
+    )
+    hourly = run_meter(plan, 5, Fraction(threshold), batched=False)
+    batched = run_meter(plan, 5, Fraction(threshold), batched=True)
+    assert batched.deductions == hourly.deductions
+    assert batched.total == hourly.total
+
+
+def test_auto4_timer_at_month_end_runs_after_the_last_hour_is_metered():
+    plan = UsagePlan([UsageRate("qwen-max", Fraction(1), "hourly", START)])
+    clock = SimClock(START)
+    engine = ThresholdLedger(clock, Fraction(10**9))
+    month_end = datetime(2026, 2, 1, tzinfo=UTC)
+    meter = Meter("acme", plan, engine, START, month_end)
+    seen = []
+    clock.call_at(month_end, lambda: seen.append(engine.total))
+    clock.env.process(customer_usage(type("W", (), {"env": clock.env, "clock": clock}), meter))
+    clock.env.run(until=int((month_end - START).total_seconds()) + 1)
+    assert seen == [Fraction(48)]
