@@ -1,0 +1,168 @@
+"""GatewayCore: the base of every gateway core. It owns the clock, seed, fault plan, idempotency
+store and a lock, and runs each operation through idempotency and fault injection."""
+
+from __future__ import annotations
+
+import threading
+from abc import ABC, abstractmethod
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from mock_gateways.common.clock import Clock, SimClock, format_instant
+from mock_gateways.common.errors import GatewayError, ResponseLost, conflict, not_found
+from mock_gateways.common.faults import FaultDecision, FaultPlan
+from mock_gateways.common.idempotency import IdempotencyStore, Record, check_key, fingerprint
+
+#: outcomes with these statuses are committed and replayed (a decline is a result, not a typo);
+#: other 4xx are validation or state errors and are not stored, like public payment APIs do
+STORED_ERROR_STATUSES = frozenset({402})
+
+Execute = Callable[[str | None], dict[str, Any]]
+
+
+class GatewayCore(ABC):
+    """Subclasses implement `_clear()` (drop all domain state) and `state()` (a JSON snapshot
+    for /__admin/state, never card numbers), and call `mutate` / `read` from their operations.
+
+    `clock` is any object with `.now()` returning an aware UTC datetime (the simulator passes its
+    own; over HTTP the app passes a SimClock that X-Sim-Time sets). `seed` drives every draw.
+    `public_url` is the base of links the core hands out (challenge pages, approve links);
+    `mock_gateways.serve` sets it to the real base URL once the server is bound."""
+
+    idempotency_header = "Idempotency-Key"
+    default_public_url = "http://gateway.sim"
+
+    def __init__(
+        self, *, clock: Clock | None = None, seed: int = 0, public_url: str | None = None
+    ) -> None:
+        self.clock: Clock = clock if clock is not None else SimClock()
+        self.seed = seed
+        self.public_url = (public_url or self.default_public_url).rstrip("/")
+        self.faults = FaultPlan()
+        self.fault_log: list[dict[str, Any]] = []
+        self.lock = threading.RLock()
+        self._store = IdempotencyStore()
+
+    def now(self) -> datetime:
+        return self.clock.now()
+
+    # --- running operations -----------------------------------------------------------------
+
+    def mutate(
+        self, operation: str, key: object, params: dict[str, Any], execute: Execute
+    ) -> dict[str, Any]:
+        """Run a mutating operation under `key`. `params` are the normalized request parameters
+        (a replay must match them, else 409 `idempotency_key_reused`); `execute(decline_code)`
+        does the work, where `decline_code` is an injected issuer decline or None."""
+        key = check_key(key, self.idempotency_header)
+        with self.lock:
+            decision = self._decide(operation, key)
+            if decision.before is not None:
+                raise decision.before
+            record = self._store.get(key)
+            if record is None:
+                record = self._execute(operation, key, params, execute, decision.decline_code)
+            elif record.operation != operation or record.fingerprint != fingerprint(
+                operation, params
+            ):
+                raise conflict(
+                    "idempotency_key_reused",
+                    f"{self.idempotency_header} {key!r} was already used for a different request",
+                )
+            if decision.response_lost:
+                raise ResponseLost(operation)
+            return record.replay()
+
+    def read(self, operation: str, resource: str, fetch: Callable[[], dict[str, Any]]):
+        """Run a read; faults apply by (operation, resource, attempt), declines do not."""
+        with self.lock:
+            decision = self._decide(operation, resource)
+            if decision.before is not None:
+                raise decision.before
+            result = fetch()
+            if decision.response_lost:
+                raise ResponseLost(operation)
+            return result
+
+    def lookup(self, key: object) -> dict[str, Any]:
+        """What a mutating call under `key` answered: operation, HTTP status and body. 404
+        `unknown_idempotency_key` if no call with that key was committed."""
+        key = check_key(key, self.idempotency_header)
+
+        def fetch() -> dict[str, Any]:
+            record = self._store.get(key)
+            if record is None:
+                raise not_found("unknown_idempotency_key", "no request was committed with this key")
+            return {
+                "idempotency_key": key,
+                "operation": record.operation,
+                "status": record.status,
+                "body": record.body,
+            }
+
+        return self.read("lookup", key, fetch)
+
+    def _decide(self, operation: str, key: str) -> FaultDecision:
+        attempt = self._store.next_attempt(operation, key)
+        decision = self.faults.decide(self.seed, operation, key, attempt, self.now())
+        if decision.fired:
+            self.fault_log.append(
+                {
+                    "at": format_instant(self.now()),
+                    "operation": operation,
+                    "key": key,
+                    "attempt": attempt,
+                    "faults": list(decision.fired),
+                    "latency_ms": decision.latency_ms,
+                }
+            )
+        return decision
+
+    def _execute(
+        self,
+        operation: str,
+        key: str,
+        params: dict[str, Any],
+        execute: Execute,
+        decline_code: str | None,
+    ) -> Record:
+        try:
+            status, body = 200, execute(decline_code)
+        except GatewayError as err:
+            if err.status not in STORED_ERROR_STATUSES:
+                raise
+            status, body = err.status, err.to_body()
+        record = Record(operation, fingerprint(operation, params), status, body)
+        self._store.put(key, record)
+        return record
+
+    # --- admin ------------------------------------------------------------------------------
+
+    def reset(self, seed: int | None = None) -> None:
+        """Forget all state, records and faults; keep the clock. A new seed if given."""
+        with self.lock:
+            if seed is not None:
+                self.seed = seed
+            self.faults = FaultPlan()
+            self.fault_log = []
+            self._store = IdempotencyStore()
+            self._clear()
+
+    def admin_state(self) -> dict[str, Any]:
+        with self.lock:
+            return {
+                "now": format_instant(self.now()),
+                "seed": self.seed,
+                "idempotency_records": len(self._store),
+                "fault_log": list(self.fault_log),
+                **self.state(),
+            }
+
+    @abstractmethod
+    def _clear(self) -> None:
+        """Drop every domain object (cards, holds, transactions...)."""
+
+    @abstractmethod
+    def state(self) -> dict[str, Any]:
+        """A JSON snapshot of the domain objects, without card numbers or CVVs."""

@@ -1,0 +1,155 @@
+"""The fault plan: rules per endpoint (operation name) by simulated time window and rate. Whether
+a rule fires is drawn from (gateway seed, rule, operation, idempotency key, attempt number), so
+the decision is the same on every transport and independent of unrelated calls."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal, InvalidOperation
+from fractions import Fraction
+from typing import Any
+
+from mock_gateways.common.clock import format_instant, parse_instant
+from mock_gateways.common.errors import (
+    ConnectionReset,
+    GatewayError,
+    ServerFault,
+    TransportFault,
+)
+from mock_gateways.common.seeded import unit
+
+#: latency: recorded only; decline: the issuer refuses (committed like a real decline);
+#: server_error: 503 before anything is done; timeout: done, then the response is lost;
+#: reset: the connection drops before the gateway acts.
+FAULT_KINDS = ("latency", "decline", "server_error", "timeout", "reset")
+
+
+@dataclass(frozen=True)
+class FaultRule:
+    kind: str
+    endpoint: str = "*"  # an operation name such as "charge", or "*" for every endpoint
+    rate: Fraction = Fraction(1)
+    start: datetime | None = None  # inclusive
+    end: datetime | None = None  # exclusive
+    latency_ms: int = 0
+    decline_code: str = "declined"
+
+    def applies(self, operation: str, now: datetime) -> bool:
+        if self.endpoint not in ("*", operation):
+            return False
+        if self.start is not None and now < self.start:
+            return False
+        return self.end is None or now < self.end
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"kind": self.kind, "endpoint": self.endpoint}
+        out["rate"] = str(Decimal(self.rate.numerator) / Decimal(self.rate.denominator))
+        if self.start is not None:
+            out["start"] = format_instant(self.start)
+        if self.end is not None:
+            out["end"] = format_instant(self.end)
+        if self.kind == "latency":
+            out["latency_ms"] = self.latency_ms
+        if self.kind == "decline":
+            out["decline_code"] = self.decline_code
+        return out
+
+    @classmethod
+    def from_json(cls, raw: object) -> FaultRule:
+        """Parse one rule; raises GatewayError 400 `invalid_fault` naming the bad field."""
+        if not isinstance(raw, Mapping):
+            raise _invalid("a fault rule must be a JSON object")
+        kind = raw.get("kind")
+        if kind not in FAULT_KINDS:
+            raise _invalid(f"kind must be one of {', '.join(FAULT_KINDS)}, got {kind!r}")
+        endpoint = raw.get("endpoint", "*")
+        if not isinstance(endpoint, str) or not endpoint or len(endpoint) > 64:
+            raise _invalid("endpoint must be an operation name or '*'")
+        start, end = _instant(raw, "start"), _instant(raw, "end")
+        if start is not None and end is not None and end <= start:
+            raise _invalid("end must be after start")
+        latency = raw.get("latency_ms", 0)
+        if isinstance(latency, bool) or not isinstance(latency, int) or not 0 <= latency <= 10**7:
+            raise _invalid("latency_ms must be an integer between 0 and 10000000")
+        code = raw.get("decline_code", "declined")
+        if not isinstance(code, str) or not code.isidentifier() or len(code) > 64:
+            raise _invalid("decline_code must be a snake_case reason code")
+        return cls(kind, endpoint, _rate(raw.get("rate", "1")), start, end, latency, code)
+
+
+@dataclass(frozen=True)
+class FaultDecision:
+    """What the plan decided for one attempt."""
+
+    latency_ms: int = 0
+    decline_code: str | None = None
+    before: TransportFault | None = None  # raise instead of doing anything
+    response_lost: bool = False  # do the work, then raise ResponseLost
+    fired: tuple[str, ...] = ()
+
+
+@dataclass
+class FaultPlan:
+    rules: list[FaultRule] = field(default_factory=list)
+
+    def decide(
+        self, seed: int, operation: str, key: str, attempt: int, now: datetime
+    ) -> FaultDecision:
+        latency, decline, before, lost, fired = 0, None, None, False, []
+        for index, rule in enumerate(self.rules):
+            if not rule.applies(operation, now):
+                continue
+            if unit(seed, "fault", index, rule.kind, operation, key, attempt) >= rule.rate:
+                continue
+            fired.append(rule.kind)
+            if rule.kind == "latency":
+                latency += rule.latency_ms
+            elif rule.kind == "decline" and decline is None:
+                decline = rule.decline_code
+            elif rule.kind == "server_error" and before is None:
+                before = ServerFault(operation)
+            elif rule.kind == "reset" and before is None:
+                before = ConnectionReset(operation)
+            elif rule.kind == "timeout":
+                lost = True
+        return FaultDecision(latency, decline, before, lost, tuple(fired))
+
+    def replace(self, raw_rules: object) -> None:
+        """Replace all rules from JSON; on any bad rule nothing changes."""
+        if not isinstance(raw_rules, Sequence) or isinstance(raw_rules, str | bytes):
+            raise _invalid("faults must be a JSON array of rules")
+        self.rules = [FaultRule.from_json(item) for item in raw_rules]
+
+    def to_json(self) -> list[dict[str, Any]]:
+        return [rule.to_json() for rule in self.rules]
+
+
+def _invalid(message: str) -> GatewayError:
+    return GatewayError("invalid_fault", message, status=400)
+
+
+def _instant(raw: Mapping[str, Any], name: str) -> datetime | None:
+    value = raw.get(name)
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise _invalid(f"{name} must be an ISO 8601 instant string")
+    try:
+        return parse_instant(value)
+    except ValueError as err:
+        raise _invalid(f"{name}: {err}") from None
+
+
+def _rate(value: object) -> Fraction:
+    # A rate is a probability, not money: JSON numbers are accepted, read via their decimal text.
+    if isinstance(value, bool) or not isinstance(value, str | int | float):
+        raise _invalid("rate must be a number or decimal string between 0 and 1")
+    try:
+        parsed = Decimal(str(value))
+    except InvalidOperation:
+        raise _invalid(f"rate {value!r} is not a number") from None
+    if not parsed.is_finite() or not 0 <= parsed <= 1:
+        raise _invalid(f"rate must be between 0 and 1, got {value!r}")
+    return Fraction(parsed)

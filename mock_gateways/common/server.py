@@ -1,0 +1,49 @@
+"""Run a WSGI app on waitress in a background thread (port 0 picks a free port) and stop it
+cleanly: used by `mock_gateways.serve` and by the contract tests."""
+
+from __future__ import annotations
+
+import threading
+from types import TracebackType
+
+from waitress.server import create_server
+
+try:  # waitress vendors asyncore as wasyncore
+    from waitress import wasyncore
+except ImportError:  # pragma: no cover
+    wasyncore = None  # type: ignore[assignment]
+
+
+class RunningServer:
+    """A waitress server serving in a daemon thread; `url` is its base URL, `stop()` ends it."""
+
+    def __init__(self, app, *, host: str = "127.0.0.1", port: int = 0, threads: int = 4) -> None:
+        self._server = create_server(app, host=host, port=port, threads=threads)
+        bound_host = self._server.effective_host
+        self.port = int(self._server.effective_port)
+        self.url = f"http://{bound_host}:{self.port}"
+        self._thread = threading.Thread(
+            target=self._server.run, name=f"waitress-{self.port}", daemon=True
+        )
+        self._thread.start()
+
+    def stop(self, timeout: float = 5.0) -> None:
+        """Close the listening socket and every connection from inside the loop thread (so the
+        loop sees an empty map and returns), then stop the worker threads."""
+        if not self._thread.is_alive():
+            return
+        socket_map = self._server._map
+        self._server.trigger.pull_trigger(lambda: wasyncore.close_all(socket_map))
+        self._thread.join(timeout)
+        self._server.task_dispatcher.shutdown(timeout=timeout)
+
+    def __enter__(self) -> RunningServer:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.stop()
