@@ -1,0 +1,179 @@
+"""Shared gateway-call plumbing: a `Call`, the outcomes a transport can report, the httpx
+transport, and the retry loop. A retry always keeps the idempotency key; when a request may have
+been processed without an answer (timeout, reset), the payment is looked up by key first, so a
+lost response never becomes a double charge."""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, Final
+
+import httpx
+
+from billing_engine.ports import Clock, GatewayUnavailable
+
+DEFAULT_ATTEMPTS = 4
+
+
+@dataclass(frozen=True)
+class Call:
+    """One gateway request. `operation` names it for direct transports and messages."""
+
+    operation: str
+    method: str
+    path: str
+    body: dict[str, Any] | None = None
+    idempotency_key: str | None = None
+    path_params: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Answer:
+    """A usable answer: HTTP status and JSON body (a result, or {"error": {"code", ...}})."""
+
+    status: int
+    body: dict[str, Any]
+
+    @property
+    def ok(self) -> bool:
+        return 200 <= self.status < 300
+
+    @property
+    def error_code(self) -> str | None:
+        error = self.body.get("error")
+        return error.get("code") if isinstance(error, dict) else None
+
+
+class _Signal:
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def __repr__(self) -> str:
+        return self.name
+
+
+#: the request was not processed (connect error, 503 server_error): resend as is
+RETRY: Final = _Signal("RETRY")
+#: the request was sent and may have been processed (timeout, reset, lost response)
+UNKNOWN: Final = _Signal("UNKNOWN")
+
+Outcome = Answer | _Signal
+
+
+def classify(status: int, body: dict[str, Any]) -> Outcome:
+    """The one mapping from an HTTP-level answer to an outcome, for every transport."""
+    if status < 500:
+        return Answer(status, body)
+    error = body.get("error")
+    code = error.get("code") if isinstance(error, dict) else None
+    # Only an explicit "nothing was done" is safe to resend without a look-up.
+    return RETRY if code == "server_error" else UNKNOWN
+
+
+class Transport(ABC):
+    """Sends a Call and reports an Outcome; never raises for transport trouble."""
+
+    @abstractmethod
+    def send(self, call: Call) -> Outcome:
+        """Answer, RETRY or UNKNOWN for one attempt of `call`."""
+
+    def close(self) -> None:  # noqa: B027 - only transports holding connections override it
+        """Release connections (nothing to release by default)."""
+
+
+class HttpTransport(Transport):
+    """Over httpx: a real server (`over_url`) or a WSGI app in process (`over_wsgi`). With a
+    `clock`, every request carries `X-Sim-Time` so the gateway reads the engine's time."""
+
+    def __init__(
+        self,
+        client: httpx.Client,
+        *,
+        clock: Clock | None = None,
+        idempotency_header: str = "Idempotency-Key",
+    ) -> None:
+        self.client = client
+        self.clock = clock
+        self.idempotency_header = idempotency_header
+
+    @classmethod
+    def over_url(
+        cls,
+        base_url: str,
+        *,
+        clock: Clock | None = None,
+        timeout: float = 5.0,
+        idempotency_header: str = "Idempotency-Key",
+    ) -> HttpTransport:
+        client = httpx.Client(base_url=base_url, timeout=timeout)
+        return cls(client, clock=clock, idempotency_header=idempotency_header)
+
+    @classmethod
+    def over_wsgi(
+        cls,
+        app: Callable[..., Any],
+        *,
+        clock: Clock | None = None,
+        base_url: str = "http://gateway.sim",
+        idempotency_header: str = "Idempotency-Key",
+    ) -> HttpTransport:
+        client = httpx.Client(transport=httpx.WSGITransport(app=app), base_url=base_url)
+        return cls(client, clock=clock, idempotency_header=idempotency_header)
+
+    def send(self, call: Call) -> Outcome:
+        headers = {}
+        if call.idempotency_key is not None:
+            headers[self.idempotency_header] = call.idempotency_key
+        if self.clock is not None:
+            headers["X-Sim-Time"] = self.clock.now().isoformat()
+        try:
+            response = self.client.request(call.method, call.path, json=call.body, headers=headers)
+        except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout):
+            return RETRY  # never reached the gateway
+        except httpx.TransportError:
+            return UNKNOWN  # read/write timeout, reset, protocol error: maybe processed
+        try:
+            body = response.json()
+        except ValueError:
+            body = {}
+        if not isinstance(body, dict):
+            body = {}
+        return classify(response.status_code, body)
+
+    def close(self) -> None:
+        self.client.close()
+
+
+def call_idempotent(
+    transport: Transport,
+    call: Call,
+    *,
+    lookup: Call | None = None,
+    attempts: int = DEFAULT_ATTEMPTS,
+) -> Answer:
+    """Send a mutating call until it gets an answer, keeping its idempotency key.
+
+    After UNKNOWN, `lookup` (a GET answering {"status", "body"} of the original request, or 404
+    when nothing was committed) is asked first; without it, or when the look-up itself fails,
+    the call is resent with the same key, which the gateway answers as a replay. Raises
+    GatewayUnavailable after `attempts` sends without an answer."""
+    for _ in range(attempts):
+        outcome = transport.send(call)
+        if isinstance(outcome, Answer):
+            return outcome
+        if outcome is UNKNOWN and lookup is not None:
+            found = transport.send(lookup)
+            if isinstance(found, Answer) and found.ok:
+                return Answer(int(found.body["status"]), found.body["body"])
+    raise GatewayUnavailable(f"{call.operation}: no usable answer after {attempts} attempts")
+
+
+def call_read(transport: Transport, call: Call, *, attempts: int = DEFAULT_ATTEMPTS) -> Answer:
+    """Send a read until it gets an answer; reads are safe to repeat."""
+    for _ in range(attempts):
+        outcome = transport.send(call)
+        if isinstance(outcome, Answer):
+            return outcome
+    raise GatewayUnavailable(f"{call.operation}: no usable answer after {attempts} attempts")
