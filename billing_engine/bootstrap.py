@@ -1,0 +1,44 @@
+"""Composition root: wires a BillingEngine from a policy (with optional overrides), the time
+ports, an event sink and the three gateways."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from billing_engine.policy import DEFAULT_POLICY, Policy
+from billing_engine.ports import (
+    CardGateway,
+    Clock,
+    EventSink,
+    PayPalGateway,
+    Scheduler,
+    ThreeDSGateway,
+)
+from billing_engine.service import BillingEngine
+
+
+def bootstrap(
+    *,
+    clock: Clock,
+    scheduler: Scheduler,
+    events: EventSink,
+    cards: CardGateway,
+    threeds: ThreeDSGateway,
+    paypal: PayPalGateway,
+    policy: Policy = DEFAULT_POLICY,
+    policy_overrides: Mapping[str, object] | None = None,
+    return_url: str = "https://billing.example/return",
+) -> BillingEngine:
+    """The engine, with `policy_overrides` (e.g. {"overdue_grace_days": 10}) applied."""
+    if policy_overrides:
+        policy = policy.with_overrides(**policy_overrides)
+    return BillingEngine(
+        policy=policy,
+        clock=clock,
+        scheduler=scheduler,
+        events=events,
+        cards=cards,
+        threeds=threeds,
+        paypal=paypal,
+        return_url=return_url,
+    )

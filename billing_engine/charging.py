@@ -1,0 +1,76 @@
+"""Taking money: the prepaid balance first (PAY-3), the rest charged to a payment method through
+its gateway, amounts as two-place Decimals. Shared by deductions, repayments and plans."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from fractions import Fraction
+
+from billing_engine.account import Account
+from billing_engine.context import EngineContext
+from billing_engine.money import to_decimal
+from billing_engine.payment_methods import CardMethod, PaymentMethod
+from billing_engine.ports import GatewayResult, GatewayUnavailable
+
+
+def charge_method(
+    ctx: EngineContext,
+    method: PaymentMethod,
+    amount: Fraction,
+    key: str,
+    *,
+    merchant_initiated: bool,
+    threeds_transaction_id: str | None = None,
+) -> GatewayResult:
+    """One charge; a gateway that cannot answer is a failure with reason gateway_unavailable."""
+    try:
+        if isinstance(method, CardMethod):
+            assert method.token is not None
+            result = ctx.cards.charge(
+                method.token,
+                to_decimal(amount),
+                idempotency_key=key,
+                merchant_initiated=merchant_initiated,
+                threeds_transaction_id=threeds_transaction_id,
+            )
+        else:
+            assert method.payment_token_id is not None
+            result = ctx.paypal.charge(method.payment_token_id, to_decimal(amount), request_id=key)
+    except GatewayUnavailable:
+        return GatewayResult(ok=False, reason="gateway_unavailable")
+    if result.ok:
+        ctx.charged[method.kind] += amount
+        return result
+    return GatewayResult(ok=False, id=result.id, reason=result.reason or "declined")
+
+
+@dataclass(frozen=True)
+class Payment:
+    from_balance: Fraction
+    charged: Fraction
+    #: None when the payment will settle as paid
+    failure: str | None
+
+
+def take_payment(
+    ctx: EngineContext,
+    account: Account,
+    amount: Fraction,
+    method: PaymentMethod | None,
+    key: str,
+    *,
+    merchant_initiated: bool,
+) -> Payment:
+    """Balance first, then the method. The balance part is reserved now; the caller gives it
+    back if the payment settles as failed."""
+    from_balance = min(account.balance, amount)
+    charged = amount - from_balance
+    failure = None
+    if charged > 0:
+        if method is None:
+            failure = "no_payment_method"
+        else:
+            result = charge_method(ctx, method, charged, key, merchant_initiated=merchant_initiated)
+            failure = None if result.ok else result.reason
+    account.balance -= from_balance
+    return Payment(from_balance, charged, failure)

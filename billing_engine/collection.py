@@ -1,0 +1,196 @@
+"""Automatic collection: PAYG usage metering, the threshold trigger (AUTO-2/3), month end
+(AUTO-4), deduction settlement (PAY-5), failed deductions (AUTO-6) and overdue suspension
+(AUTO-7)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from fractions import Fraction
+
+from billing_engine.account import Account
+from billing_engine.charging import take_payment
+from billing_engine.context import EngineContext
+from billing_engine.deduction import Deduction, Trigger
+from billing_engine.ledger import BILLING_MODES
+from billing_engine.months import (
+    YearMonth,
+    hours_by_month,
+    month_of,
+    next_month_start,
+    previous_month,
+)
+
+
+class Collection:
+    def __init__(self, ctx: EngineContext) -> None:
+        self.ctx = ctx
+
+    # --- usage and the threshold ----------------------------------------------------------
+
+    def meter(self, account: Account, product: str, hours: int, pretax_per_hour: Fraction) -> None:
+        """The fees of `hours` whole hours ending now; then the threshold check, once."""
+        if not account.is_metering or hours == 0:
+            return
+        tax_per_hour = pretax_per_hour * account.tax_rate
+        for month, count in hours_by_month(self.ctx.now(), hours):
+            account.ledger.accrue_fee(month, product, count * pretax_per_hour, count * tax_per_hour)
+        self.check_threshold(account)
+
+    def check_threshold(self, account: Account) -> None:
+        """AUTO-2/3: fees since the last attempt at or over the default method's threshold start a
+        deduction of everything payable at once, or right after the one in flight settles."""
+        threshold = account.threshold(self.ctx.policy)
+        if threshold is None or account.ledger.since_attempt < threshold:
+            return
+        if account.deduction_in_flight is None:
+            self.initiate(account, "threshold")
+
+    # --- deductions -----------------------------------------------------------------------
+
+    def initiate(self, account: Account, trigger: Trigger, month: YearMonth | None = None) -> None:
+        """Deduct everything payable (balance first, PAY-3) as one merchant-initiated charge
+        (AUTO-8). Nothing payable after rounding: no deduction, the attempt still counts."""
+        ledger = account.ledger
+        if ledger.payable <= 0:
+            ledger.since_attempt = Fraction(0)
+            return
+        deduction_id = account.next_id("ded")
+        method = account.default_method
+        amount = ledger.start_deduction()
+        payment = take_payment(
+            self.ctx, account, amount, method, deduction_id, merchant_initiated=True
+        )
+        deduction = Deduction(
+            id=deduction_id,
+            trigger=trigger,
+            amount=amount,
+            from_balance=payment.from_balance,
+            charged=payment.charged,
+            method_id=None if method is None else method.id,
+            initiated_at=self.ctx.now(),
+            month=month,
+            outcome_reason=payment.failure,
+        )
+        account.deductions.append(deduction)
+        if month is not None:
+            account.month_end_deductions[month] = deduction_id
+        self.ctx.emit(
+            "deduction.initiated",
+            account.id,
+            deduction=deduction_id,
+            trigger=trigger,
+            amount=amount,
+            method=deduction.method_id,
+        )
+        self.ctx.call_at(
+            self.ctx.now() + self.ctx.policy.settlement_delay,
+            lambda: self.settle(account, deduction),
+            account.id,
+        )
+
+    def settle(self, account: Account, deduction: Deduction) -> None:
+        """PAY-5: the status updates; then whatever waited for it runs."""
+        paid = deduction.outcome_reason is None
+        account.ledger.settle_deduction(paid)
+        if paid:
+            deduction.status = "succeeded"
+            self.ctx.emit(
+                "deduction.succeeded",
+                account.id,
+                deduction=deduction.id,
+                amount=deduction.amount,
+                from_balance=deduction.from_balance,
+                charged=deduction.charged,
+            )
+        else:
+            deduction.status = "failed"
+            deduction.reason = deduction.outcome_reason
+            account.balance += deduction.from_balance
+            self.ctx.emit(
+                "deduction.failed",
+                account.id,
+                deduction=deduction.id,
+                amount=deduction.amount,
+                reason=deduction.reason,
+            )
+            self.ctx.call_at(
+                self.ctx.now() + self.ctx.policy.overdue_grace,
+                lambda: self.overdue_check(account),
+                account.id,
+            )
+        self.after_settlement(account)
+
+    def after_settlement(self, account: Account) -> None:
+        """Run what waited for a payment in flight: resume, month end, overdue, threshold."""
+        self.resume_if_paid(account)
+        if account.deduction_in_flight is not None:
+            return
+        if account.month_end_waiting is not None:
+            month, account.month_end_waiting = account.month_end_waiting, None
+            self.initiate(account, "month_end", month)
+        if account.overdue_check_waiting and account.repayment_pending is None:
+            account.overdue_check_waiting = False
+            self.overdue_check(account)
+        if account.deduction_in_flight is None:
+            self.check_threshold(account)
+
+    # --- month end ------------------------------------------------------------------------
+
+    def schedule_month_end(self, after: datetime) -> None:
+        boundary = next_month_start(after)
+        self.ctx.call_at(boundary, lambda: self.month_end(boundary), None)
+
+    def month_end(self, boundary: datetime) -> None:
+        """AUTO-4: one deduction per account, in opening order, for all fees not yet deducted;
+        then month.closed with the month's spend."""
+        month = previous_month(*month_of(boundary))
+        for account in list(self.ctx.accounts.values()):
+            if account.opened_at >= boundary:
+                continue
+            account.month_end_deductions.setdefault(month, None)
+            if account.deduction_in_flight is not None:
+                account.month_end_waiting = month
+            else:
+                self.initiate(account, "month_end", month)
+            self.emit_month_closed(account, month)
+        self.schedule_month_end(boundary)
+
+    def emit_month_closed(self, account: Account, month: YearMonth) -> None:
+        by_mode = {
+            mode: spend.fields()
+            for mode in BILLING_MODES
+            for spend in account.ledger.spend_of({month}, mode=mode).values()
+        }
+        total = account.ledger.spend_of({month}).get(month)
+        fields = total.fields() if total is not None else {"pretax": 0, "tax": 0, "total": 0}
+        self.ctx.emit(
+            "month.closed",
+            account.id,
+            year=month[0],
+            month=month[1],
+            **{k: Fraction(v) for k, v in fields.items()},
+            by_mode=by_mode,
+            outstanding=account.ledger.amount_due,
+        )
+
+    # --- overdue (AUTO-7) -----------------------------------------------------------------
+
+    def overdue_check(self, account: Account) -> None:
+        """Fees billed by a failed deduction still unpaid a grace period later: the account
+        becomes overdue and its PAYG products are suspended."""
+        if account.status != "active":
+            return
+        if account.deduction_in_flight is not None or account.repayment_pending is not None:
+            account.overdue_check_waiting = True
+            return
+        if account.ledger.billed <= 0:
+            return
+        account.status = "overdue"
+        self.ctx.emit("account.overdue", account.id, outstanding=account.ledger.amount_due)
+        account.status = "suspended"
+        self.ctx.emit("account.suspended", account.id)
+
+    def resume_if_paid(self, account: Account) -> None:
+        if account.status == "suspended" and account.ledger.amount_due == 0:
+            account.status = "active"
+            self.ctx.emit("account.resumed", account.id)

@@ -1,0 +1,31 @@
+"""Automatic deductions (AUTO-1..8): one charge of every payable fee, taken from the prepaid
+balance first (PAY-3), whose status is known a settlement delay after it was made (PAY-5)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from fractions import Fraction
+from typing import Literal
+
+from billing_engine.months import YearMonth
+
+Trigger = Literal["threshold", "month_end"]
+PaymentStatus = Literal["pending", "succeeded", "failed"]
+
+
+@dataclass
+class Deduction:
+    id: str
+    trigger: Trigger
+    amount: Fraction
+    from_balance: Fraction
+    charged: Fraction
+    method_id: int | None
+    initiated_at: datetime
+    #: for a month-end deduction: the month it closes
+    month: YearMonth | None = None
+    status: PaymentStatus = "pending"
+    #: the gateway's verdict, known at once and revealed at settlement
+    outcome_reason: str | None = None
+    reason: str | None = None

@@ -1,0 +1,154 @@
+"""An account's money: fees per hour per product per month at full precision (pretax and tax
+apart, OV-1), and where every fee stands: not yet deducted, in flight, billed and unpaid, or paid.
+Exactly: fees == undeducted + in_flight + repaying + billed + paid (H-3)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import Literal
+
+from billing_engine.money import ZERO, round_cents
+from billing_engine.months import YearMonth
+
+BillingMode = Literal["payg", "coding_plan"]
+BILLING_MODES: tuple[BillingMode, ...] = ("payg", "coding_plan")
+
+
+@dataclass(frozen=True)
+class Spend:
+    pretax: Fraction = ZERO
+    tax: Fraction = ZERO
+
+    @property
+    def total(self) -> Fraction:
+        return self.pretax + self.tax
+
+    def __add__(self, other: Spend) -> Spend:
+        return Spend(self.pretax + other.pretax, self.tax + other.tax)
+
+    def fields(self) -> dict[str, Fraction]:
+        return {"pretax": self.pretax, "tax": self.tax, "total": self.total}
+
+
+@dataclass(frozen=True)
+class TrendPoint:
+    year: int
+    month: int
+    pretax: Fraction
+    tax: Fraction
+
+    @property
+    def total(self) -> Fraction:
+        return self.pretax + self.tax
+
+
+@dataclass
+class AccountLedger:
+    #: (year, month, product, mode) -> spend, PAYG fees and Coding Plan charges alike
+    spend: dict[tuple[int, int, str, BillingMode], Spend] = field(default_factory=dict)
+    #: every PAYG fee ever accrued, tax included, exact
+    fees: Fraction = ZERO
+    #: fees in no deduction yet; carries the sub-cent remainder of past deductions (may be
+    #: a fraction of a cent below zero after rounding up, never more)
+    undeducted: Fraction = ZERO
+    #: fees accrued since the last deduction attempt: what the threshold is compared with
+    since_attempt: Fraction = ZERO
+    #: whole cents: deducted, failed, not paid since (AUTO-6)
+    billed: Fraction = ZERO
+    #: whole cents in the deduction awaiting its status (PAY-5)
+    in_flight: Fraction = ZERO
+    #: whole cents in the manual repayment awaiting its status (PAY-5)
+    repaying: Fraction = ZERO
+    paid: Fraction = ZERO
+    #: Coding Plan charges paid (never outstanding, never toward the threshold: PLAN-1)
+    plan_paid: Fraction = ZERO
+
+    def add_spend(
+        self, month: YearMonth, product: str, mode: BillingMode, pretax: Fraction, tax: Fraction
+    ) -> None:
+        key = (month[0], month[1], product, mode)
+        self.spend[key] = self.spend.get(key, Spend()) + Spend(pretax, tax)
+
+    def accrue_fee(self, month: YearMonth, product: str, pretax: Fraction, tax: Fraction) -> None:
+        self.add_spend(month, product, "payg", pretax, tax)
+        fee = pretax + tax
+        self.fees += fee
+        self.undeducted += fee
+        self.since_attempt += fee
+
+    def record_plan_charge(
+        self, month: YearMonth, plan: str, pretax: Fraction, tax: Fraction
+    ) -> None:
+        self.add_spend(month, plan, "coding_plan", pretax, tax)
+        self.plan_paid += pretax + tax
+
+    @property
+    def outstanding(self) -> Fraction:
+        """Every fee not yet paid, exact (H-3)."""
+        return self.undeducted + self.in_flight + self.repaying + self.billed
+
+    @property
+    def amount_due(self) -> Fraction:
+        """Total Amount Due as shown (OV-2): the outstanding amount to the cent."""
+        return round_cents(self.outstanding)
+
+    @property
+    def payable(self) -> Fraction:
+        """What a deduction or a repayment may take now: outstanding, not in flight, in cents."""
+        return round_cents(self.billed + self.undeducted)
+
+    def start_deduction(self) -> Fraction:
+        """Move everything payable into flight; the sub-cent remainder stays undeducted."""
+        amount = self.payable
+        self.undeducted = self.billed + self.undeducted - amount
+        self.billed = ZERO
+        self.in_flight = amount
+        self.since_attempt = ZERO
+        return amount
+
+    def settle_deduction(self, paid: bool) -> None:
+        if paid:
+            self.paid += self.in_flight
+        else:
+            self.billed += self.in_flight
+        self.in_flight = ZERO
+
+    def start_repayment(self, amount: Fraction) -> tuple[Fraction, Fraction]:
+        """Take `amount` (cents, <= payable) from billed first, then undeducted; returns the two
+        parts so a failed repayment puts each back where it was."""
+        from_billed = min(amount, self.billed)
+        from_undeducted = amount - from_billed
+        self.billed -= from_billed
+        self.undeducted -= from_undeducted
+        self.repaying += amount
+        return from_billed, from_undeducted
+
+    def settle_repayment(
+        self, paid: bool, from_billed: Fraction, from_undeducted: Fraction
+    ) -> None:
+        amount = from_billed + from_undeducted
+        self.repaying -= amount
+        if paid:
+            self.paid += amount
+        else:
+            self.billed += from_billed
+            self.undeducted += from_undeducted
+
+    def spend_of(
+        self,
+        months: set[YearMonth] | None = None,
+        *,
+        product: str | None = None,
+        mode: BillingMode | None = None,
+    ) -> dict[YearMonth, Spend]:
+        by_month: dict[YearMonth, Spend] = {}
+        for (year, month, prod, prod_mode), spend in self.spend.items():
+            if months is not None and (year, month) not in months:
+                continue
+            if (product is not None and prod != product) or (
+                mode is not None and prod_mode != mode
+            ):
+                continue
+            by_month[(year, month)] = by_month.get((year, month), Spend()) + spend
+        return by_month

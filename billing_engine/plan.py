@@ -1,0 +1,30 @@
+"""Coding Plan subscriptions (PLAN-1, OV-4): bought at once, renewed monthly on the same
+day-of-month from the default method; never PAYG fees."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from fractions import Fraction
+from typing import Literal
+
+from billing_engine.months import add_months
+
+
+def split_tax_inclusive(price: Fraction, tax_rate: Fraction) -> tuple[Fraction, Fraction]:
+    """A plan price includes tax: (pretax, tax) exactly, for OV-1."""
+    pretax = price / (1 + tax_rate)
+    return pretax, price - pretax
+
+
+@dataclass
+class Subscription:
+    plan: str
+    price: Fraction
+    started_at: datetime
+    renewals: int = 0
+    status: Literal["active", "lapsed"] = "active"
+
+    @property
+    def next_renewal(self) -> datetime:
+        return add_months(self.started_at, self.renewals + 1)

@@ -1,0 +1,25 @@
+"""Manual repayments (PAY-1..5): an amount the customer chose, balance first, the rest charged to
+a method, pending until its status updates."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from fractions import Fraction
+from typing import Literal
+
+
+@dataclass
+class Repayment:
+    id: str
+    amount: Fraction
+    from_balance: Fraction
+    charged: Fraction
+    method_id: int | None
+    submitted_at: datetime
+    #: where the amount was taken from, so a failure puts it back exactly
+    from_billed: Fraction
+    from_undeducted: Fraction
+    status: Literal["pending", "paid", "failed"] = "pending"
+    outcome_reason: str | None = None
+    reason: str | None = None

@@ -1,0 +1,228 @@
+"""The service layer's facade: BillingEngine, the one API the simulator and the step definitions
+call (notes/engine_api.md). Use cases live in collection, linking, lifecycle and payments; the
+overview queries (OV-1..4) are here."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Literal
+
+from billing_engine.account import Account
+from billing_engine.collection import Collection
+from billing_engine.context import EngineContext
+from billing_engine.errors import InvalidUsage, UnknownProduct
+from billing_engine.ledger import BillingMode, Spend, TrendPoint
+from billing_engine.lifecycle import Lifecycle, check_product_name
+from billing_engine.linking import Linking
+from billing_engine.money import ZERO, parse_amount
+from billing_engine.months import YearMonth, months_in
+from billing_engine.outcomes import ActivationOutcome, LinkOutcome, PlanOutcome, RepaymentOutcome
+from billing_engine.payments import Payments
+from billing_engine.policy import Policy
+from billing_engine.ports import (
+    CardDetails,
+    CardGateway,
+    Clock,
+    EventSink,
+    PayPalGateway,
+    Scheduler,
+    ThreeDSGateway,
+)
+from billing_engine.verification import Verification
+
+
+@dataclass(frozen=True)
+class LedgerTotals:
+    """Whole-engine totals for invariants (H-3): fees == paid + outstanding, exactly."""
+
+    fees: Fraction
+    paid: Fraction
+    outstanding: Fraction
+    in_flight: Fraction
+    plan_paid: Fraction
+    #: money each gateway accepted for charges (deductions, repayments, plans)
+    charged: dict[str, Fraction]
+
+
+class BillingEngine:
+    def __init__(
+        self,
+        *,
+        policy: Policy,
+        clock: Clock,
+        scheduler: Scheduler,
+        events: EventSink,
+        cards: CardGateway,
+        threeds: ThreeDSGateway,
+        paypal: PayPalGateway,
+        return_url: str = "https://billing.example/return",
+    ) -> None:
+        self._ctx = EngineContext(
+            policy=policy,
+            clock=clock,
+            scheduler=scheduler,
+            sink=events,
+            cards=cards,
+            threeds=threeds,
+            paypal=paypal,
+            return_url=return_url,
+        )
+        verification = Verification(self._ctx)
+        self._collection = Collection(self._ctx)
+        self._lifecycle = Lifecycle(self._ctx, verification)
+        self._linking = Linking(self._ctx, self._lifecycle, verification, self._collection)
+        self._payments = Payments(self._ctx, self._collection)
+        # AUTO-4: one timer per month boundary for all accounts
+        self._collection.schedule_month_end(clock.now())
+
+    @property
+    def policy(self) -> Policy:
+        return self._ctx.policy
+
+    # --- accounts and products ------------------------------------------------------------
+
+    def open_account(
+        self,
+        account_id: str,
+        *,
+        country: str,
+        tax_rate: Fraction | str = ZERO,
+        balance: Fraction | str = ZERO,
+    ) -> None:
+        self._lifecycle.open_account(
+            account_id, country=country, tax_rate=tax_rate, balance=balance
+        )
+
+    def activate_product(self, account_id: str, product: str) -> ActivationOutcome:
+        return self._lifecycle.activate_product(self._ctx.account(account_id), product)
+
+    def deactivate(self, account_id: str) -> None:
+        self._lifecycle.deactivate(self._ctx.account(account_id))
+
+    # --- payment methods ------------------------------------------------------------------
+
+    def link_card(self, account_id: str, card: CardDetails) -> LinkOutcome:
+        return self._linking.link_card(self._ctx.account(account_id), card)
+
+    def complete_threeds(self, account_id: str, method_id: int) -> LinkOutcome:
+        return self._linking.complete_threeds(self._ctx.account(account_id), method_id)
+
+    def start_paypal_link(
+        self, account_id: str, *, threshold: Fraction | str | None = None
+    ) -> LinkOutcome:
+        return self._linking.start_paypal_link(self._ctx.account(account_id), threshold)
+
+    def complete_paypal_link(self, account_id: str, method_id: int) -> LinkOutcome:
+        return self._linking.complete_paypal_link(self._ctx.account(account_id), method_id)
+
+    def unlink(self, account_id: str, method_id: int) -> None:
+        self._linking.unlink(self._ctx.account(account_id), method_id)
+
+    def set_default(self, account_id: str, method_id: int) -> None:
+        self._linking.set_default(self._ctx.account(account_id), method_id)
+
+    # --- usage ----------------------------------------------------------------------------
+
+    def record_usage(
+        self, account_id: str, product: str, *, hours: int, pretax_per_hour: Fraction | str
+    ) -> None:
+        """The fees of the `hours` whole hours ending now. Suspended or deactivated accounts
+        meter nothing (AUTO-7)."""
+        account = self._ctx.account(account_id)
+        name = check_product_name(product)
+        if isinstance(hours, bool) or not isinstance(hours, int) or hours < 0:
+            raise InvalidUsage(
+                f"account {account_id}: hours must be a whole number >= 0, got {hours!r}"
+            )
+        rate = self._rate(pretax_per_hour, account_id)
+        if name not in account.products:
+            raise UnknownProduct(f"account {account_id}: product {name!r} is not activated")
+        self._collection.meter(account, name, hours, rate)
+
+    def hours_until_threshold(
+        self, account_id: str, pretax_per_hour_total: Fraction | str
+    ) -> int | None:
+        """Whole hours at this total pretax rate until the fees since the last deduction attempt
+        reach the default method's threshold (>= 1); None if no threshold applies."""
+        account = self._ctx.account(account_id)
+        rate = self._rate(pretax_per_hour_total, account_id)
+        threshold = account.threshold(self._ctx.policy)
+        fee_per_hour = rate * (1 + account.tax_rate)
+        if threshold is None or fee_per_hour == 0 or not account.is_metering:
+            return None
+        remaining = threshold - account.ledger.since_attempt
+        return max(1, math.ceil(remaining / fee_per_hour))
+
+    @staticmethod
+    def _rate(value: object, account_id: str) -> Fraction:
+        try:
+            rate = parse_amount(value, field="pretax_per_hour")
+        except ValueError as exc:
+            raise InvalidUsage(f"account {account_id}: {exc}") from None
+        if rate < 0:
+            raise InvalidUsage(f"account {account_id}: pretax_per_hour {value} is negative")
+        return rate
+
+    def is_metering(self, account_id: str) -> bool:
+        return self._ctx.account(account_id).is_metering
+
+    # --- payments -------------------------------------------------------------------------
+
+    def repay(
+        self,
+        account_id: str,
+        amount: Fraction | str | Literal["all"],
+        method_id: int | None = None,
+    ) -> RepaymentOutcome:
+        return self._payments.repay(self._ctx.account(account_id), amount, method_id)
+
+    def buy_plan(self, account_id: str, plan: str, method_id: int) -> PlanOutcome:
+        return self._payments.buy_plan(self._ctx.account(account_id), plan, method_id)
+
+    # --- overview queries (OV-1..4) -------------------------------------------------------
+
+    def total_spend(
+        self, account_id: str, year: int, month: int, mode: BillingMode | None = None
+    ) -> Spend:
+        spend = self._ctx.account(account_id).ledger.spend_of({(year, month)}, mode=mode)
+        return spend.get((year, month), Spend())
+
+    def total_amount_due(self, account_id: str) -> Fraction:
+        return self._ctx.account(account_id).ledger.amount_due
+
+    def spending_trend(
+        self,
+        account_id: str,
+        first: YearMonth,
+        last: YearMonth,
+        product: str | None = None,
+        mode: BillingMode | None = None,
+    ) -> list[TrendPoint]:
+        months = list(months_in(tuple(first), tuple(last)))  # type: ignore[arg-type]
+        spend = self._ctx.account(account_id).ledger.spend_of(
+            set(months), product=product, mode=mode
+        )
+        points = []
+        for year, month in months:
+            point = spend.get((year, month), Spend())
+            points.append(TrendPoint(year, month, point.pretax, point.tax))
+        return points
+
+    def account(self, account_id: str) -> Account:
+        return self._ctx.account(account_id)
+
+    def account_ids(self) -> list[str]:
+        return list(self._ctx.accounts)
+
+    def ledger(self) -> LedgerTotals:
+        ledgers = [account.ledger for account in self._ctx.accounts.values()]
+        return LedgerTotals(
+            fees=sum((x.fees for x in ledgers), ZERO),
+            paid=sum((x.paid for x in ledgers), ZERO),
+            outstanding=sum((x.outstanding for x in ledgers), ZERO),
+            in_flight=sum((x.in_flight + x.repaying for x in ledgers), ZERO),
+            plan_paid=sum((x.plan_paid for x in ledgers), ZERO),
+            charged=dict(self._ctx.charged),
+        )

@@ -1,0 +1,1 @@
+"""Unit and property tests of the billing engine (issue 2)."""
