@@ -1,0 +1,182 @@
+"""The card processor's OpenAPI 3 document (served at /openapi.json)."""
+
+from __future__ import annotations
+
+from mock_gateways.common.openapi import document, operation, path_param, ref
+
+KEY = "Idempotency-Key"
+_AMOUNT = {"type": "string", "pattern": r"^\d+(\.\d{1,2})?$", "example": "1.00"}
+_ID = path_param("id", "authorization id")
+_CARD_ERRORS = {
+    400: "invalid request (missing_field, invalid_field, invalid_amount, ...)",
+    402: "declined by the card or issuer; error.code is the reason",
+    404: "unknown token",
+    409: "idempotency_key_reused",
+}
+
+SCHEMAS = {
+    "TokenRequest": {
+        "type": "object",
+        "required": ["number", "exp_month", "exp_year", "cvv", "name"],
+        "properties": {
+            "number": {"type": "string"},
+            "exp_month": {"type": "integer", "minimum": 1, "maximum": 12},
+            "exp_year": {"type": "integer", "minimum": 2000, "maximum": 2199},
+            "cvv": {"type": "string"},
+            "name": {"type": "string", "maxLength": 100},
+        },
+    },
+    "Token": {
+        "type": "object",
+        "properties": {
+            "id": {"type": "string"},
+            "brand": {"enum": ["visa", "mastercard", "amex", "discover", "jcb", "unionpay"]},
+            "last4": {"type": "string"},
+            "fingerprint": {"type": "string"},
+            "exp_month": {"type": "integer"},
+            "exp_year": {"type": "integer"},
+            "issuer_country": {"type": "string"},
+            "settlement_currency": {"type": "string"},
+        },
+    },
+    "PaymentRequest": {
+        "type": "object",
+        "required": ["token", "amount"],
+        "properties": {
+            "token": {"type": "string"},
+            "amount": _AMOUNT,
+            "currency": {"type": "string", "default": "USD"},
+            "merchant_country": {"type": "string", "default": "US"},
+            "threeds_transaction_id": {"type": "string"},
+            "descriptor": {"type": "string", "maxLength": 22, "description": "authorize only"},
+            "merchant_initiated": {"type": "boolean", "description": "charge only"},
+        },
+    },
+    "Authorization": {
+        "type": "object",
+        "properties": {
+            "id": {"type": "string"},
+            "status": {"enum": ["held", "released", "voided", "captured"]},
+            "amount": _AMOUNT,
+            "release_at": {"type": "string", "format": "date-time"},
+            "released_at": {"type": "string", "format": "date-time", "nullable": True},
+        },
+    },
+    "Charge": {"type": "object", "properties": {"id": {"type": "string"}, "amount": _AMOUNT}},
+    "Refund": {"type": "object", "properties": {"id": {"type": "string"}, "amount": _AMOUNT}},
+    "Lookup": {
+        "type": "object",
+        "properties": {
+            "idempotency_key": {"type": "string"},
+            "operation": {"type": "string"},
+            "status": {"type": "integer"},
+            "body": {"type": "object"},
+        },
+    },
+}
+
+PATHS = {
+    "/v1/tokens": {
+        "post": operation(
+            "tokenize",
+            "tokenize a card (Luhn, brand, CVV, expiry, name)",
+            ok=(201, ref("Token")),
+            errors=_CARD_ERRORS,
+            body=ref("TokenRequest"),
+            idempotency_header=KEY,
+        )
+    },
+    "/v1/tokens/{id}": {
+        "get": operation(
+            "getToken",
+            "a token's public fields",
+            ok=(200, ref("Token")),
+            errors={404: "unknown_token"},
+            parameters=[path_param("id", "token id")],
+        )
+    },
+    "/v1/authorizations": {
+        "post": operation(
+            "authorize",
+            "place a hold; release_at says when the issuer releases it",
+            ok=(201, ref("Authorization")),
+            errors=_CARD_ERRORS,
+            body=ref("PaymentRequest"),
+            idempotency_header=KEY,
+        )
+    },
+    "/v1/authorizations/{id}": {
+        "get": operation(
+            "hold",
+            "the hold's status now",
+            ok=(200, ref("Authorization")),
+            errors={404: "unknown_authorization"},
+            parameters=[_ID],
+        )
+    },
+    "/v1/authorizations/{id}/void": {
+        "post": operation(
+            "void",
+            "release a held authorization",
+            ok=(200, ref("Authorization")),
+            errors={404: "unknown_authorization", 409: "authorization_not_held or key reused"},
+            parameters=[_ID],
+            idempotency_header=KEY,
+        )
+    },
+    "/v1/authorizations/{id}/capture": {
+        "post": operation(
+            "capture",
+            "capture a held authorization (all or part)",
+            ok=(200, ref("Authorization")),
+            errors={
+                400: "invalid_amount",
+                404: "unknown_authorization",
+                409: "authorization_not_held or key reused",
+            },
+            body={"type": "object", "properties": {"amount": _AMOUNT}},
+            parameters=[_ID],
+            idempotency_header=KEY,
+        )
+    },
+    "/v1/charges": {
+        "post": operation(
+            "charge",
+            "authorize and capture at once",
+            ok=(201, ref("Charge")),
+            errors=_CARD_ERRORS,
+            body=ref("PaymentRequest"),
+            idempotency_header=KEY,
+        )
+    },
+    "/v1/refunds": {
+        "post": operation(
+            "refund",
+            "refund all or part of a charge",
+            ok=(201, ref("Refund")),
+            errors={400: "invalid_amount", 404: "unknown_charge", 409: "key reused"},
+            body={
+                "type": "object",
+                "required": ["charge"],
+                "properties": {"charge": {"type": "string"}, "amount": _AMOUNT},
+            },
+            idempotency_header=KEY,
+        )
+    },
+    "/v1/idempotency/{key}": {
+        "get": operation(
+            "lookup",
+            "what the request made with this Idempotency-Key answered",
+            ok=(200, ref("Lookup")),
+            errors={404: "unknown_idempotency_key"},
+            parameters=[path_param("key", "the Idempotency-Key, percent-encoded")],
+        )
+    },
+}
+
+OPENAPI = document(
+    "billing-sim mock card processor",
+    "Stateful, time-aware card processor. Magic test cards: mock_gateways/card/test_cards.py.",
+    PATHS,
+    SCHEMAS,
+)
