@@ -257,7 +257,7 @@ class PaymentMethodEntry(_Model):
     @model_validator(mode="after")
     def _one_kind(self) -> PaymentMethodEntry:
         kind = _exactly_one(self, ("card", "paypal"))
-        if kind == "paypal" and "threeds" in self.model_fields_set:
+        if kind == "paypal" and self.threeds != "pass":
             raise ValueError("threeds: applies to card: entries only")
         return self
 
@@ -371,13 +371,14 @@ class Action(_Model):
         return next(k for k in ACTION_KINDS if getattr(self, k) is not None)
 
     @property
-    def payload(self) -> BaseModel:
+    def args(self) -> BaseModel:
+        """The body of the action's KIND (e.g. the RepayAction of a `repay:` action)."""
         return getattr(self, self.kind)
 
     @property
     def method(self) -> int | Literal["default"] | None:
         """The payment-method INDEX the action refers to, if any."""
-        return getattr(self.payload, "method", None)
+        return getattr(self.args, "method", None)
 
 
 # --- accounts -------------------------------------------------------------------------------
@@ -474,6 +475,8 @@ class Fault(_Model):
     until: UtcTime
     #: for kind latency: added delay
     latency_ms: PositiveInt | None = None
+    #: for kind decline: the reason code the issuer gives (default: declined)
+    decline_code: str | None = Field(default=None, pattern=r"^[a-z][a-z0-9_]*$")
 
     @model_validator(mode="after")
     def _shape(self) -> Fault:
@@ -481,7 +484,24 @@ class Fault(_Model):
             raise ValueError("until: must be after from:")
         if (self.kind == "latency") != (self.latency_ms is not None):
             raise ValueError("latency_ms: is required for kind latency and only for it")
+        if self.decline_code is not None and self.kind != "decline":
+            raise ValueError("decline_code: applies to kind decline only")
         return self
+
+    def to_rule(self) -> dict[str, Any]:
+        """The rule as the mock gateways' fault API takes it (`/__admin/faults`, FaultRule)."""
+        rule: dict[str, Any] = {
+            "kind": self.kind,
+            "endpoint": self.endpoint or "*",
+            "rate": str(self.rate),
+            "start": _fmt(self.from_),
+            "end": _fmt(self.until),
+        }
+        if self.latency_ms is not None:
+            rule["latency_ms"] = self.latency_ms
+        if self.decline_code is not None:
+            rule["decline_code"] = self.decline_code
+        return rule
 
 
 class Duration(_Model):

@@ -286,3 +286,23 @@ def test_fault_window_and_latency_shape():
     assert lines == ["s.yaml: faults[0]: until: must be after from:"]
     ok = fault.replace("2026-01-04", "2026-01-06").replace("latency,", "latency, latency_ms: 200,")
     assert parse(BASE + ACME + ok).faults[0].latency_ms == 200
+
+
+def test_fault_rule_is_what_the_mock_gateways_accept():
+    from mock_gateways.common.faults import FaultRule
+
+    fault = (
+        "faults: [{gateway: card, endpoint: charge, kind: decline, decline_code: insufficient_funds,"
+        " rate: 0.25, from: 2026-01-05T00:00:00Z, until: 2026-01-12T00:00:00Z}]\n"
+    )
+    rule = FaultRule.from_json(parse(BASE + ACME + fault).faults[0].to_rule())
+    assert (rule.kind, rule.endpoint, rule.rate, rule.decline_code) == (
+        "decline",
+        "charge",
+        Fraction(1, 4),
+        "insufficient_funds",
+    )
+    assert (rule.start, rule.end) == (
+        datetime(2026, 1, 5, tzinfo=UTC),
+        datetime(2026, 1, 12, tzinfo=UTC),
+    )
