@@ -292,7 +292,8 @@ def test_fault_rule_is_what_the_mock_gateways_accept():
     from mock_gateways.common.faults import FaultRule
 
     fault = (
-        "faults: [{gateway: card, endpoint: charge, kind: decline, decline_code: insufficient_funds,"
+        "faults: [{gateway: card, endpoint: charge, kind: decline,"
+        " decline_code: insufficient_funds,"
         " rate: 0.25, from: 2026-01-05T00:00:00Z, until: 2026-01-12T00:00:00Z}]\n"
     )
     rule = FaultRule.from_json(parse(BASE + ACME + fault).faults[0].to_rule())
