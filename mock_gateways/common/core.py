@@ -57,7 +57,7 @@ class GatewayCore(ABC):
         does the work, where `decline_code` is an injected issuer decline or None."""
         key = check_key(key, self.idempotency_header)
         with self.lock:
-            decision = self._decide(operation, key)
+            decision = self._draw_faults(operation, key)
             if decision.before is not None:
                 raise decision.before
             record = self._store.get(key)
@@ -77,7 +77,7 @@ class GatewayCore(ABC):
     def read(self, operation: str, resource: str, fetch: Callable[[], dict[str, Any]]):
         """Run a read; faults apply by (operation, resource, attempt), declines do not."""
         with self.lock:
-            decision = self._decide(operation, resource)
+            decision = self._draw_faults(operation, resource)
             if decision.before is not None:
                 raise decision.before
             result = fetch()
@@ -103,7 +103,7 @@ class GatewayCore(ABC):
 
         return self.read("lookup", key, fetch)
 
-    def _decide(self, operation: str, key: str) -> FaultDecision:
+    def _draw_faults(self, operation: str, key: str) -> FaultDecision:
         attempt = self._store.next_attempt(operation, key)
         decision = self.faults.decide(self.seed, operation, key, attempt, self.now())
         if decision.fired:
