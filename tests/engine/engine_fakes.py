@@ -42,8 +42,12 @@ class FakeTime:
         self._seq += 1
         heapq.heappush(self._timers, (when, self._seq, fn))
 
-    def advance_to(self, when: datetime) -> None:
-        while self._timers and self._timers[0][0] <= when:
+    def advance_to(self, when: datetime, *, run_due: bool = True) -> None:
+        """Move to `when`, running the timers due on the way; `run_due=False` leaves those due
+        exactly at `when` for later (usage recorded at an instant comes before its timers)."""
+        while self._timers and (
+            self._timers[0][0] < when or (run_due and self._timers[0][0] == when)
+        ):
             due, _, fn = heapq.heappop(self._timers)
             self._now = max(self._now, due)
             fn()
