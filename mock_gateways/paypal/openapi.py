@@ -1,0 +1,584 @@
+"""The mock PayPal's OpenAPI 3 document: PayPal's paths and shapes for the subset served, the
+approval page, the buyer admin API and the shared admin paths."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from mock_gateways.common.openapi import document, json_content, operation, path_param, ref
+
+_PAYPAL_ERRORS = {
+    400: "INVALID_REQUEST: malformed JSON, a missing field or a wrong type (details[0].issue)",
+    401: "AUTHENTICATION_FAILURE or invalid_token: no, unknown or expired Bearer token",
+    404: "RESOURCE_NOT_FOUND / INVALID_RESOURCE_ID",
+    413: "PAYLOAD_TOO_LARGE: body over 64 KiB",
+    422: "UNPROCESSABLE_ENTITY: a business refusal, see details[0].issue "
+    "(PAYPAL_REQUEST_ID_PREVIOUSLY_USED when a request id is reused with other parameters)",
+    502: "injected connection reset (shared fault model; nothing was done)",
+    503: "injected server error (shared fault model; nothing was done)",
+    504: "injected timeout (shared fault model; the work was done, resend the same request id)",
+}
+_REQUEST_ID = {
+    "name": "PayPal-Request-Id",
+    "in": "header",
+    "required": True,
+    "schema": {"type": "string", "maxLength": 255},
+    "description": "Idempotency: a resend with the same id and parameters replays the first "
+    "answer; the same id with other parameters is 422 PAYPAL_REQUEST_ID_PREVIOUSLY_USED.",
+}
+_PREFER = {
+    "name": "Prefer",
+    "in": "header",
+    "required": False,
+    "schema": {"type": "string", "enum": ["return=minimal", "return=representation"]},
+    "description": "return=minimal (default): id, status, links; return=representation: all.",
+}
+_BEARER = {
+    "name": "Authorization",
+    "in": "header",
+    "required": True,
+    "schema": {"type": "string"},
+    "description": "Bearer <access_token from POST /v1/oauth2/token>",
+}
+
+
+def _api(
+    operation_id: str,
+    summary: str,
+    ok: tuple[int, dict[str, Any]],
+    *,
+    body: dict[str, Any] | None = None,
+    params: list[dict[str, Any]] | None = None,
+    mutating: bool = False,
+    prefer: bool = False,
+) -> dict[str, Any]:
+    """A PayPal API operation whose errors are in PayPal's error shape."""
+    extra = [_BEARER, *(params or [])]
+    if mutating:
+        extra.append(_REQUEST_ID)
+    if prefer:
+        extra.append(_PREFER)
+    op = operation(operation_id, summary, ok=ok, errors=_PAYPAL_ERRORS, body=body, parameters=extra)
+    for status, response in op["responses"].items():
+        if status.startswith(("4", "5")) and status not in ("502", "503", "504"):
+            response["content"] = json_content(ref("PayPalError"))
+    return op
+
+
+_MONEY = {
+    "type": "object",
+    "required": ["currency_code", "value"],
+    "properties": {
+        "currency_code": {"type": "string", "enum": ["USD"]},
+        "value": {"type": "string", "pattern": r"^((-?[0-9]+)|(-?([0-9]+)?[.][0-9]+))$"},
+    },
+}
+_LINKS = {
+    "type": "array",
+    "items": {
+        "type": "object",
+        "properties": {
+            "href": {"type": "string"},
+            "rel": {"type": "string"},
+            "method": {"type": "string"},
+        },
+    },
+}
+_VAULTED_SOURCE = {
+    "type": "object",
+    "description": "paypal.vault_id, or token {id, type: BILLING_AGREEMENT}: a payment token id",
+    "properties": {
+        "paypal": {"type": "object", "properties": {"vault_id": {"type": "string"}}},
+        "token": {
+            "type": "object",
+            "properties": {"id": {"type": "string"}, "type": {"enum": ["BILLING_AGREEMENT"]}},
+        },
+    },
+}
+
+SCHEMAS: dict[str, Any] = {
+    "Money": _MONEY,
+    "PayPalError": {
+        "type": "object",
+        "required": ["name", "message", "details"],
+        "properties": {
+            "name": {"type": "string", "description": "e.g. UNPROCESSABLE_ENTITY"},
+            "message": {"type": "string"},
+            "debug_id": {"type": "string"},
+            "details": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "required": ["issue"],
+                    "properties": {
+                        "field": {"type": "string", "description": "JSON pointer"},
+                        "location": {"enum": ["body", "path", "query", "header"]},
+                        "issue": {"type": "string", "description": "the stable error code"},
+                        "description": {"type": "string"},
+                    },
+                },
+            },
+            "links": _LINKS,
+        },
+    },
+    "OAuthError": {
+        "type": "object",
+        "properties": {"error": {"type": "string"}, "error_description": {"type": "string"}},
+    },
+    "AccessToken": {
+        "type": "object",
+        "properties": {
+            "scope": {"type": "string"},
+            "access_token": {"type": "string"},
+            "token_type": {"enum": ["Bearer"]},
+            "app_id": {"type": "string"},
+            "expires_in": {"type": "integer", "description": "seconds of simulated time"},
+            "nonce": {"type": "string"},
+        },
+    },
+    "SetupTokenRequest": {
+        "type": "object",
+        "required": ["payment_source"],
+        "properties": {
+            "customer": {
+                "type": "object",
+                "properties": {
+                    "id": {"type": "string"},
+                    "merchant_customer_id": {"type": "string"},
+                },
+            },
+            "payment_source": {
+                "type": "object",
+                "required": ["paypal"],
+                "properties": {
+                    "paypal": {
+                        "type": "object",
+                        "required": ["experience_context"],
+                        "properties": {
+                            "description": {"type": "string", "maxLength": 128},
+                            "usage_type": {"enum": ["MERCHANT", "PLATFORM"]},
+                            "usage_pattern": {"type": "string"},
+                            "customer_type": {"enum": ["CONSUMER", "BUSINESS"]},
+                            "permit_multiple_payment_tokens": {"type": "boolean"},
+                            "experience_context": {
+                                "type": "object",
+                                "required": ["return_url"],
+                                "properties": {
+                                    "return_url": {"type": "string", "format": "uri"},
+                                    "cancel_url": {"type": "string", "format": "uri"},
+                                    "brand_name": {"type": "string"},
+                                },
+                            },
+                        },
+                    }
+                },
+            },
+        },
+    },
+    "SetupToken": {
+        "type": "object",
+        "properties": {
+            "id": {"type": "string"},
+            "customer": {"type": "object"},
+            "status": {"enum": ["PAYER_ACTION_REQUIRED", "APPROVED", "VAULTED"]},
+            "payment_source": {"type": "object"},
+            "links": _LINKS,
+        },
+        "description": "links has rel approve (GET, the buyer's approval page) while "
+        "PAYER_ACTION_REQUIRED",
+    },
+    "PaymentTokenRequest": {
+        "type": "object",
+        "required": ["payment_source"],
+        "properties": {
+            "payment_source": {
+                "type": "object",
+                "required": ["token"],
+                "properties": {
+                    "token": {
+                        "type": "object",
+                        "required": ["id", "type"],
+                        "properties": {
+                            "id": {"type": "string"},
+                            "type": {"enum": ["SETUP_TOKEN"]},
+                        },
+                    }
+                },
+            }
+        },
+    },
+    "PaymentToken": {
+        "type": "object",
+        "properties": {
+            "id": {"type": "string"},
+            "customer": {"type": "object"},
+            "payment_source": {
+                "type": "object",
+                "properties": {
+                    "paypal": {
+                        "type": "object",
+                        "properties": {
+                            "email_address": {"type": "string"},
+                            "payer_id": {"type": "string"},
+                            "name": {"type": "object"},
+                        },
+                    }
+                },
+            },
+            "links": _LINKS,
+        },
+    },
+    "OrderRequest": {
+        "type": "object",
+        "required": ["intent", "purchase_units"],
+        "properties": {
+            "intent": {"enum": ["AUTHORIZE", "CAPTURE"]},
+            "purchase_units": {
+                "type": "array",
+                "minItems": 1,
+                "maxItems": 1,
+                "items": {
+                    "type": "object",
+                    "required": ["amount"],
+                    "properties": {
+                        "reference_id": {"type": "string"},
+                        "amount": ref("Money"),
+                        "description": {"type": "string"},
+                        "custom_id": {"type": "string"},
+                        "invoice_id": {"type": "string"},
+                        "soft_descriptor": {"type": "string", "maxLength": 22},
+                    },
+                },
+            },
+            "payment_source": _VAULTED_SOURCE,
+        },
+    },
+    "OrderActionRequest": {
+        "type": "object",
+        "properties": {"payment_source": _VAULTED_SOURCE},
+    },
+    "Order": {
+        "type": "object",
+        "properties": {
+            "id": {"type": "string"},
+            "intent": {"enum": ["AUTHORIZE", "CAPTURE"]},
+            "status": {"enum": ["CREATED", "COMPLETED"]},
+            "payment_source": {"type": "object"},
+            "payer": {"type": "object"},
+            "purchase_units": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "properties": {
+                        "amount": ref("Money"),
+                        "payments": {
+                            "type": "object",
+                            "properties": {
+                                "authorizations": {"type": "array", "items": ref("Authorization")},
+                                "captures": {"type": "array", "items": ref("Capture")},
+                            },
+                        },
+                    },
+                },
+            },
+            "links": _LINKS,
+        },
+    },
+    "Authorization": {
+        "type": "object",
+        "properties": {
+            "id": {"type": "string"},
+            "status": {"enum": ["CREATED", "PARTIALLY_CAPTURED", "CAPTURED", "VOIDED", "EXPIRED"]},
+            "amount": ref("Money"),
+            "expiration_time": {"type": "string", "format": "date-time"},
+            "links": _LINKS,
+        },
+    },
+    "CaptureRequest": {
+        "type": "object",
+        "properties": {
+            "amount": ref("Money"),
+            "final_capture": {"type": "boolean", "default": True},
+            "invoice_id": {"type": "string"},
+            "note_to_payer": {"type": "string"},
+            "soft_descriptor": {"type": "string"},
+        },
+    },
+    "Capture": {
+        "type": "object",
+        "properties": {
+            "id": {"type": "string"},
+            "status": {"enum": ["COMPLETED"]},
+            "amount": ref("Money"),
+            "final_capture": {"type": "boolean"},
+            "links": _LINKS,
+        },
+    },
+    "Buyer": {
+        "type": "object",
+        "required": ["email"],
+        "properties": {
+            "email": {"type": "string"},
+            "funding_source": {"type": "boolean", "default": True},
+            "decline": {
+                "enum": ["none", "charges", "all"],
+                "description": "charges: intent CAPTURE payments are declined; all: every payment",
+            },
+            "given_name": {"type": "string"},
+            "surname": {"type": "string"},
+        },
+    },
+    "ApprovalOutcome": {
+        "type": "object",
+        "properties": {
+            "approval_session_id": {"type": "string"},
+            "result": {
+                "enum": [
+                    "APPROVED",
+                    "CANCELLED",
+                    "NO_FUNDING_SOURCE",
+                    "UNKNOWN_BUYER",
+                    "ALREADY_COMPLETED",
+                    "MISSING_APPROVAL_SESSION",
+                    "MISSING_EMAIL",
+                    "INVALID_ACTION",
+                    "EXPIRED_OR_UNKNOWN",
+                ]
+            },
+            "message": {"type": "string"},
+            "redirect_url": {"type": "string", "nullable": True},
+        },
+    },
+}
+
+_ID = path_param("id", "resource id")
+_ANY = {"type": "object"}
+
+
+def _approval_paths() -> dict[str, Any]:
+    html = {"text/html": {"schema": {"type": "string"}}}
+    session = {
+        "name": "approval_session_id",
+        "in": "query",
+        "required": True,
+        "schema": {"type": "string"},
+    }
+    form = {
+        "type": "object",
+        "required": ["approval_session_id", "action"],
+        "properties": {
+            "approval_session_id": {"type": "string"},
+            "email": {"type": "string", "description": "the buyer's PayPal login"},
+            "action": {"enum": ["approve", "cancel"]},
+        },
+    }
+    outcome = {"application/json": {"schema": ref("ApprovalOutcome")}, **html}
+    return {
+        "/agreements/approve": {
+            "get": {
+                "operationId": "approvalPage",
+                "summary": "the buyer's approval page (the setup token's approve link)",
+                "parameters": [session],
+                "responses": {
+                    "200": {"description": "login and agree/cancel form", "content": html},
+                    "400": {"description": "no approval_session_id", "content": outcome},
+                    "404": {"description": "unknown or expired setup token", "content": outcome},
+                },
+            },
+            "post": {
+                "operationId": "approvalSubmit",
+                "summary": "log in and agree or cancel; JSON answer with Accept: application/json",
+                "requestBody": {
+                    "required": True,
+                    "content": {"application/x-www-form-urlencoded": {"schema": form}},
+                },
+                "responses": {
+                    "200": {"description": "APPROVED or CANCELLED", "content": outcome},
+                    "303": {"description": "browser redirect to return_url or cancel_url"},
+                    "400": {"description": "missing field or bad action", "content": outcome},
+                    "404": {"description": "unknown or expired setup token", "content": outcome},
+                    "422": {
+                        "description": "NO_FUNDING_SOURCE, UNKNOWN_BUYER, ALREADY_COMPLETED",
+                        "content": outcome,
+                    },
+                },
+            },
+        }
+    }
+
+
+def _buyer_paths() -> dict[str, Any]:
+    email = path_param("email", "the buyer's email")
+    return {
+        "/__admin/buyers": {
+            "get": operation("adminListBuyers", "the PayPal buyer accounts", ok=(200, _ANY)),
+            "post": operation(
+                "adminAddBuyer",
+                "create a buyer account simulated customers log in with",
+                ok=(201, ref("Buyer")),
+                errors={400: "bad field", 409: "buyer_exists"},
+                body=ref("Buyer"),
+            ),
+        },
+        "/__admin/buyers/{email}": {
+            "get": operation(
+                "adminGetBuyer",
+                "one buyer",
+                ok=(200, ref("Buyer")),
+                errors={404: "unknown_buyer"},
+                parameters=[email],
+            ),
+            "patch": operation(
+                "adminUpdateBuyer",
+                "add/remove the funding source or change declines",
+                ok=(200, ref("Buyer")),
+                errors={400: "bad field", 404: "unknown_buyer"},
+                body={
+                    "type": "object",
+                    "properties": {
+                        "funding_source": {"type": "boolean"},
+                        "decline": {"enum": ["none", "charges", "all"]},
+                    },
+                },
+                parameters=[email],
+            ),
+        },
+    }
+
+
+PATHS: dict[str, Any] = {
+    "/v1/oauth2/token": {
+        "post": {
+            "operationId": "oauth2.token",
+            "summary": "client credentials access token (HTTP Basic client_id:secret)",
+            "requestBody": {
+                "required": True,
+                "content": {
+                    "application/x-www-form-urlencoded": {
+                        "schema": {
+                            "type": "object",
+                            "required": ["grant_type"],
+                            "properties": {"grant_type": {"enum": ["client_credentials"]}},
+                        }
+                    }
+                },
+            },
+            "responses": {
+                "200": {"description": "token", "content": json_content(ref("AccessToken"))},
+                "400": {
+                    "description": "unsupported_grant_type",
+                    "content": json_content(ref("OAuthError")),
+                },
+                "401": {
+                    "description": "invalid_client",
+                    "content": json_content(ref("OAuthError")),
+                },
+            },
+        }
+    },
+    "/v3/vault/setup-tokens": {
+        "post": _api(
+            "setup-tokens.create",
+            "a setup token for a PayPal wallet, with an approve link for the buyer",
+            (201, ref("SetupToken")),
+            body=ref("SetupTokenRequest"),
+            mutating=True,
+        )
+    },
+    "/v3/vault/setup-tokens/{id}": {
+        "get": _api("setup-tokens.get", "a setup token", (200, ref("SetupToken")), params=[_ID])
+    },
+    "/v3/vault/payment-tokens": {
+        "post": _api(
+            "payment-tokens.create",
+            "vault the approved setup token (422 PAYER_ACTION_REQUIRED if not approved or "
+            "cancelled, PAYER_CANNOT_PAY if the buyer has no funding source)",
+            (201, ref("PaymentToken")),
+            body=ref("PaymentTokenRequest"),
+            mutating=True,
+        )
+    },
+    "/v3/vault/payment-tokens/{id}": {
+        "get": _api(
+            "payment-tokens.get", "a payment token", (200, ref("PaymentToken")), params=[_ID]
+        )
+    },
+    "/v2/checkout/orders": {
+        "post": _api(
+            "orders.create",
+            "an order; with a vaulted payment_source it is paid at once (COMPLETED), else CREATED "
+            "(422 INSTRUMENT_DECLINED when the buyer's payment is declined)",
+            (201, ref("Order")),
+            body=ref("OrderRequest"),
+            mutating=True,
+            prefer=True,
+        )
+    },
+    "/v2/checkout/orders/{id}": {
+        "get": _api("orders.get", "an order", (200, ref("Order")), params=[_ID])
+    },
+    "/v2/checkout/orders/{id}/authorize": {
+        "post": _api(
+            "orders.authorize",
+            "authorize a CREATED order of intent AUTHORIZE with a vaulted payment_source",
+            (201, ref("Order")),
+            body=ref("OrderActionRequest"),
+            params=[_ID],
+            mutating=True,
+            prefer=True,
+        )
+    },
+    "/v2/checkout/orders/{id}/capture": {
+        "post": _api(
+            "orders.capture",
+            "capture a CREATED order of intent CAPTURE with a vaulted payment_source",
+            (201, ref("Order")),
+            body=ref("OrderActionRequest"),
+            params=[_ID],
+            mutating=True,
+            prefer=True,
+        )
+    },
+    "/v2/payments/authorizations/{id}": {
+        "get": _api(
+            "authorizations.get", "an authorization", (200, ref("Authorization")), params=[_ID]
+        )
+    },
+    "/v2/payments/authorizations/{id}/void": {
+        "post": _api(
+            "authorizations.void",
+            "void (204; 200 with the authorization when Prefer: return=representation)",
+            (200, ref("Authorization")),
+            params=[_ID],
+            mutating=True,
+            prefer=True,
+        )
+    },
+    "/v2/payments/authorizations/{id}/capture": {
+        "post": _api(
+            "authorizations.capture",
+            "capture all or part of an authorization",
+            (201, ref("Capture")),
+            body=ref("CaptureRequest"),
+            params=[_ID],
+            mutating=True,
+            prefer=True,
+        )
+    },
+    "/v2/payments/captures/{id}": {
+        "get": _api("captures.get", "a capture", (200, ref("Capture")), params=[_ID])
+    },
+    **_approval_paths(),
+    **_buyer_paths(),
+}
+
+OPENAPI = document(
+    "billing-sim mock PayPal",
+    "The subset of PayPal's REST API the billing engine uses, in PayPal's paths and shapes: "
+    "OAuth client credentials, Vault v3 setup and payment tokens with the buyer's approval "
+    "page, Orders v2 with vaulted payment sources, Payments v2 void and capture. Errors of the "
+    "PayPal API use PayPal's error shape; the stable code is details[0].issue. Time is "
+    "simulated (X-Sim-Time, /__admin/clock).",
+    PATHS,
+    SCHEMAS,
+)
