@@ -1,0 +1,223 @@
+"""The card processor adapter: implements `ports.CardGateway` over a transport. Build it with
+`HttpCardGateway.over_wsgi(app)` / `HttpCardGateway.over_url(url)` or `DirectCardGateway(core)`;
+all three give the engine the same results for the same calls."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+from urllib.parse import quote
+
+from billing_engine.adapters.http_client import (
+    DEFAULT_ATTEMPTS,
+    Answer,
+    Call,
+    HttpTransport,
+    Transport,
+    call_idempotent,
+    call_read,
+)
+from billing_engine.ports import (
+    CardDetails,
+    CardToken,
+    Clock,
+    GatewayResult,
+    HoldStatus,
+    TokenizeResult,
+)
+
+CENT = Decimal("0.01")
+
+
+class UnknownGatewayObject(LookupError):
+    """The gateway does not know the id asked about (a bug in the caller, not an outcome)."""
+
+
+def wire_amount(amount: Decimal) -> str:
+    """A whole-cent Decimal as the gateways' decimal string, e.g. "1000.00"."""
+    if amount != amount.quantize(CENT):
+        raise ValueError(f"gateway amounts are whole cents, got {amount}")
+    return str(amount.quantize(CENT))
+
+
+def parse_time(text: str | None) -> datetime | None:
+    return None if text is None else datetime.fromisoformat(text)
+
+
+def _path_id(value: str) -> str:
+    return quote(value, safe="")
+
+
+class CardAdapter:
+    """`ports.CardGateway` over any Transport. Declines and refusals come back as results with
+    the gateway's reason code; only a gateway giving no usable answer raises
+    `GatewayUnavailable` (after retries that keep the idempotency key)."""
+
+    def __init__(
+        self,
+        transport: Transport,
+        *,
+        merchant_country: str | None = None,
+        attempts: int = DEFAULT_ATTEMPTS,
+    ) -> None:
+        self.transport = transport
+        self.merchant_country = merchant_country
+        self.attempts = attempts
+
+    # --- CardGateway ------------------------------------------------------------------------
+
+    def tokenize(self, card: CardDetails, *, idempotency_key: str) -> TokenizeResult:
+        body = {
+            "number": card.number,
+            "exp_month": card.exp_month,
+            "exp_year": card.exp_year,
+            "cvv": card.cvv,
+            "name": card.name,
+        }
+        answer = self._mutate(Call("tokenize", "POST", "/v1/tokens", body, idempotency_key))
+        if not answer.ok:
+            return TokenizeResult(ok=False, reason=answer.error_code)
+        data = answer.body
+        token = CardToken(
+            token=data["id"],
+            brand=data["brand"],
+            last4=data["last4"],
+            fingerprint=data["fingerprint"],
+            exp_month=data["exp_month"],
+            exp_year=data["exp_year"],
+            issuer_country=data["issuer_country"],
+        )
+        return TokenizeResult(ok=True, card=token)
+
+    def authorize(
+        self,
+        token: str,
+        amount: Decimal,
+        *,
+        descriptor: str,
+        idempotency_key: str,
+        threeds_transaction_id: str | None = None,
+    ) -> GatewayResult:
+        body = self._payment_body(token, amount, threeds_transaction_id)
+        body["descriptor"] = descriptor
+        answer = self._mutate(
+            Call("authorize", "POST", "/v1/authorizations", body, idempotency_key)
+        )
+        return self._result(answer, release=True)
+
+    def void(self, authorization_id: str, *, idempotency_key: str) -> GatewayResult:
+        path = f"/v1/authorizations/{_path_id(authorization_id)}/void"
+        call = Call("void", "POST", path, {}, idempotency_key, {"id": authorization_id})
+        return self._result(self._mutate(call))
+
+    def capture(
+        self, authorization_id: str, amount: Decimal, *, idempotency_key: str
+    ) -> GatewayResult:
+        path = f"/v1/authorizations/{_path_id(authorization_id)}/capture"
+        body = {"amount": wire_amount(amount)}
+        call = Call("capture", "POST", path, body, idempotency_key, {"id": authorization_id})
+        answer = self._mutate(call)
+        if not answer.ok:
+            return self._result(answer)
+        return GatewayResult(ok=True, id=answer.body["charge"])
+
+    def hold(self, authorization_id: str) -> HoldStatus:
+        path = f"/v1/authorizations/{_path_id(authorization_id)}"
+        answer = call_read(
+            self.transport,
+            Call("hold", "GET", path, path_params={"id": authorization_id}),
+            attempts=self.attempts,
+        )
+        if not answer.ok:
+            raise UnknownGatewayObject(f"authorization {authorization_id}: {answer.error_code}")
+        return HoldStatus(
+            id=answer.body["id"],
+            status=answer.body["status"],
+            released_at=parse_time(answer.body.get("released_at")),
+        )
+
+    def charge(
+        self,
+        token: str,
+        amount: Decimal,
+        *,
+        idempotency_key: str,
+        merchant_initiated: bool,
+        threeds_transaction_id: str | None = None,
+    ) -> GatewayResult:
+        body = self._payment_body(token, amount, threeds_transaction_id)
+        body["merchant_initiated"] = merchant_initiated
+        return self._result(
+            self._mutate(Call("charge", "POST", "/v1/charges", body, idempotency_key))
+        )
+
+    def refund(self, charge_id: str, amount: Decimal, *, idempotency_key: str) -> GatewayResult:
+        body = {"charge": charge_id, "amount": wire_amount(amount)}
+        return self._result(
+            self._mutate(Call("refund", "POST", "/v1/refunds", body, idempotency_key))
+        )
+
+    # --- plumbing ---------------------------------------------------------------------------
+
+    def _payment_body(
+        self, token: str, amount: Decimal, threeds_transaction_id: str | None
+    ) -> dict[str, Any]:
+        body: dict[str, Any] = {"token": token, "amount": wire_amount(amount), "currency": "USD"}
+        if self.merchant_country is not None:
+            body["merchant_country"] = self.merchant_country
+        if threeds_transaction_id is not None:
+            body["threeds_transaction_id"] = threeds_transaction_id
+        return body
+
+    def _mutate(self, call: Call) -> Answer:
+        key = call.idempotency_key or ""
+        lookup = Call("lookup", "GET", f"/v1/idempotency/{_path_id(key)}", path_params={"key": key})
+        return call_idempotent(self.transport, call, lookup=lookup, attempts=self.attempts)
+
+    @staticmethod
+    def _result(answer: Answer, *, release: bool = False) -> GatewayResult:
+        if not answer.ok:
+            return GatewayResult(ok=False, reason=answer.error_code)
+        release_at = parse_time(answer.body.get("release_at")) if release else None
+        return GatewayResult(ok=True, id=answer.body["id"], release_at=release_at)
+
+
+class HttpCardGateway(CardAdapter):
+    """Over httpx: `HttpCardGateway.over_wsgi(app, clock=c)` (in-process WSGI) or
+    `HttpCardGateway.over_url("http://127.0.0.1:PORT", clock=c)` (a real server). With a
+    clock, each request carries X-Sim-Time."""
+
+    @classmethod
+    def over_wsgi(
+        cls, app: Callable[..., Any], *, clock: Clock | None = None, **options: Any
+    ) -> HttpCardGateway:
+        return cls(HttpTransport.over_wsgi(app, clock=clock, base_url="http://card.sim"), **options)
+
+    @classmethod
+    def over_url(
+        cls, base_url: str, *, clock: Clock | None = None, timeout: float = 5.0, **options: Any
+    ) -> HttpCardGateway:
+        return cls(HttpTransport.over_url(base_url, clock=clock, timeout=timeout), **options)
+
+
+class DirectCardGateway(CardAdapter):
+    """Calls a `mock_gateways.card.core.CardProcessor` in process (the `direct` transport)."""
+
+    def __init__(self, core: Any, **options: Any) -> None:
+        # Imported here so the httpx adapters never need mock_gateways installed.
+        from billing_engine.adapters.direct import DirectTransport
+
+        handlers = {
+            "tokenize": lambda c: core.tokenize(c.body, c.idempotency_key),
+            "authorize": lambda c: core.authorize(c.body, c.idempotency_key),
+            "void": lambda c: core.void(c.path_params["id"], c.idempotency_key),
+            "capture": lambda c: core.capture(c.path_params["id"], c.body, c.idempotency_key),
+            "hold": lambda c: core.hold(c.path_params["id"]),
+            "charge": lambda c: core.charge(c.body, c.idempotency_key),
+            "refund": lambda c: core.refund(c.body, c.idempotency_key),
+            "lookup": lambda c: core.lookup(c.path_params["key"]),
+        }
+        super().__init__(DirectTransport(handlers), **options)
+        self.core = core
