@@ -1,20 +1,191 @@
-"""The `billing-sim` command line."""
+"""The `billing-sim` command line: run, validate and list scenarios, serve the mock gateways.
+Exit status: 0 all well, 1 an invariant failed, 2 bad input (scenario, file, option)."""
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from enum import StrEnum
 from pathlib import Path
 
 import typer
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from simulator.scenario import Scenario, ScenarioError, load_scenario
+from simulator.terminal import print_summary
 
 app = typer.Typer(
-    help="Simulate and conformance-test pay-as-you-go cloud billing.", no_args_is_help=True
+    help="Simulate and conformance-test pay-as-you-go cloud billing.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
 )
+gateways_app = typer.Typer(
+    help="The mock card, 3D Secure and PayPal gateways.", no_args_is_help=True
+)
+app.add_typer(gateways_app, name="gateways")
+
+#: the bundled scenarios live at the top of the repository, beside the packages
+SCENARIOS_DIR = Path(__file__).resolve().parent.parent / "scenarios"
+#: a run expected to take longer than this gets a progress bar
+PROGRESS_AFTER_SECONDS = 2.0
+
+out_console = Console()
+err_console = Console(stderr=True)
+
+
+class Transport(StrEnum):
+    direct = "direct"
+    wsgi = "wsgi"
+    http = "http"
+
+
+def resolve_scenario_path(given: Path) -> Path:
+    """A path as given, or the name of a bundled scenario (`quickstart`)."""
+    if given.exists() or given.suffix or len(given.parts) > 1:
+        return given
+    bundled = SCENARIOS_DIR / f"{given}.yaml"
+    return bundled if bundled.exists() else given
+
+
+def _load_or_exit(path: Path) -> Scenario:
+    try:
+        return load_scenario(resolve_scenario_path(path))
+    except ScenarioError as exc:
+        _problems(exc)
+        raise typer.Exit(2) from None
+
+
+def _problems(exc: ScenarioError) -> None:
+    """One line per problem on stderr, unwrapped so each line names file and field."""
+    for line in exc.problems:
+        typer.secho(line, fg="red", err=True)
+
+
+@contextmanager
+def _progress_bar(enabled: bool) -> Iterator[Callable[[float], None] | None]:
+    """A progress callback that shows a bar only once the run looks longer than
+    PROGRESS_AFTER_SECONDS (projected from the fraction done so far)."""
+    if not enabled:
+        yield None
+        return
+    began = time.monotonic()
+    progress = Progress(
+        TextColumn("simulating"), BarColumn(), TextColumn("{task.percentage:>3.0f}%"),
+        TimeElapsedColumn(), console=err_console, transient=True,
+    )  # fmt: skip
+    task: list[int] = []
+
+    def report(done: float) -> None:
+        elapsed = time.monotonic() - began
+        projected = elapsed / max(done, 1e-9)
+        if not task and done < 1 and elapsed > 0.2 and projected > PROGRESS_AFTER_SECONDS:
+            progress.start()
+            task.append(progress.add_task("run", total=1.0))
+        if task:
+            progress.update(task[0], completed=done)
+
+    try:
+        yield report
+    finally:
+        if task:
+            progress.stop()
 
 
 @app.command()
-def run(scenario: Path, out: Path = typer.Option(Path("out"), help="Where outputs go.")) -> None:
-    """Run SCENARIO and print its summary."""
-    typer.echo(f"billing-sim: no scenario runner yet; {scenario} was not run.")
+def run(
+    scenario: Path = typer.Argument(..., help="Scenario YAML file, or a bundled scenario's name."),
+    seed: int | None = typer.Option(None, help="Seed (default: the scenario's)."),
+    out: Path | None = typer.Option(None, help="Output directory (default: out/SCENARIO-NAME)."),
+    transport: Transport = typer.Option(
+        Transport.wsgi, help="How the engine reaches the gateways."
+    ),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar, no summary table."),
+) -> None:
+    """Run SCENARIO: write events.jsonl and summary.json to --out, print a summary.
+    Exit 1 when an invariant failed, 2 when the scenario is invalid."""
+    loaded = _load_or_exit(scenario)
+    out_dir = out if out is not None else Path("out") / loaded.name
+    from simulator import runner  # the world imports simpy, flask, httpx: only when running
+    from simulator.world import RunError
+
+    try:
+        with _progress_bar(not quiet) as progress:
+            result = runner.run_scenario(
+                loaded, seed=seed, transport=transport.value, out=out_dir, progress=progress
+            )
+    except RunError as exc:
+        typer.secho(f"{scenario}: run stopped: {exc}", fg="red", err=True)
+        raise typer.Exit(2) from None
+    except KeyboardInterrupt:
+        typer.secho("interrupted", fg="red", err=True)
+        raise typer.Exit(130) from None
+    if not quiet:
+        print_summary(result.summary, out_console)
+        typer.echo(f"outputs in {out_dir}/")
+    if not result.ok:
+        failed = [i for i in result.summary.get("invariants", []) if not i.get("ok")]
+        for invariant in failed:
+            name, detail = invariant.get("name"), invariant.get("detail", "")
+            typer.secho(f"invariant failed: {name}: {detail}", fg="red", bold=True, err=True)
+        raise typer.Exit(1)
+
+
+@app.command()
+def validate(
+    scenarios: list[Path] = typer.Argument(..., help="Scenario YAML files (or bundled names)."),
+) -> None:
+    """Check SCENARIO files; exit 2 if any is invalid. Problems go one a line."""
+    invalid = 0
+    for path in scenarios:
+        resolved = resolve_scenario_path(path)
+        try:
+            loaded = load_scenario(resolved)
+        except ScenarioError as exc:
+            invalid += 1
+            _problems(exc)
+            continue
+        typer.echo(f"ok {resolved}: {_shape(loaded)}")
+    if invalid:
+        raise typer.Exit(2)
+
+
+def _shape(scenario: Scenario) -> str:
+    accounts = len(scenario.accounts) + (scenario.population.count if scenario.population else 0)
+    days = (scenario.end - scenario.start).days
+    return f"{scenario.name}, {accounts} account(s), {days} days from {scenario.start:%Y-%m-%d}"
+
+
+@app.command("scenarios")
+def list_scenarios(
+    directory: Path = typer.Option(SCENARIOS_DIR, "--dir", help="Where to look."),
+) -> None:
+    """List the bundled scenarios with their one-line descriptions."""
+    table = Table(show_header=True, box=None)
+    table.add_column("scenario", style="bold")
+    table.add_column("description")
+    for path in sorted(directory.glob("*.yaml")):
+        try:
+            description = load_scenario(path).description
+        except ScenarioError as exc:
+            description = f"[red]invalid: {len(exc.problems)} problem(s); run validate[/red]"
+        table.add_row(path.stem, description)
+    out_console.print(table)
+
+
+@gateways_app.command("serve")
+def gateways_serve(
+    host: str = typer.Option("127.0.0.1", help="Interface to listen on."),
+    card_port: int = typer.Option(0, help="Card processor port (0: a free one)."),
+    threeds_port: int = typer.Option(0, help="3D Secure server port (0: a free one)."),
+    paypal_port: int = typer.Option(0, help="PayPal port (0: a free one)."),
+) -> None:
+    """Run the three mock gateways as real servers until Ctrl-C."""
+    from mock_gateways.serve import serve  # Flask and waitress only when serving
+
+    serve(host=host, card_port=card_port, threeds_port=threeds_port, paypal_port=paypal_port)
 
 
 @app.callback()

@@ -1,0 +1,206 @@
+"""The `billing-sim` command line: exit statuses (0 ok, 1 invariant failed, 2 bad input, never a
+traceback), the summary table, validate and scenarios. The run path is tested against a stand-in
+run_scenario, plus one real run of the quickstart scenario."""
+
+from __future__ import annotations
+
+import importlib
+import json
+import sys
+import types
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+import simulator
+from simulator import cli
+from simulator.scenario import Scenario
+
+SUMMARY: dict[str, Any] = {
+    "scenario": "quickstart",
+    "description": "Six accounts",
+    "seed": 42,
+    "transport": "direct",
+    "span": {"start": "2026-01-01T00:00:00Z", "end": "2026-03-01T00:00:00Z", "days": 59},
+    "run": {"wall_seconds": 0.5, "events": 812, "account_months": 12},
+    "accounts": {
+        "acme": {"country": "US", "status": "active", "total_amount_due": "0.00", "months": {}},
+        "lapsed": {
+            "country": "US",
+            "status": "suspended",
+            "total_amount_due": "9.00",
+            "months": {},
+        },
+    },
+    "totals": {
+        "fees": "12345.67",
+        "paid": "12000.00",
+        "outstanding": "345.67",
+        "deductions": {
+            "threshold": {"succeeded": 3, "failed": 1},
+            "month_end": {"succeeded": 5, "failed": 0},
+        },
+        "repayments": {"paid": 1, "failed": 0, "rejected": 2},
+        "links": {"linked": 6, "rejected": {"expires_this_month": 1, "already_linked": 1}},
+    },
+    "invariants": [
+        {"name": "h3_conservation", "ok": True, "detail": "fees 12345.67 = paid + outstanding"},
+        {"name": "one_month_end_deduction", "ok": True, "detail": "12 account-months"},
+    ],
+}
+
+MINIMAL = """
+name: tiny
+description: One account, one day
+start: 2026-01-01T00:00:00Z
+duration: {days: 1}
+accounts:
+  - {id: a, country: US}
+"""
+
+
+class FakeResult:
+    def __init__(self, summary: dict[str, Any], ok: bool) -> None:
+        self.summary, self.ok, self.events_path = summary, ok, None
+
+
+@pytest.fixture
+def fake_run(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any]]:
+    """Replace simulator.runner.run_scenario (whether or not the real runner imports yet)."""
+    calls: list[dict[str, Any]] = []
+    state = {"ok": True}
+
+    def run_scenario(scenario: Scenario, **kwargs: Any) -> FakeResult:
+        calls.append({"scenario": scenario, **kwargs})
+        if kwargs.get("progress"):
+            kwargs["progress"](1.0)
+        summary = json.loads(json.dumps(SUMMARY))
+        if not state["ok"]:
+            summary["invariants"][0].update(ok=False, detail="fees 1.00 != paid 0.00")
+        return FakeResult(summary, state["ok"])
+
+    module = types.ModuleType("simulator.runner")
+    module.run_scenario = run_scenario  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "simulator.runner", module)
+    monkeypatch.setattr(simulator, "runner", module, raising=False)
+    try:  # the real RunError, once the world imports
+        importlib.import_module("simulator.world")
+    except ImportError:
+        world = types.ModuleType("simulator.world")
+        world.RunError = type("RunError", (Exception,), {})  # type: ignore[attr-defined]
+        monkeypatch.setitem(sys.modules, "simulator.world", world)
+    calls.append({"state": state})
+    return calls
+
+
+def invoke(*args: str) -> Any:
+    return CliRunner().invoke(cli.app, list(args))
+
+
+def write(tmp_path: Path, text: str, name: str = "tiny.yaml") -> Path:
+    path = tmp_path / name
+    path.write_text(text)
+    return path
+
+
+def test_run_prints_summary_table_and_passes_options(fake_run, tmp_path: Path):
+    path = write(tmp_path, MINIMAL)
+    result = invoke("run", str(path), "--seed", "7", "--transport", "direct", "--out", "o")
+    assert result.exit_code == 0, result.output
+    call = fake_run[-1]
+    assert call["seed"] == 7 and call["transport"] == "direct" and call["out"] == Path("o")
+    assert call["scenario"].name == "tiny"
+    for text in ("Deductions", "threshold", "month_end", "expires_this_month", "12345.67",
+                 "h3_conservation", "2026-01-01T00:00:00Z", "59 days", "1 suspended"):  # fmt: skip
+        assert text in result.output
+
+
+def test_run_defaults_out_to_scenario_name(fake_run, tmp_path: Path):
+    result = invoke("run", str(write(tmp_path, MINIMAL)), "--quiet")
+    assert result.exit_code == 0
+    assert result.output == ""
+    assert fake_run[-1]["out"] == Path("out") / "tiny" and fake_run[-1]["transport"] == "wsgi"
+    assert fake_run[-1]["progress"] is None
+
+
+def test_run_exits_1_when_an_invariant_failed(fake_run, tmp_path: Path):
+    fake_run[0]["state"]["ok"] = False
+    result = invoke("run", str(write(tmp_path, MINIMAL)), "--quiet")
+    assert result.exit_code == 1
+    assert "invariant failed: h3_conservation: fees 1.00 != paid 0.00" in result.output
+
+
+def test_invalid_scenario_exits_2_one_line_per_problem_no_traceback(fake_run, tmp_path: Path):
+    path = write(tmp_path, MINIMAL.replace("country: US", "country: USA, colour: red"))
+    result = invoke("run", str(path))
+    assert result.exit_code == 2
+    lines = result.output.strip().splitlines()
+    assert lines == [
+        f"{path}: accounts[0].country: expected an ISO 3166 alpha-2 country code such as US, "
+        "got 'USA'",
+        f"{path}: accounts[0].colour: unknown field; expected one of: id, country, tax_rate, "
+        "balance, payment_methods, usage, actions",
+    ]
+    assert "Traceback" not in result.output and len(fake_run) == 1  # nothing was run
+
+
+def test_missing_file_exits_2_without_traceback(fake_run, tmp_path: Path):
+    result = invoke("run", str(tmp_path / "nope.yaml"))
+    assert result.exit_code == 2
+    assert result.output.strip() == f"{tmp_path / 'nope.yaml'}: no such file"
+
+
+def test_run_error_exits_2_with_one_line(fake_run, tmp_path: Path, monkeypatch):
+    from simulator.world import RunError
+
+    def refuse(scenario: Scenario, **kwargs: Any) -> None:
+        raise RunError("a: repay at 2026-01-01: no such method")
+
+    monkeypatch.setattr(sys.modules["simulator.runner"], "run_scenario", refuse)
+    path = write(tmp_path, MINIMAL)
+    result = invoke("run", str(path))
+    assert result.exit_code == 2
+    assert result.output.strip() == f"{path}: run stopped: a: repay at 2026-01-01: no such method"
+
+
+def test_unknown_transport_is_a_usage_error():
+    result = invoke("run", "x.yaml", "--transport", "pigeon")
+    assert result.exit_code == 2
+
+
+def test_bundled_name_resolves_to_scenarios_dir(fake_run):
+    result = invoke("run", "quickstart", "--quiet")
+    assert result.exit_code == 0
+    assert fake_run[-1]["scenario"].name == "quickstart"
+
+
+def test_validate_names_each_file_and_exits_2_if_any_invalid(tmp_path: Path):
+    good = write(tmp_path, MINIMAL, "good.yaml")
+    bad = write(tmp_path, MINIMAL.replace("{days: 1}", "{weeks: 1}"), "bad.yaml")
+    result = invoke("validate", str(good), str(bad))
+    assert result.exit_code == 2
+    assert f"ok {good}: tiny, 1 account(s), 1 days from 2026-01-01" in result.output
+    assert f"{bad}: duration.weeks: unknown field; expected one of: months, days" in result.output
+    assert invoke("validate", str(good)).exit_code == 0
+
+
+def test_scenarios_lists_bundled_with_descriptions(tmp_path: Path):
+    write(tmp_path, MINIMAL, "tiny.yaml")
+    write(tmp_path, "name: [", "broken.yaml")
+    result = invoke("scenarios", "--dir", str(tmp_path))
+    assert result.exit_code == 0
+    assert "tiny" in result.output and "One account, one day" in result.output
+    assert "broken" in result.output and "invalid" in result.output
+    bundled = invoke("scenarios")
+    assert "quickstart" in bundled.output and "every kind of billing event" in bundled.output
+
+
+def test_quickstart_really_runs(tmp_path: Path):
+    """The real runner on the bundled quickstart: exit 0, outputs written, invariants held."""
+    result = invoke("run", "quickstart", "--transport", "direct", "--out", str(tmp_path), "-q")
+    assert result.exit_code == 0, result.output
+    summary = json.loads((tmp_path / "summary.json").read_text())
+    assert summary["scenario"] == "quickstart" and len(summary["accounts"]) == 6
+    assert (tmp_path / "events.jsonl").read_text().count("\n") == summary["run"]["events"]
