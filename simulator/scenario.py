@@ -371,14 +371,14 @@ class Action(_Model):
         return next(k for k in ACTION_KINDS if getattr(self, k) is not None)
 
     @property
-    def args(self) -> BaseModel:
+    def payload(self) -> BaseModel:
         """The body of the action's KIND (e.g. the RepayAction of a `repay:` action)."""
         return getattr(self, self.kind)
 
     @property
     def method(self) -> int | Literal["default"] | None:
         """The payment-method INDEX the action refers to, if any."""
-        return getattr(self.args, "method", None)
+        return getattr(self.payload, "method", None)
 
 
 # --- accounts -------------------------------------------------------------------------------
