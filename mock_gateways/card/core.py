@@ -24,6 +24,7 @@ from mock_gateways.common.seeded import make_id, pick
 ISSUER_FX_FEE_RATE = Decimal("0.02")
 MIN_RELEASE_DAYS, MAX_RELEASE_DAYS = 1, 5
 DEFAULT_FINGERPRINT_KEY = b"billing-sim card fingerprint v1"
+DEFAULT_DESCRIPTOR = "BILLING-SIM"
 
 
 def card_error(code: str, message: str) -> GatewayError:
@@ -220,7 +221,9 @@ class CardProcessor(GatewayCore):
     def authorize(self, body: dict[str, Any], key: str | None) -> dict[str, Any]:
         body = fields.require_object(body)
         params = self._payment_params(body)
-        params["descriptor"] = fields.get_str(body, "descriptor", max_length=22)
+        params["descriptor"] = (
+            fields.get_str(body, "descriptor", required=False, max_length=22) or DEFAULT_DESCRIPTOR
+        )
 
         def execute(decline: str | None) -> dict[str, Any]:
             card = self._card(params["token"])

@@ -4,6 +4,7 @@ live waitress servers, and engine adapters over each transport (direct, wsgi, ht
 from __future__ import annotations
 
 import importlib.util
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -171,5 +172,6 @@ if _PAYPAL_FIXTURES.exists():
     _spec = importlib.util.spec_from_file_location("gateway_paypal_fixtures", _PAYPAL_FIXTURES)
     assert _spec is not None and _spec.loader is not None
     _module = importlib.util.module_from_spec(_spec)
+    sys.modules[_spec.name] = _module  # dataclasses look their module up there
     _spec.loader.exec_module(_module)
     globals().update({k: v for k, v in vars(_module).items() if not k.startswith("_")})
