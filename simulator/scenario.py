@@ -856,6 +856,15 @@ def _model_in(annotation: Any) -> type[BaseModel] | None:
     return None
 
 
+_CARD_LIKE = re.compile(r"\d(?:[ -]?\d){11,18}")
+
+
+def redact(text: str) -> str:
+    """Anything shaped like a card number becomes its last four digits (H-4): a value may land
+    in an unexpected field and be quoted back."""
+    return _CARD_LIKE.sub(lambda m: f"<card ending {re.sub(r'[ -]', '', m.group())[-4:]}>", text)
+
+
 def _problem_lines(exc: ValidationError, source: str) -> Iterator[str]:
     for err in exc.errors(include_url=False):
         loc = tuple(err["loc"])
@@ -864,9 +873,9 @@ def _problem_lines(exc: ValidationError, source: str) -> Iterator[str]:
             prefix = format_path(loc)
             for path, msg in error.problems:
                 full = path if prefix == "(top level)" else f"{prefix}.{path}"
-                yield f"{source}: {full}: {msg}"
+                yield redact(f"{source}: {full}: {msg}")
             continue
-        yield f"{source}: {format_path(loc)}: {_describe(err, loc)}"
+        yield redact(f"{source}: {format_path(loc)}: {_describe(err, loc)}")
 
 
 def _describe(err: Any, loc: tuple[int | str, ...]) -> str:

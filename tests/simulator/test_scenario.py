@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 from decimal import Decimal
 from fractions import Fraction
@@ -307,3 +308,17 @@ def test_fault_rule_is_what_the_mock_gateways_accept():
         datetime(2026, 1, 5, tzinfo=UTC),
         datetime(2026, 1, 12, tzinfo=UTC),
     )
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        ('card: {number: "4242 4242 4242 4242"', 'card: "4242424242424242"\n        x: {a: "1"'),
+        ('amount: "200.00"', 'amount: "4000000000000341x"'),
+        ("product: qwen-max", "product: [4242424242424242]"),
+    ],
+)
+def test_card_numbers_in_wrong_places_are_not_echoed_h4(change: tuple[str, str]):
+    """H-4: even a card number typed into the wrong field is not quoted back in full."""
+    lines = problems(BASE + ACME.replace(*change))
+    assert lines and not any(re.search(r"\d{12}", line) for line in lines), lines
