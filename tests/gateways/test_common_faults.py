@@ -1,0 +1,199 @@
+"""Fault injection (deterministic by seed, key and attempt) and the adapters' recovery: the
+engine-visible outcome is identical on the direct, wsgi and http transports (H-2), and a lost
+response never becomes a double charge."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+from fractions import Fraction
+
+import pytest
+
+from billing_engine.ports import CardDetails, GatewayUnavailable
+from mock_gateways.common.errors import GatewayError
+from mock_gateways.common.faults import FaultPlan, FaultRule
+
+NOON = datetime(2026, 1, 5, 12, tzinfo=UTC)
+
+
+def test_decision_depends_on_seed_key_and_attempt_only():
+    """H-2: the same (seed, operation, key, attempt) always decides the same way."""
+    plan = FaultPlan([FaultRule("server_error", rate=Fraction(1, 2))])
+    draws = [plan.decide(1, "charge", f"k{i}", 0, NOON).before is not None for i in range(200)]
+    again = [plan.decide(1, "charge", f"k{i}", 0, NOON).before is not None for i in range(200)]
+    other_seed = [plan.decide(2, "charge", f"k{i}", 0, NOON).before is not None for i in range(200)]
+    assert draws == again != other_seed
+    assert 70 < sum(draws) < 130  # about half
+
+
+def test_rule_window_and_endpoint():
+    rule = FaultRule("timeout", endpoint="charge", start=NOON, end=NOON + timedelta(hours=1))
+    plan = FaultPlan([rule])
+    assert plan.decide(0, "charge", "k", 0, NOON).response_lost
+    assert not plan.decide(0, "charge", "k", 0, NOON + timedelta(hours=1)).response_lost
+    assert not plan.decide(0, "charge", "k", 0, NOON - timedelta(seconds=1)).response_lost
+    assert not plan.decide(0, "authorize", "k", 0, NOON).response_lost
+
+
+@pytest.mark.parametrize(
+    "rule",
+    [
+        {"kind": "explode"},
+        {"kind": "decline", "rate": "1.5"},
+        {"kind": "decline", "rate": True},
+        {"kind": "latency", "latency_ms": -1},
+        {"kind": "timeout", "start": "2026-01-02T00:00:00Z", "end": "2026-01-01T00:00:00Z"},
+        {"kind": "timeout", "start": "noon"},
+        "server_error",
+    ],
+)
+def test_bad_fault_rules_are_refused_and_change_nothing(card_client, rule):
+    card_client.post("/__admin/faults", json={"faults": [{"kind": "latency", "latency_ms": 5}]})
+    response = card_client.post("/__admin/faults", json={"faults": [rule]})
+    assert (response.status_code, response.json["error"]["code"]) == (400, "invalid_fault")
+    assert card_client.get("/__admin/faults").json["faults"][0]["kind"] == "latency"
+
+
+def test_latency_is_recorded_only(card_core):
+    """Latency never moves simulated time; it shows in the fault log."""
+    card_core.faults.replace([{"kind": "latency", "latency_ms": 250}])
+    before = card_core.now()
+    card_core.tokenize(
+        {"number": "4242424242424242", "exp_month": 1, "exp_year": 2030, "cvv": "123", "name": "A"},
+        "k",
+    )
+    assert card_core.now() == before
+    assert card_core.fault_log[0]["latency_ms"] == 250
+
+
+def test_decline_fault_is_committed_and_replayed(card_core):
+    """An injected decline is an issuer answer: stored, replayed, never a charge."""
+    token = card_core.tokenize(
+        {"number": "4242424242424242", "exp_month": 1, "exp_year": 2030, "cvv": "123", "name": "A"},
+        "t",
+    )["id"]
+    card_core.faults.replace(
+        [{"kind": "decline", "endpoint": "charge", "decline_code": "do_not_honor"}]
+    )
+    for _ in range(2):
+        with pytest.raises(GatewayError) as declined:
+            card_core.charge({"token": token, "amount": "3.00"}, "c")
+        assert (declined.value.status, declined.value.code) == (402, "do_not_honor")
+    assert card_core.charges == {}
+
+
+FAULTS = [
+    {"kind": "server_error", "rate": "0.3"},
+    {"kind": "timeout", "rate": "0.3"},
+    {"kind": "reset", "rate": "0.2"},
+    {"kind": "decline", "endpoint": "charge", "rate": "0.2"},
+    {"kind": "latency", "rate": "0.5", "latency_ms": 40},
+]
+CARDS = ["4242424242424242", "4000000000009995", "4000000000000341", "4000002760003184"]
+
+
+def script(world) -> list[str]:
+    """A fixed run of engine calls; returns what the engine saw, call by call. The acsURL's
+    host is the one thing that differs by transport (it is where the page is served)."""
+    world.card_core.faults.replace(FAULTS)
+    world.threeds_core.faults.replace(FAULTS)
+    seen: list[str] = []
+
+    def record(label: str, call, *args, **kwargs):
+        try:
+            outcome = call(*args, **kwargs)
+        except GatewayUnavailable as err:
+            outcome = f"unavailable: {err}"
+        shown = repr(outcome).replace(world.threeds_core.public_url, "<threeds>")
+        seen.append(f"{label}: {shown}")
+        return outcome
+
+    for n, number in enumerate(CARDS):
+        card = CardDetails(number, 12, 2030, "123", "Ada")
+        tokenized = record(f"tokenize {n}", world.card.tokenize, card, idempotency_key=f"t{n}")
+        if not getattr(tokenized, "ok", False):
+            continue
+        token = tokenized.card.token
+        auth = record(
+            f"3ds {n}",
+            world.threeds.authenticate,
+            token,
+            Decimal("1.00"),
+            challenge_mandated=n % 2 == 0,
+            return_url="https://billing.example/return",
+            idempotency_key=f"3ds{n}",
+        )
+        if getattr(auth, "trans_status", None) == "C":
+            world.customer.act(auth.acs_url, "pass")
+            record(f"3ds result {n}", world.threeds.result, auth.transaction_id)
+        hold = record(
+            f"authorize {n}",
+            world.card.authorize,
+            token,
+            Decimal("1.00"),
+            descriptor="ALIBABACLOUD.COM",
+            idempotency_key=f"a{n}",
+            threeds_transaction_id=getattr(auth, "transaction_id", None),
+        )
+        world.engine_clock.set(world.engine_clock.now() + timedelta(days=2))
+        if getattr(hold, "ok", False):
+            record(f"hold {n}", world.card.hold, hold.id)
+        for i in range(3):
+            record(
+                f"charge {n}.{i}",
+                world.card.charge,
+                token,
+                Decimal("1000.00"),
+                idempotency_key=f"c{n}.{i}",
+                merchant_initiated=True,
+            )
+    return seen
+
+
+def test_h2_engine_sees_the_same_outcomes_on_every_transport_with_faults_on(make_world):
+    """H-2: with faults on, direct, wsgi and http give the engine identical outcomes, and
+    every successful charge was made exactly once (no double charge after lost responses)."""
+    results = {}
+    for transport in ("direct", "wsgi", "http"):
+        world = make_world(transport)
+        results[transport] = script(world)
+        charged = [
+            line for line in results[transport] if line.startswith("charge") and "ok=True" in line
+        ]
+        assert len(world.card_core.charges) == len(charged)
+        faults = {f for entry in world.card_core.fault_log for f in entry["faults"]}
+        assert {"server_error", "timeout", "reset", "decline"} <= faults
+    assert results["direct"] == results["wsgi"] == results["http"]
+
+
+def test_lost_response_over_real_http_is_looked_up_not_recharged(make_world):
+    """A genuine client read timeout after the gateway committed: the adapter looks the
+    charge up by key and returns it; the card is charged once."""
+    world = make_world("http", hang_on_timeout=0.6, timeout=0.2)
+    token = world.card.tokenize(
+        CardDetails("4242424242424242", 12, 2030, "123", "A"), idempotency_key="t"
+    ).card
+    world.card_core.faults.replace([{"kind": "timeout", "endpoint": "charge"}])
+    result = world.card.charge(
+        token.token, Decimal("50.00"), idempotency_key="c", merchant_initiated=True
+    )
+    assert result.ok
+    assert list(world.card_core.charges) == [result.id]
+    assert world.card_core.fault_log[0]["faults"] == ["timeout"]
+
+
+@pytest.mark.parametrize("transport", ["direct", "wsgi", "http"])
+def test_gateway_unavailable_after_retries(make_world, transport):
+    """No usable answer after the retries: GatewayUnavailable, and nothing was charged."""
+    world = make_world(transport)
+    token = world.card.tokenize(
+        CardDetails("4242424242424242", 12, 2030, "123", "A"), idempotency_key="t"
+    ).card
+    world.card_core.faults.replace([{"kind": "server_error", "endpoint": "charge"}])
+    with pytest.raises(GatewayUnavailable):
+        world.card.charge(
+            token.token, Decimal("5.00"), idempotency_key="c", merchant_initiated=True
+        )
+    assert world.card_core.charges == {}
+    assert len(world.card_core.fault_log) == 4
