@@ -47,7 +47,10 @@ class Account:
     month_end_deductions: dict[YearMonth, str | None] = field(default_factory=dict)
     #: work that waits for the deduction in flight to settle
     month_end_waiting: YearMonth | None = None
-    overdue_check_waiting: bool = False
+    #: AUTO-7: when the oldest failed deduction whose fees are still unpaid failed
+    unpaid_since: datetime | None = None
+    #: an overdue check (for a failure at this time) waiting for a payment in flight
+    overdue_check_waiting: datetime | None = None
     _counters: dict[str, int] = field(default_factory=dict)
 
     def next_id(self, kind: str) -> str:

@@ -56,6 +56,7 @@ class Collection:
             return
         deduction_id = account.next_id("ded")
         method = account.default_method
+        from_billed = ledger.billed
         amount = ledger.start_deduction()
         payment = take_payment(
             self.ctx, account, amount, method, deduction_id, merchant_initiated=True
@@ -68,6 +69,7 @@ class Collection:
             charged=payment.charged,
             method_id=None if method is None else method.id,
             initiated_at=self.ctx.now(),
+            from_billed=from_billed,
             month=month,
             outcome_reason=payment.failure,
         )
@@ -106,6 +108,9 @@ class Collection:
             deduction.status = "failed"
             deduction.reason = deduction.outcome_reason
             account.balance += deduction.from_balance
+            failed_at = self.ctx.now()
+            if account.unpaid_since is None:
+                account.unpaid_since = failed_at
             self.ctx.emit(
                 "deduction.failed",
                 account.id,
@@ -115,22 +120,24 @@ class Collection:
             )
             self.ctx.call_at(
                 self.ctx.now() + self.ctx.policy.overdue_grace,
-                lambda: self.overdue_check(account),
+                lambda: self.overdue_check(account, failed_at),
                 account.id,
             )
         self.after_settlement(account)
 
     def after_settlement(self, account: Account) -> None:
         """Run what waited for a payment in flight: resume, month end, overdue, threshold."""
+        self.note_unpaid_fees_paid(account)
         self.resume_if_paid(account)
         if account.deduction_in_flight is not None:
             return
         if account.month_end_waiting is not None:
             month, account.month_end_waiting = account.month_end_waiting, None
             self.initiate(account, "month_end", month)
-        if account.overdue_check_waiting and account.repayment_pending is None:
-            account.overdue_check_waiting = False
-            self.overdue_check(account)
+        waiting = account.overdue_check_waiting
+        if waiting is not None and account.repayment_pending is None:
+            account.overdue_check_waiting = None
+            self.overdue_check(account, waiting)
         if account.deduction_in_flight is None:
             self.check_threshold(account)
 
@@ -175,20 +182,36 @@ class Collection:
 
     # --- overdue (AUTO-7) -----------------------------------------------------------------
 
-    def overdue_check(self, account: Account) -> None:
-        """Fees billed by a failed deduction still unpaid a grace period later: the account
-        becomes overdue and its PAYG products are suspended."""
+    def overdue_check(self, account: Account, failed_at: datetime) -> None:
+        """Fees of the deduction that failed at `failed_at` still unpaid a grace period later:
+        the account becomes overdue and its PAYG products are suspended. With a payment in
+        flight the check waits for its status."""
         if account.status != "active":
             return
         if account.deduction_in_flight is not None or account.repayment_pending is not None:
-            account.overdue_check_waiting = True
+            waiting = account.overdue_check_waiting
+            account.overdue_check_waiting = (
+                failed_at if waiting is None else min(waiting, failed_at)
+            )
             return
-        if account.ledger.billed <= 0:
+        unpaid_since = account.unpaid_since
+        if account.ledger.billed <= 0 or unpaid_since is None or unpaid_since > failed_at:
             return
         account.status = "overdue"
         self.ctx.emit("account.overdue", account.id, outstanding=account.ledger.amount_due)
         account.status = "suspended"
         self.ctx.emit("account.suspended", account.id)
+
+    def note_unpaid_fees_paid(self, account: Account) -> None:
+        """AUTO-7: the failed fees count as paid once none is billed, pending or in flight."""
+        if account.unpaid_since is None or account.ledger.billed > 0:
+            return
+        deduction, repayment = account.deduction_in_flight, account.repayment_pending
+        if (deduction is not None and deduction.from_billed > 0) or (
+            repayment is not None and repayment.from_billed > 0
+        ):
+            return
+        account.unpaid_since = None
 
     def resume_if_paid(self, account: Account) -> None:
         if account.status == "suspended" and account.ledger.amount_due == 0:

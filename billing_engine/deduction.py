@@ -23,6 +23,8 @@ class Deduction:
     charged: Fraction
     method_id: int | None
     initiated_at: datetime
+    #: the part that a failed deduction had left unpaid (AUTO-6, AUTO-7)
+    from_billed: Fraction = Fraction(0)
     #: for a month-end deduction: the month it closes
     month: YearMonth | None = None
     status: PaymentStatus = "pending"

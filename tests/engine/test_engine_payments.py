@@ -183,6 +183,34 @@ def test_auto7_paid_within_the_grace_period_is_not_overdue(world: World) -> None
     assert "account.suspended" not in world.types()
 
 
+def test_auto7_grace_counts_from_the_failure_whose_fees_are_unpaid(world: World) -> None:
+    """AUTO-7: a repaid failure does not make a later failure overdue early."""
+    failed_deduction(world)
+    world.engine.repay("acme", "all")
+    world.time.advance(days=10)
+    world.cards.charge_reason = "declined"  # the month-end retry fails as well
+    world.use("acme", "1000")
+    world.settle()
+    second_failure = world.sink.of("deduction.failed")[1].at
+    world.time.advance(days=10)  # 15 days after the first failure
+    assert world.engine.account("acme").status == "active"
+    world.time.advance_to(second_failure + timedelta(days=15))
+    assert world.engine.account("acme").status == "suspended"
+
+
+def test_auto7_a_retry_failing_again_keeps_the_first_failure_date(world: World) -> None:
+    """AUTO-7 with AUTO-6: the retry failed too; overdue 15 days after the first failure."""
+    failed_deduction(world)
+    first_failure = world.sink.of("deduction.failed")[0].at
+    world.time.advance(days=14, hours=23, minutes=50)
+    world.cards.fail_charges = ["declined"]
+    world.use("acme", "1000")  # in flight over the check, fails at day 15 + 20 min
+    world.time.advance_to(first_failure + timedelta(days=15))
+    assert world.engine.account("acme").status == "active"
+    world.settle()
+    assert world.engine.account("acme").status == "suspended"
+
+
 def test_auto7_grace_is_a_policy_setting_and_a_later_deduction_resumes() -> None:
     """AUTO-7: overdue_grace overridable; a successful later deduction also resumes."""
     world = make_world(overdue_grace_days=2)

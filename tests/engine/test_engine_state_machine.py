@@ -193,6 +193,13 @@ class BillingMachine(RuleBasedStateMachine):
             assert self.engine.account(account).balance >= 0
 
     @invariant()
+    def auto7_suspended_only_while_something_is_due(self) -> None:
+        for account in ACCOUNTS:
+            acct = self.engine.account(account)
+            if acct.status == "suspended":
+                assert acct.ledger.amount_due > 0 and not acct.is_metering
+
+    @invariant()
     def pay5_never_two_deductions_in_flight(self) -> None:
         for account in ACCOUNTS:
             acct = self.engine.account(account)
