@@ -882,6 +882,9 @@ def _describe(err: Any, loc: tuple[int | str, ...]) -> str:
     kind = err["type"]
     if kind == "missing":
         return "required field missing"
+    if kind in ("model_type", "model_attributes_type", "dict_type"):
+        known = _fields_at(loc)
+        return "expected a mapping" + (f" with fields {', '.join(known)}" if known else "")
     if kind == "extra_forbidden":
         known = _fields_at(loc[:-1])
         return "unknown field" + (f"; expected one of: {', '.join(known)}" if known else "")

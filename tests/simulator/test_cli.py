@@ -194,7 +194,7 @@ def test_scenarios_lists_bundled_with_descriptions(tmp_path: Path):
     assert "tiny" in result.output and "One account, one day" in result.output
     assert "broken" in result.output and "invalid" in result.output
     bundled = invoke("scenarios")
-    assert "quickstart" in bundled.output and "every kind of billing event" in bundled.output
+    assert "quickstart" in bundled.output and "Six accounts over two months" in bundled.output
 
 
 def test_quickstart_really_runs(tmp_path: Path):

@@ -322,3 +322,8 @@ def test_card_numbers_in_wrong_places_are_not_echoed_h4(change: tuple[str, str])
     """H-4: even a card number typed into the wrong field is not quoted back in full."""
     lines = problems(BASE + ACME.replace(*change))
     assert lines and not any(re.search(r"\d{12}", line) for line in lines), lines
+
+
+def test_scalar_where_a_mapping_belongs_lists_its_fields():
+    (line,) = problems(BASE.replace("{months: 1}", "1") + ACME)
+    assert line == "s.yaml: duration: expected a mapping with fields months, days"
