@@ -11,7 +11,7 @@ from billing_engine.account import Account
 from billing_engine.charging import take_payment
 from billing_engine.context import EngineContext
 from billing_engine.deduction import Deduction, Trigger
-from billing_engine.ledger import BILLING_MODES
+from billing_engine.ledger import BILLING_MODES, Spend
 from billing_engine.months import (
     YearMonth,
     hours_by_month,
@@ -163,21 +163,22 @@ class Collection:
         self.schedule_month_end(boundary)
 
     def emit_month_closed(self, account: Account, month: YearMonth) -> None:
-        by_mode = {
-            mode: spend.fields()
-            for mode in BILLING_MODES
-            for spend in account.ledger.spend_of({month}, mode=mode).values()
-        }
-        total = account.ledger.spend_of({month}).get(month)
-        fields = total.fields() if total is not None else {"pretax": 0, "tax": 0, "total": 0}
+        """The month's spend (OV-1), split by billing mode where there was any (OV-4)."""
+        ledger = account.ledger
+        by_mode = {}
+        for mode in BILLING_MODES:
+            spend = ledger.spend_of({month}, mode=mode).get(month)
+            if spend is not None:
+                by_mode[mode] = spend.fields()
+        total = ledger.spend_of({month}).get(month, Spend())
         self.ctx.emit(
             "month.closed",
             account.id,
             year=month[0],
             month=month[1],
-            **{k: Fraction(v) for k, v in fields.items()},
+            **total.fields(),
             by_mode=by_mode,
-            outstanding=account.ledger.amount_due,
+            outstanding=ledger.amount_due,
         )
 
     # --- overdue (AUTO-7) -----------------------------------------------------------------

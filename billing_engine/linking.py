@@ -10,7 +10,7 @@ from billing_engine.account import Account
 from billing_engine.card_validation import brand_of, check_shape, digits_of, rejection_reason
 from billing_engine.collection import Collection
 from billing_engine.context import EngineContext
-from billing_engine.errors import InvalidThreshold, UnknownPaymentMethod
+from billing_engine.errors import InvalidCard, InvalidThreshold, UnknownPaymentMethod
 from billing_engine.lifecycle import Lifecycle, require_active
 from billing_engine.money import format_amount, parse_amount, to_decimal
 from billing_engine.outcomes import LinkOutcome
@@ -46,7 +46,7 @@ class Linking:
     def link_card(self, account: Account, card: CardDetails) -> LinkOutcome:
         require_active(account, "link a payment method")
         if not isinstance(card, CardDetails):
-            raise UnknownPaymentMethod("link_card expects CardDetails")
+            raise InvalidCard(f"link_card expects CardDetails, got {type(card).__name__}")
         check_shape(card)
         digits = digits_of(card.number)
         method = CardMethod(
@@ -136,6 +136,8 @@ class Linking:
         )
         if result.trans_status not in ("Y", "A"):
             return self._reject(account, method, threeds_reason(result, challenged))
+        if account.is_deactivated:  # deactivated while the customer was at the challenge
+            return self._reject(account, method, "account_deactivated")
         # another account may have linked the card while the customer was at the challenge
         if challenged and self.lifecycle.holder_elsewhere(method.registry_key):
             return self._reject(account, method, "already_linked")

@@ -127,7 +127,9 @@ class Payments:
         price = self._price(plan)
         method = account.active_method(method_id)
         if plan in account.subscriptions and account.subscriptions[plan].status == "active":
-            raise PaymentRefused(f"account {account.id} already has the {plan} plan")
+            raise PaymentRefused(
+                f"account {account.id} already has the {plan} plan", reason="already_subscribed"
+            )
         key = account.next_id("plan")
         failure = self._charge_order(account, method, price, key)
         if failure is not None:
