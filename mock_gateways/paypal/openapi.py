@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from mock_gateways.common.openapi import document, json_content, operation, path_param, ref
+from mock_gateways.paypal import examples
 
 _PAYPAL_ERRORS = {
     400: "INVALID_REQUEST: malformed JSON, a missing field or a wrong type (details[0].issue)",
@@ -51,6 +52,7 @@ def _api(
     params: list[dict[str, Any]] | None = None,
     mutating: bool = False,
     prefer: bool = False,
+    example: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """A PayPal API operation whose errors are in PayPal's error shape."""
     extra = [_BEARER, *(params or [])]
@@ -59,6 +61,8 @@ def _api(
     if prefer:
         extra.append(_PREFER)
     op = operation(operation_id, summary, ok=ok, errors=_PAYPAL_ERRORS, body=body, parameters=extra)
+    if example is not None:
+        op["requestBody"]["content"]["application/json"]["example"] = example
     for status, response in op["responses"].items():
         if status.startswith(("4", "5")) and status not in ("502", "503", "504"):
             response["content"] = json_content(ref("PayPalError"))
@@ -483,6 +487,7 @@ PATHS: dict[str, Any] = {
             (201, ref("SetupToken")),
             body=ref("SetupTokenRequest"),
             mutating=True,
+            example=examples.setup_token_request(),
         )
     },
     "/v3/vault/setup-tokens/{id}": {
@@ -496,6 +501,7 @@ PATHS: dict[str, Any] = {
             (201, ref("PaymentToken")),
             body=ref("PaymentTokenRequest"),
             mutating=True,
+            example=examples.payment_token_request("5C991763VB2781612"),
         )
     },
     "/v3/vault/payment-tokens/{id}": {
@@ -511,6 +517,7 @@ PATHS: dict[str, Any] = {
             (201, ref("Order")),
             body=ref("OrderRequest"),
             mutating=True,
+            example=examples.order_request("AUTHORIZE", "8kk8451t"),
             prefer=True,
         )
     },
@@ -562,6 +569,7 @@ PATHS: dict[str, Any] = {
             body=ref("CaptureRequest"),
             params=[_ID],
             mutating=True,
+            example=examples.capture_request("1.00"),
             prefer=True,
         )
     },

@@ -24,38 +24,11 @@ from mock_gateways.common.server import RunningServer
 from mock_gateways.paypal.app import create_app as create_paypal_app
 from mock_gateways.paypal.core import PayPalCore
 from mock_gateways.paypal.customer import Action, BrowserBuyer, DirectBuyer
+from mock_gateways.paypal.examples import RETURN_URL, payment_token_request, setup_token_request
 
 PAYPAL_START = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
 PAYPAL_SEED = 23
-PAYPAL_RETURN_URL = "https://billing.example/return"
 PAYPAL_CREDENTIALS = ("billing-sim", "billing-sim-secret")
-
-
-def paypal_setup_body(return_url: str = PAYPAL_RETURN_URL) -> dict[str, Any]:
-    """A Vault v3 setup-token request for a PayPal wallet, as PayPal's docs show it."""
-    return {
-        "payment_source": {
-            "paypal": {
-                "description": "Usage billing",
-                "usage_type": "MERCHANT",
-                "customer_type": "CONSUMER",
-                "experience_context": {
-                    "return_url": return_url,
-                    "cancel_url": return_url + "?cancelled=1",
-                },
-            }
-        }
-    }
-
-
-def paypal_order_body(intent: str, vault_id: str | None, value: str = "1.00") -> dict[str, Any]:
-    body: dict[str, Any] = {
-        "intent": intent,
-        "purchase_units": [{"amount": {"currency_code": "USD", "value": value}}],
-    }
-    if vault_id is not None:
-        body["payment_source"] = {"paypal": {"vault_id": vault_id}}
-    return body
 
 
 class PayPalApi:
@@ -92,14 +65,13 @@ class PayPalApi:
 
     def vaulted(self, email: str) -> str:
         """A payment token for `email` through the whole flow (setup, page, vault)."""
-        setup = self.post("/v3/vault/setup-tokens", paypal_setup_body()).json()
+        setup = self.post("/v3/vault/setup-tokens", setup_token_request()).json()
         answer = self.client.post(
             "/agreements/approve",
             data={"approval_session_id": setup["id"], "email": email, "action": "approve"},
         )
         assert answer.status_code == 303, answer.text
-        body = {"payment_source": {"token": {"id": setup["id"], "type": "SETUP_TOKEN"}}}
-        vaulted = self.post("/v3/vault/payment-tokens", body)
+        vaulted = self.post("/v3/vault/payment-tokens", payment_token_request(setup["id"]))
         assert vaulted.status_code == 201, vaulted.text
         return vaulted.json()["id"]
 
@@ -157,9 +129,7 @@ class PayPalWorld:
 
     def link(self, email: str, action: Action = "approve") -> PayPalVaultResult:
         """PAYPAL-1's flow as the engine drives it: setup token, the buyer at the page, vault."""
-        setup = self.gateway.create_setup_token(
-            return_url=PAYPAL_RETURN_URL, request_id=self.rid("setup")
-        )
+        setup = self.gateway.create_setup_token(return_url=RETURN_URL, request_id=self.rid("setup"))
         self.buyer.act(setup.approve_url, email, action)
         return self.gateway.create_payment_token(setup.setup_token_id, request_id=self.rid("vault"))
 

@@ -4,7 +4,6 @@ void and capture, time-derived states, PayPal-Request-Id idempotency and seeded 
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
 
 import pytest
 
@@ -12,32 +11,11 @@ from mock_gateways.common.clock import SimClock
 from mock_gateways.common.errors import GatewayError
 from mock_gateways.paypal.core import PayPalCore
 from mock_gateways.paypal.errors import OAuthError, PayPalError
-
-SETUP = {
-    "payment_source": {
-        "paypal": {
-            "usage_type": "MERCHANT",
-            "experience_context": {
-                "return_url": "https://billing.example/return",
-                "cancel_url": "https://billing.example/cancel",
-            },
-        }
-    }
-}
-
-
-def order(intent: str, vault_id: str | None, value: str = "1.00") -> dict[str, Any]:
-    body: dict[str, Any] = {
-        "intent": intent,
-        "purchase_units": [{"amount": {"currency_code": "USD", "value": value}}],
-    }
-    if vault_id is not None:
-        body["payment_source"] = {"paypal": {"vault_id": vault_id}}
-    return body
-
-
-def vault_body(setup_token_id: str) -> dict[str, Any]:
-    return {"payment_source": {"token": {"id": setup_token_id, "type": "SETUP_TOKEN"}}}
+from mock_gateways.paypal.examples import (
+    order_request,
+    payment_token_request,
+    setup_token_request,
+)
 
 
 def issue(excinfo: pytest.ExceptionInfo[GatewayError]) -> str:
@@ -45,17 +23,17 @@ def issue(excinfo: pytest.ExceptionInfo[GatewayError]) -> str:
 
 
 def setup(core: PayPalCore, rid: str = "s1") -> str:
-    return core.create_setup_token(SETUP, request_id=rid)["id"]
+    return core.create_setup_token(setup_token_request(), request_id=rid)["id"]
 
 
 def vaulted(core: PayPalCore, email: str = "ap@acme.test", rid: str = "v") -> str:
     token = setup(core, f"{rid}-setup")
     assert core.approve(token, email).ok
-    return core.create_payment_token(vault_body(token), request_id=f"{rid}-vault")["id"]
+    return core.create_payment_token(payment_token_request(token), request_id=f"{rid}-vault")["id"]
 
 
 def authorization(core: PayPalCore, vault_id: str, rid: str, value: str = "1.00") -> dict:
-    created = core.create_order(order("AUTHORIZE", vault_id, value), request_id=rid)
+    created = core.create_order(order_request("AUTHORIZE", vault_id, value), request_id=rid)
     return created["purchase_units"][0]["payments"]["authorizations"][0]
 
 
@@ -69,7 +47,7 @@ def core(paypal_core: PayPalCore) -> PayPalCore:
 def test_paypal1_agreement_approved_then_vaulted_then_one_dollar_authorized(core: PayPalCore):
     """PAYPAL-1: a setup token with an approve link, the buyer agrees, the payment token carries
     the payer, and an order with intent AUTHORIZE on it holds USD 1.00."""
-    created = core.create_setup_token(SETUP, request_id="s1")
+    created = core.create_setup_token(setup_token_request(), request_id="s1")
     assert created["status"] == "PAYER_ACTION_REQUIRED"
     approve = [link for link in created["links"] if link["rel"] == "approve"]
     assert approve[0]["href"] == (
@@ -82,14 +60,14 @@ def test_paypal1_agreement_approved_then_vaulted_then_one_dollar_authorized(core
         f"approval_token_id={created['id']}&approval_session_id={created['id']}"
     )
     assert core.get_setup_token(created["id"])["status"] == "APPROVED"
-    token = core.create_payment_token(vault_body(created["id"]), request_id="v1")
+    token = core.create_payment_token(payment_token_request(created["id"]), request_id="v1")
     wallet = token["payment_source"]["paypal"]
     assert wallet["email_address"] == "ap@acme.test"
     assert wallet["payer_id"] == core.buyer("ap@acme.test").payer_id
     assert token["customer"] == created["customer"]
     assert core.get_setup_token(created["id"])["status"] == "VAULTED"
 
-    paid = core.create_order(order("AUTHORIZE", token["id"]), request_id="o1")
+    paid = core.create_order(order_request("AUTHORIZE", token["id"]), request_id="o1")
     assert paid["status"] == "COMPLETED"
     assert paid["payment_source"]["paypal"]["attributes"]["vault"]["id"] == token["id"]
     auth = paid["purchase_units"][0]["payments"]["authorizations"][0]
@@ -110,12 +88,12 @@ def test_paypal2_no_funding_source_blocks_the_agreement_until_one_is_added(core:
     assert "no bank account or card" in outcome.message
     assert core.get_setup_token(token)["status"] == "PAYER_ACTION_REQUIRED"
     with pytest.raises(PayPalError) as refused:
-        core.create_payment_token(vault_body(token), request_id="v1")
+        core.create_payment_token(payment_token_request(token), request_id="v1")
     assert (refused.value.status, issue(refused)) == (422, "PAYER_CANNOT_PAY")
 
     core.update_buyer("broke@acme.test", funding_source=True)
     assert core.approve(token, "broke@acme.test").ok
-    assert core.create_payment_token(vault_body(token), request_id="v2")["id"]
+    assert core.create_payment_token(payment_token_request(token), request_id="v2")["id"]
 
 
 @pytest.mark.parametrize("visit", ["never", "cancel", "cancel-without-login"])
@@ -127,10 +105,10 @@ def test_paypal3_unapproved_or_cancelled_agreement_cannot_be_vaulted(core: PayPa
         outcome = core.cancel(token, email)
         assert (outcome.result, outcome.redirect_url) == (
             "CANCELLED",
-            "https://billing.example/cancel",
+            "https://billing.example/return?cancelled=1",
         )
     with pytest.raises(PayPalError) as refused:
-        core.create_payment_token(vault_body(token), request_id="v1")
+        core.create_payment_token(payment_token_request(token), request_id="v1")
     assert issue(refused) == "PAYER_ACTION_REQUIRED"
     assert ("cancelled" in refused.value.description) == (visit != "never")
     assert core.payment_tokens == {}
@@ -209,7 +187,7 @@ def test_buyer_declines_charges_or_everything(core: PayPalCore):
     core.update_buyer("ap@acme.test", decline="charges")
     assert authorization(core, vault_id, "o1")["status"] == "CREATED"
     with pytest.raises(PayPalError) as declined:
-        core.create_order(order("CAPTURE", vault_id, "25.00"), request_id="o2")
+        core.create_order(order_request("CAPTURE", vault_id, "25.00"), request_id="o2")
     assert (declined.value.status, issue(declined)) == (422, "INSTRUMENT_DECLINED")
     core.update_buyer("ap@acme.test", decline="all")
     with pytest.raises(PayPalError):
@@ -219,7 +197,7 @@ def test_buyer_declines_charges_or_everything(core: PayPalCore):
 
 def test_order_created_then_authorized_with_a_billing_agreement_token(core: PayPalCore):
     vault_id = vaulted(core)
-    created = core.create_order(order("AUTHORIZE", None), request_id="o1")
+    created = core.create_order(order_request("AUTHORIZE", None), request_id="o1")
     assert created["status"] == "CREATED"
     assert [link["rel"] for link in created["links"]] == ["self", "authorize"]
     with pytest.raises(PayPalError) as unapproved:
@@ -239,11 +217,11 @@ def test_order_created_then_authorized_with_a_billing_agreement_token(core: PayP
 
 def test_request_id_replays_the_first_answer_and_refuses_other_parameters(core: PayPalCore):
     vault_id = vaulted(core)
-    first = core.create_order(order("CAPTURE", vault_id, "5.00"), request_id="same")
-    assert core.create_order(order("CAPTURE", vault_id, "5.00"), request_id="same") == first
+    first = core.create_order(order_request("CAPTURE", vault_id, "5.00"), request_id="same")
+    assert core.create_order(order_request("CAPTURE", vault_id, "5.00"), request_id="same") == first
     assert len(core.orders) == len(core.captures) == 1
     with pytest.raises(PayPalError) as reused:
-        core.create_order(order("CAPTURE", vault_id, "6.00"), request_id="same")
+        core.create_order(order_request("CAPTURE", vault_id, "6.00"), request_id="same")
     body = reused.value.to_body()
     assert (reused.value.status, body["name"]) == (422, "UNPROCESSABLE_ENTITY")
     assert body["details"][0] == {
@@ -253,7 +231,7 @@ def test_request_id_replays_the_first_answer_and_refuses_other_parameters(core: 
         "description": "PayPal-Request-Id 'same' was already used for a different request",
     }
     with pytest.raises(PayPalError) as missing:
-        core.create_order(order("CAPTURE", vault_id), request_id=None)
+        core.create_order(order_request("CAPTURE", vault_id), request_id=None)
     assert (missing.value.status, issue(missing)) == (400, "PAYPAL_REQUEST_ID_REQUIRED")
 
 
@@ -269,7 +247,7 @@ def test_request_id_replays_the_first_answer_and_refuses_other_parameters(core: 
     ],
 )
 def test_bad_amounts_are_refused_by_field_and_change_nothing(core, value, status, expected):
-    body = order("AUTHORIZE", vaulted(core), "1.00")
+    body = order_request("AUTHORIZE", vaulted(core), "1.00")
     body["purchase_units"][0]["amount"]["value"] = value
     with pytest.raises(PayPalError) as refused:
         core.create_order(body, request_id="o1")
@@ -280,7 +258,7 @@ def test_bad_amounts_are_refused_by_field_and_change_nothing(core, value, status
 
 
 def test_only_usd_is_taken(core: PayPalCore):
-    body = order("AUTHORIZE", vaulted(core))
+    body = order_request("AUTHORIZE", vaulted(core))
     body["purchase_units"][0]["amount"]["currency_code"] = "EUR"
     with pytest.raises(PayPalError) as refused:
         core.create_order(body, request_id="o1")
