@@ -102,6 +102,7 @@ class Verification:
     def _check_hold(self, account: Account, preauth: PreAuthorization) -> None:
         """CARD-5: the issuer releases the hold; ask the gateway rather than assume."""
         now = self.ctx.now()
+        # no answer, or no release time given: ask again after a payment's status delay
         retry = now + self.ctx.policy.settlement_delay
         try:
             hold = self.ctx.cards.hold(preauth.authorization_id)

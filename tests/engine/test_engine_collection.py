@@ -178,6 +178,18 @@ def test_auto6_no_payment_method_fails_the_month_end_deduction(world: World) -> 
     assert world.engine.total_amount_due("acme") == F(10)
 
 
+def test_auto6_gateway_unavailable_fails_the_deduction(world: World) -> None:
+    """AUTO-6: no answer from the processor is a failed deduction; the fees stay outstanding."""
+    world.open()
+    world.link_card()
+    world.cards.down = {"charge"}
+    world.use("acme", "1000")
+    world.settle()
+    assert deductions(world, "deduction.failed")[0]["reason"] == "gateway_unavailable"
+    assert world.engine.total_amount_due("acme") == F(1000)
+    assert world.engine.ledger().charged["card"] == 0
+
+
 def test_auto8_deductions_are_merchant_initiated_without_3ds(world: World) -> None:
     """AUTO-8: a stored-credential charge, never a 3D Secure request."""
     world.open()
