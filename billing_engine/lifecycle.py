@@ -8,7 +8,7 @@ from billing_engine.context import EngineContext
 from billing_engine.errors import AccountStateError, BillingError, InvalidAmount, UnknownProduct
 from billing_engine.money import ZERO, parse_amount, round_cents
 from billing_engine.outcomes import ActivationOutcome
-from billing_engine.payment_methods import PayPalMethod
+from billing_engine.payment_methods import CardMethod, PaymentMethod, PayPalMethod
 from billing_engine.verification import Verification
 
 
@@ -23,6 +23,22 @@ def check_product_name(product: object) -> str:
     if not isinstance(product, str) or not product.strip():
         raise UnknownProduct(f"product must be a non-empty name, got {product!r}")
     return product
+
+
+def unlink_method(ctx: EngineContext, account: Account, method: PaymentMethod) -> None:
+    """Unlinked, and free in the registry at once (LINK-2)."""
+    was_active = method.status == "active"
+    method.status = "unlinked"
+    if isinstance(method, CardMethod):
+        method.threeds_transaction_id = None
+    if was_active and method.registry_key is not None:
+        ctx.registry.release(method.registry_key)
+    ctx.emit("payment_method.unlinked", account.id, method=method.id)
+
+
+def change_default(ctx: EngineContext, account: Account, method_id: int | None) -> None:
+    previous, account.default_method_id = account.default_method_id, method_id
+    ctx.emit("payment_method.default_changed", account.id, method=method_id, previous=previous)
 
 
 class Lifecycle:
@@ -89,10 +105,15 @@ class Lifecycle:
         self.ctx.call_at(account.cooldown_until, lambda: self.end_cooldown(account), account.id)
 
     def end_cooldown(self, account: Account) -> None:
+        """LINK-2: the cool-down is over: the account's methods are unlinked and free."""
         if account.cooldown_over:
             return
         account.cooldown_over = True
-        self.ctx.registry.release_account(account.id)
+        for method in account.methods:
+            if method.status in ("active", "pending"):
+                unlink_method(self.ctx, account, method)
+        if account.default_method_id is not None:
+            change_default(self.ctx, account, None)
         self.ctx.emit("account.cooldown_ended", account.id)
 
     def holder_elsewhere(self, key: str | None) -> bool:

@@ -22,7 +22,3 @@ class LinkRegistry:
 
     def release(self, key: str) -> None:
         self._holders.pop(key, None)
-
-    def release_account(self, account_id: str) -> None:
-        for key in [k for k, (acct, _) in self._holders.items() if acct == account_id]:
-            del self._holders[key]

@@ -11,7 +11,7 @@ from billing_engine.card_validation import brand_of, check_shape, digits_of, rej
 from billing_engine.collection import Collection
 from billing_engine.context import EngineContext
 from billing_engine.errors import InvalidCard, InvalidThreshold, UnknownPaymentMethod
-from billing_engine.lifecycle import Lifecycle, require_active
+from billing_engine.lifecycle import Lifecycle, change_default, require_active, unlink_method
 from billing_engine.money import format_amount, parse_amount, to_decimal
 from billing_engine.outcomes import LinkOutcome
 from billing_engine.payment_methods import CardMethod, PaymentMethod, PayPalMethod
@@ -273,20 +273,12 @@ class Linking:
                 f"account {account.id}: payment method {method_id} is {method.status}; "
                 "nothing to unlink"
             )
-        was_active = method.status == "active"
-        method.status = "unlinked"
-        method.threeds_transaction_id = None
-        if was_active and method.registry_key is not None:
-            self.ctx.registry.release(method.registry_key)
-        self.ctx.emit("payment_method.unlinked", account.id, method=method.id)
+        unlink_method(self.ctx, account, method)
         if account.default_method_id == method.id:
             successor = next((m.id for m in account.methods if m.status == "active"), None)
             self._change_default(account, successor)
 
     def _change_default(self, account: Account, method_id: int | None) -> None:
-        previous, account.default_method_id = account.default_method_id, method_id
-        self.ctx.emit(
-            "payment_method.default_changed", account.id, method=method_id, previous=previous
-        )
+        change_default(self.ctx, account, method_id)
         # a lower threshold may already be reached (AUTO-2/3)
         self.collection.check_threshold(account)
