@@ -39,10 +39,6 @@ class Payments:
         wanted = payable if amount == "all" else parse_amount(amount, field="repay amount")
         if account.repayment_pending is not None:
             self._refuse(account, wanted, "payment_pending", "a repayment is still pending (PAY-5)")
-        if method is None and account.balance < wanted:
-            self._refuse(
-                account, wanted, "no_payment_method", "no payment method given and no default"
-            )
         if not 0 < wanted <= payable or round_cents(wanted) != wanted:
             self._refuse(
                 account,
@@ -50,6 +46,10 @@ class Payments:
                 "invalid_amount",
                 f"repay amount {format_amount(wanted)} must be whole cents above 0.00 and at "
                 f"most the outstanding {format_amount(payable)} (PAY-2)",
+            )
+        if method is None and account.balance < wanted:
+            self._refuse(
+                account, wanted, "no_payment_method", "no payment method given and no default"
             )
         repayment_id = account.next_id("rep")
         from_billed, from_undeducted = account.ledger.start_repayment(wanted)

@@ -118,6 +118,19 @@ def test_pay3_balance_is_given_back_when_the_charge_fails(world: World) -> None:
     assert (outcome.from_balance, outcome.charged) == (F(100), F(50))
 
 
+def test_pay3_repay_from_balance_alone_needs_no_method(world: World) -> None:
+    """PAY-3/PAY-4: without any method only what the balance covers can be repaid."""
+    world.open(balance="5.00")
+    world.use("acme", "20")
+    with pytest.raises(PaymentRefused, match="no payment method") as raised:
+        world.engine.repay("acme", "6")
+    assert raised.value.reason == "no_payment_method"
+    outcome = world.engine.repay("acme", "5")
+    assert (outcome.from_balance, outcome.charged, outcome.method_id) == (F(5), 0, None)
+    world.settle()
+    assert world.engine.total_amount_due("acme") == F(15)
+
+
 def test_pay4_repay_with_any_active_method(world: World) -> None:
     """PAY-4: a card or PayPal, any active one, not just the default."""
     failed_deduction(world)
