@@ -75,6 +75,7 @@ def start_gateways(
     servers: dict[str, RunningServer] = {}
     try:
         for name, app in apps.items():
+            app.config["ABORT_ON_RESET"] = True  # a real socket can really be dropped
             servers[name] = RunningServer(app, host=host, port=ports[name])
             core_of(app).public_url = servers[name].url
     except BaseException:

@@ -3,6 +3,7 @@ header, body size limit, /openapi.json, the admin blueprint and request logging 
 
 from __future__ import annotations
 
+import json
 import logging
 import time
 from typing import Any
@@ -40,6 +41,9 @@ def create_gateway_app(
     app = Flask(import_name)
     app.config["MAX_CONTENT_LENGTH"] = max_body_bytes
     app.config["HANG_ON_TIMEOUT"] = hang_on_timeout
+    # True under a real server (set by `serve`): an injected reset then really drops the
+    # connection mid-response; in process (WSGITransport) it stays a 502 `connection_reset`.
+    app.config["ABORT_ON_RESET"] = False
     app.extensions["gateway_core"] = core
 
     @app.before_request
@@ -68,6 +72,8 @@ def create_gateway_app(
     def _gateway_error(err: GatewayError):
         if isinstance(err, ResponseLost) and current_app.config["HANG_ON_TIMEOUT"] > 0:
             time.sleep(current_app.config["HANG_ON_TIMEOUT"])
+        if err.code == "connection_reset" and current_app.config["ABORT_ON_RESET"]:
+            return _cut_short(err)
         response = jsonify(err.to_body())
         response.status_code = err.status
         if err.code == "connection_reset":
@@ -96,6 +102,20 @@ def create_gateway_app(
 
     app.register_blueprint(admin_blueprint(core))
     return app
+
+
+def _cut_short(err: GatewayError) -> Response:
+    """Half of the body against a Content-Length for all of it: waitress closes the connection
+    and the client sees a broken response, as after a connection reset."""
+    payload = json.dumps(err.to_body()).encode()
+    response = Response(
+        iter([payload[: len(payload) // 2]]),
+        status=err.status,
+        mimetype="application/json",
+        direct_passthrough=True,
+    )
+    response.headers["Content-Length"] = str(len(payload))
+    return response
 
 
 _HTTP_CODES = {

@@ -115,6 +115,8 @@ def build_world(transport: str, *, hang_on_timeout: float = 0.0, timeout: float 
             threeds = HttpThreeDSGateway.over_wsgi(threeds_app, clock=engine_clock)
             browser = httpx.Client(transport=httpx.WSGITransport(app=threeds_app))
         else:
+            for app in (card_app, threeds_app):
+                app.config["ABORT_ON_RESET"] = True  # as `serve` does: resets drop the socket
             card_server, threeds_server = RunningServer(card_app), RunningServer(threeds_app)
             threeds_core.public_url = threeds_server.url
             closers += [card_server, threeds_server]

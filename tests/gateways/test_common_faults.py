@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from fractions import Fraction
 
+import httpx
 import pytest
 
 from billing_engine.ports import CardDetails, GatewayUnavailable
@@ -197,3 +198,34 @@ def test_gateway_unavailable_after_retries(make_world, transport):
         )
     assert world.card_core.charges == {}
     assert len(world.card_core.fault_log) == 4
+
+
+def test_reset_over_real_http_drops_the_connection_and_the_adapter_recovers(make_world):
+    """An injected reset really breaks the HTTP response under a server; the adapter cannot
+    know whether anything happened, looks the key up (nothing), resends and charges once."""
+    world = make_world("http")
+    token = world.card.tokenize(
+        CardDetails("4242424242424242", 12, 2030, "123", "A"), idempotency_key="t"
+    ).card
+    world.card_core.faults.replace([{"kind": "reset", "endpoint": "charge", "rate": "1"}])
+    raw = world.card.transport.client
+    with pytest.raises(httpx.TransportError):
+        raw.post(
+            "/v1/charges",
+            json={"token": token.token, "amount": "1.00"},
+            headers={"Idempotency-Key": "raw"},
+        )
+    world.card_core.faults.replace(
+        [{"kind": "reset", "endpoint": "charge", "rate": "1", "end": "2026-01-05T09:00:01Z"}]
+    )
+    world.engine_clock.set(datetime(2026, 1, 5, 9, 0, 0, tzinfo=UTC))
+    with pytest.raises(GatewayUnavailable):
+        world.card.charge(
+            token.token, Decimal("2.00"), idempotency_key="c", merchant_initiated=True
+        )
+    world.engine_clock.set(datetime(2026, 1, 5, 9, 0, 1, tzinfo=UTC))
+    result = world.card.charge(
+        token.token, Decimal("2.00"), idempotency_key="c", merchant_initiated=True
+    )
+    assert result.ok and list(world.card_core.charges) == [result.id]
+    assert {e["operation"] for e in world.card_core.fault_log} == {"charge"}
