@@ -30,13 +30,13 @@ otherwise.
 | 3566002020360505 | jcb | succeeds |
 | 6200000000000005 | unionpay | succeeds |
 
-(1) Customer-initiated payments without a 3DS transaction id are declined
-`authentication_required`; merchant-initiated charges (AUTO-8) pass.
-(2) Declined whenever the merchant's country (US unless the request gives `merchant_country`)
-differs from the issuer's.
-(3) 2% of each USD charge, in the issuer's ledger (`/__admin/state`); the merchant's amount
-carries no fee (CARD-7).
-(4) Case and runs of spaces are ignored. Cards without a recorded name accept any name.
+- (1) Customer-initiated payments without a 3DS transaction id are declined
+  `authentication_required`; merchant-initiated charges (AUTO-8) pass.
+- (2) Declined whenever the merchant's country (US unless the request gives `merchant_country`)
+  differs from the issuer's.
+- (3) 2% of each USD charge, in the issuer's ledger (`/__admin/state`); the merchant's amount
+  carries no fee (CARD-7).
+- (4) Case and runs of spaces are ignored. Cards without a recorded name accept any name.
 
 Tokenize itself refuses: `invalid_number` (not digits, wrong length for the brand, Luhn fails),
 `unsupported_brand` (Luhn-valid but no supported brand, e.g. Diners 36...), `invalid_cvv` (wrong
