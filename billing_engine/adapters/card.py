@@ -8,7 +8,6 @@ from collections.abc import Callable
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
-from urllib.parse import quote
 
 from billing_engine.adapters.http_client import (
     DEFAULT_ATTEMPTS,
@@ -18,6 +17,8 @@ from billing_engine.adapters.http_client import (
     Transport,
     call_idempotent,
     call_read,
+    idempotency_lookup,
+    path_segment,
 )
 from billing_engine.ports import (
     CardDetails,
@@ -44,10 +45,6 @@ def wire_amount(amount: Decimal) -> str:
 
 def parse_time(text: str | None) -> datetime | None:
     return None if text is None else datetime.fromisoformat(text)
-
-
-def _path_id(value: str) -> str:
-    return quote(value, safe="")
 
 
 class CardAdapter:
@@ -108,14 +105,14 @@ class CardAdapter:
         return self._result(answer, release=True)
 
     def void(self, authorization_id: str, *, idempotency_key: str) -> GatewayResult:
-        path = f"/v1/authorizations/{_path_id(authorization_id)}/void"
+        path = f"/v1/authorizations/{path_segment(authorization_id)}/void"
         call = Call("void", "POST", path, {}, idempotency_key, {"id": authorization_id})
         return self._result(self._mutate(call))
 
     def capture(
         self, authorization_id: str, amount: Decimal, *, idempotency_key: str
     ) -> GatewayResult:
-        path = f"/v1/authorizations/{_path_id(authorization_id)}/capture"
+        path = f"/v1/authorizations/{path_segment(authorization_id)}/capture"
         body = {"amount": wire_amount(amount)}
         call = Call("capture", "POST", path, body, idempotency_key, {"id": authorization_id})
         answer = self._mutate(call)
@@ -124,7 +121,7 @@ class CardAdapter:
         return GatewayResult(ok=True, id=answer.body["charge"])
 
     def hold(self, authorization_id: str) -> HoldStatus:
-        path = f"/v1/authorizations/{_path_id(authorization_id)}"
+        path = f"/v1/authorizations/{path_segment(authorization_id)}"
         answer = call_read(
             self.transport,
             Call("hold", "GET", path, path_params={"id": authorization_id}),
@@ -172,8 +169,7 @@ class CardAdapter:
         return body
 
     def _mutate(self, call: Call) -> Answer:
-        key = call.idempotency_key or ""
-        lookup = Call("lookup", "GET", f"/v1/idempotency/{_path_id(key)}", path_params={"key": key})
+        lookup = idempotency_lookup(call.idempotency_key or "")
         return call_idempotent(self.transport, call, lookup=lookup, attempts=self.attempts)
 
     @staticmethod

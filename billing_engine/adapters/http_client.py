@@ -9,6 +9,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Final
+from urllib.parse import quote
 
 import httpx
 
@@ -44,6 +45,17 @@ class Answer:
     def error_code(self) -> str | None:
         error = self.body.get("error")
         return error.get("code") if isinstance(error, dict) else None
+
+
+def path_segment(value: str) -> str:
+    """An id or key as one URL path segment (slashes, `?` and `#` percent-encoded)."""
+    return quote(value, safe="")
+
+
+def idempotency_lookup(key: str, prefix: str = "/v1/idempotency") -> Call:
+    """The look-up of a mock gateway's committed request by idempotency key
+    (`GatewayCore.lookup`): 200 {"status", "body"} of the original, 404 if none."""
+    return Call("lookup", "GET", f"{prefix}/{path_segment(key)}", path_params={"key": key})
 
 
 class _Signal:

@@ -6,7 +6,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
-from urllib.parse import quote
 
 from billing_engine.adapters.card import UnknownGatewayObject, wire_amount
 from billing_engine.adapters.http_client import (
@@ -17,6 +16,8 @@ from billing_engine.adapters.http_client import (
     Transport,
     call_idempotent,
     call_read,
+    idempotency_lookup,
+    path_segment,
 )
 from billing_engine.ports import Clock, ThreeDSResult
 
@@ -55,12 +56,7 @@ class ThreeDSAdapter:
         if self.merchant_name is not None:
             body["merchantName"] = self.merchant_name
         call = Call("authenticate", "POST", "/v1/authentications", body, idempotency_key)
-        lookup = Call(
-            "lookup",
-            "GET",
-            f"/v1/idempotency/{quote(idempotency_key, safe='')}",
-            path_params={"key": idempotency_key},
-        )
+        lookup = idempotency_lookup(idempotency_key)
         answer = call_idempotent(self.transport, call, lookup=lookup, attempts=self.attempts)
         return self._result(answer)
 
@@ -68,7 +64,7 @@ class ThreeDSAdapter:
         call = Call(
             "result",
             "GET",
-            f"/v1/authentications/{quote(transaction_id, safe='')}",
+            f"/v1/authentications/{path_segment(transaction_id)}",
             path_params={"id": transaction_id},
         )
         answer = call_read(self.transport, call, attempts=self.attempts)

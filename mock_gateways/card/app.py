@@ -6,7 +6,7 @@ from flask import Flask, request
 
 from mock_gateways.card.core import CardProcessor
 from mock_gateways.card.openapi import OPENAPI
-from mock_gateways.common.app import create_gateway_app, json_body, reply
+from mock_gateways.common.app import create_gateway_app, json_body, mount_lookup, reply
 from mock_gateways.common.clock import Clock
 
 
@@ -58,8 +58,5 @@ def create_app(
     def refund():
         return reply(core.refund(json_body(), key()), 201)
 
-    @app.get("/v1/idempotency/<path:idempotency_key>")
-    def lookup(idempotency_key: str):
-        return reply(core.lookup(idempotency_key))
-
+    mount_lookup(app, core)
     return app

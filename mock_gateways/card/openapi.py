@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from mock_gateways.common.openapi import document, operation, path_param, ref
+from mock_gateways.common.openapi import document, lookup_paths, operation, path_param, ref
 
 KEY = "Idempotency-Key"
 _AMOUNT = {"type": "string", "pattern": r"^\d+(\.\d{1,2})?$", "example": "1.00"}
@@ -64,15 +64,6 @@ SCHEMAS = {
     },
     "Charge": {"type": "object", "properties": {"id": {"type": "string"}, "amount": _AMOUNT}},
     "Refund": {"type": "object", "properties": {"id": {"type": "string"}, "amount": _AMOUNT}},
-    "Lookup": {
-        "type": "object",
-        "properties": {
-            "idempotency_key": {"type": "string"},
-            "operation": {"type": "string"},
-            "status": {"type": "integer"},
-            "body": {"type": "object"},
-        },
-    },
 }
 
 PATHS = {
@@ -163,15 +154,7 @@ PATHS = {
             idempotency_header=KEY,
         )
     },
-    "/v1/idempotency/{key}": {
-        "get": operation(
-            "lookup",
-            "what the request made with this Idempotency-Key answered",
-            ok=(200, ref("Lookup")),
-            errors={404: "unknown_idempotency_key"},
-            parameters=[path_param("key", "the Idempotency-Key, percent-encoded")],
-        )
-    },
+    **lookup_paths(),
 }
 
 OPENAPI = document(

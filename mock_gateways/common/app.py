@@ -17,7 +17,14 @@ from mock_gateways.common.core import GatewayCore
 from mock_gateways.common.errors import GatewayError, ResponseLost, bad_request
 from mock_gateways.common.web import json_body, reply
 
-__all__ = ["SIM_TIME_HEADER", "core_of", "create_gateway_app", "json_body", "reply"]
+__all__ = [
+    "SIM_TIME_HEADER",
+    "core_of",
+    "create_gateway_app",
+    "json_body",
+    "mount_lookup",
+    "reply",
+]
 
 SIM_TIME_HEADER = "X-Sim-Time"
 DEFAULT_MAX_BODY = 64 * 1024
@@ -125,6 +132,15 @@ _HTTP_CODES = {
     413: "body_too_large",
     415: "unsupported_media_type",
 }
+
+
+def mount_lookup(app: Flask, core: GatewayCore, prefix: str = "/v1/idempotency") -> None:
+    """GET {prefix}/<key>: what the request committed under that key answered
+    (`GatewayCore.lookup`); document it with `openapi.lookup_paths(prefix)`."""
+
+    @app.get(f"{prefix}/<path:idempotency_key>", endpoint="lookup")
+    def lookup(idempotency_key: str):
+        return reply(core.lookup(idempotency_key))
 
 
 def core_of(app: Flask) -> GatewayCore:

@@ -132,6 +132,30 @@ def admin_paths() -> dict[str, Any]:
     }
 
 
+def lookup_paths(prefix: str = "/v1/idempotency") -> dict[str, Any]:
+    """The path `mount_lookup` serves."""
+    lookup_schema = {
+        "type": "object",
+        "properties": {
+            "idempotency_key": {"type": "string"},
+            "operation": {"type": "string"},
+            "status": {"type": "integer", "description": "200 for a success, else the error's"},
+            "body": {"type": "object"},
+        },
+    }
+    return {
+        f"{prefix}/{{key}}": {
+            "get": operation(
+                "lookup",
+                "what the request made with this idempotency key answered",
+                ok=(200, lookup_schema),
+                errors={404: "unknown_idempotency_key"},
+                parameters=[path_param("key", "the idempotency key, percent-encoded")],
+            )
+        }
+    }
+
+
 FAULT_RULE_SCHEMA: dict[str, Any] = {
     "type": "object",
     "required": ["kind"],

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Flask, Response, redirect, request
 
-from mock_gateways.common.app import create_gateway_app, json_body, reply
+from mock_gateways.common.app import create_gateway_app, json_body, mount_lookup, reply
 from mock_gateways.common.clock import Clock
 from mock_gateways.common.errors import bad_request
 from mock_gateways.threeds.core import CardDirectory, ThreeDSServer
@@ -54,8 +54,5 @@ def create_app(
             raise bad_request("invalid_field", "send otp with action=submit, or action=cancel")
         return redirect(core.return_url(trans_id), code=303)
 
-    @app.get("/v1/idempotency/<path:idempotency_key>")
-    def lookup(idempotency_key: str):
-        return reply(core.lookup(idempotency_key))
-
+    mount_lookup(app, core)
     return app

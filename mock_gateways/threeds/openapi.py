@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from mock_gateways.common.openapi import document, operation, path_param, ref
+from mock_gateways.common.openapi import document, lookup_paths, operation, path_param, ref
 
 KEY = "Idempotency-Key"
 _TRANS = path_param("id", "threeDSServerTransID")
@@ -96,15 +96,7 @@ PATHS = {
             },
         },
     },
-    "/v1/idempotency/{key}": {
-        "get": operation(
-            "lookup",
-            "what the request made with this Idempotency-Key answered",
-            ok=(200, {"type": "object"}),
-            errors={404: "unknown_idempotency_key"},
-            parameters=[path_param("key", "the Idempotency-Key, percent-encoded")],
-        )
-    },
+    **lookup_paths(),
 }
 
 OPENAPI = document(
