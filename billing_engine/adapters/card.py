@@ -1,6 +1,5 @@
-"""The card processor adapter: implements `ports.CardGateway` over a transport. Build it with
-`HttpCardGateway.over_wsgi(app)` / `HttpCardGateway.over_url(url)` or `DirectCardGateway(core)`;
-all three give the engine the same results for the same calls."""
+"""The card adapter (`ports.CardGateway`): `HttpCardGateway.over_wsgi(app)` / `.over_url(url)` or
+`DirectCardGateway(core)`, giving the engine the same results on every transport."""
 
 from __future__ import annotations
 

@@ -1,7 +1,5 @@
-"""Shared gateway-call plumbing: a `Call`, the outcomes a transport can report, the httpx
-transport, and the retry loop. A retry always keeps the idempotency key; when a request may have
-been processed without an answer (timeout, reset), the payment is looked up by key first, so a
-lost response never becomes a double charge."""
+"""Gateway-call plumbing: Call, transport outcomes, the httpx transport and retries that keep the
+idempotency key and look a payment up after a lost response, so it is never charged twice."""
 
 from __future__ import annotations
 

@@ -1,6 +1,5 @@
-"""CardProcessor: the card processor's state and rules. It keeps tokens (brand, last four,
-fingerprint, issuer profile — never the number or CVV), authorizations, charges and refunds;
-a hold's release by the issuer is derived lazily from the clock."""
+"""CardProcessor: tokens (never the number or CVV), authorizations, charges and refunds; a hold's
+release by the issuer is derived lazily from the clock."""
 
 from __future__ import annotations
 

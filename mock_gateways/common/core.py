@@ -74,7 +74,9 @@ class GatewayCore(ABC):
                 raise ResponseLost(operation)
             return record.replay()
 
-    def read(self, operation: str, resource: str, fetch: Callable[[], dict[str, Any]]):
+    def read(
+        self, operation: str, resource: str, fetch: Callable[[], dict[str, Any]]
+    ) -> dict[str, Any]:
         """Run a read; faults apply by (operation, resource, attempt), declines do not."""
         with self.lock:
             decision = self._draw_faults(operation, resource)

@@ -1,6 +1,5 @@
-"""The fault plan: rules per endpoint (operation name) by simulated time window and rate. Whether
-a rule fires is drawn from (gateway seed, rule, operation, idempotency key, attempt number), so
-the decision is the same on every transport and independent of unrelated calls."""
+"""The fault plan: rules per endpoint by simulated time window and rate, drawn from (seed, rule,
+operation, key, attempt) so every transport sees the same faults."""
 
 from __future__ import annotations
 

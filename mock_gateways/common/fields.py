@@ -65,7 +65,9 @@ def get_bool(body: dict[str, Any], name: str, *, default: bool) -> bool:
     return value
 
 
-def get_amount(body: dict[str, Any], name: str = "amount", *, required: bool = True):
+def get_amount(
+    body: dict[str, Any], name: str = "amount", *, required: bool = True
+) -> Decimal | None:
     """A positive amount as a decimal string with at most two places, e.g. "1000.00", returned
     as a two-place Decimal. Numbers are refused: JSON floats have already lost cents."""
     value = _get(body, name, required)

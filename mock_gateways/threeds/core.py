@@ -1,6 +1,5 @@
-"""ThreeDSServer: authentication transactions with EMV 3DS names. The frictionless decision comes
-from the card's issuer profile and the merchant's request; a challenge is completed or cancelled
-by the customer, and a challenge left open for 10 simulated minutes is `U` (timed_out)."""
+"""ThreeDSServer: EMV 3DS authentications, frictionless by issuer profile and merchant request or
+challenged; a challenge left open for 10 simulated minutes is `U` (timed_out)."""
 
 from __future__ import annotations
 
