@@ -13,7 +13,7 @@ from billing_engine.errors import UnknownPaymentMethod
 from billing_engine.ledger import AccountLedger
 from billing_engine.months import YearMonth
 from billing_engine.payment_methods import PaymentMethod
-from billing_engine.plan import Subscription
+from billing_engine.plan import PlanOrder, Subscription
 from billing_engine.policy import Policy
 from billing_engine.preauth import PreAuthorization
 from billing_engine.repayment import Repayment
@@ -43,6 +43,8 @@ class Account:
     repayments: list[Repayment] = field(default_factory=list)
     preauths: list[PreAuthorization] = field(default_factory=list)
     subscriptions: dict[str, Subscription] = field(default_factory=dict)
+    #: the latest order of each Coding Plan
+    plan_orders: dict[str, PlanOrder] = field(default_factory=dict)
     #: AUTO-4: the month-end deduction made for each closed month (None: nothing to deduct)
     month_end_deductions: dict[YearMonth, str | None] = field(default_factory=dict)
     #: work that waits for the deduction in flight to settle

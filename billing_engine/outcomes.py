@@ -44,6 +44,9 @@ class RepaymentOutcome:
 @dataclass(frozen=True)
 class PlanOutcome:
     plan: str
-    status: Literal["purchased", "refused"]
+    status: Literal["purchased", "refused", "challenge"]
     amount: Fraction
     reason: str | None = None
+    #: for "challenge": where the customer completes 3D Secure for the order
+    acs_url: str | None = None
+    threeds_transaction_id: str | None = None

@@ -1,5 +1,5 @@
-"""Customer payments: manual repayment (PAY-1..5) and the Coding Plan, bought at once from a
-chosen method and renewed monthly from the default one (PLAN-1, 3DS-1)."""
+"""Manual repayment (PAY-1..5): an amount the customer chose, the balance first, the rest charged
+to a method, one pending at a time."""
 
 from __future__ import annotations
 
@@ -7,18 +7,13 @@ from fractions import Fraction
 from typing import Literal
 
 from billing_engine.account import Account
-from billing_engine.charging import charge_method, take_payment
+from billing_engine.charging import take_payment
 from billing_engine.collection import Collection
 from billing_engine.context import EngineContext
-from billing_engine.errors import PaymentRefused, UnknownProduct
-from billing_engine.lifecycle import require_active
-from billing_engine.linking import threeds_reason
-from billing_engine.money import format_amount, parse_amount, round_cents, to_decimal
-from billing_engine.months import month_of
-from billing_engine.outcomes import PlanOutcome, RepaymentOutcome
-from billing_engine.payment_methods import CardMethod, PaymentMethod
-from billing_engine.plan import Subscription, split_tax_inclusive
-from billing_engine.ports import GatewayUnavailable
+from billing_engine.errors import PaymentRefused
+from billing_engine.money import format_amount, parse_amount, round_cents
+from billing_engine.outcomes import RepaymentOutcome
+from billing_engine.payment_methods import PaymentMethod
 from billing_engine.repayment import Repayment
 
 
@@ -117,116 +112,3 @@ class Payments:
             fields["reason"] = repayment.reason
         self.ctx.emit("repayment.settled", account.id, **fields)
         self.collection.after_settlement(account)
-
-    # --- Coding Plan ----------------------------------------------------------------------
-
-    def buy_plan(self, account: Account, plan: str, method_id: int) -> PlanOutcome:
-        """PLAN-1: an order paid at once from the chosen method; a card order passes through
-        3D Secure (3DS-1). Then a monthly renewal from the default method."""
-        require_active(account, "buy a Coding Plan")
-        price = self._price(plan)
-        method = account.active_method(method_id)
-        if plan in account.subscriptions and account.subscriptions[plan].status == "active":
-            raise PaymentRefused(
-                f"account {account.id} already has the {plan} plan", reason="already_subscribed"
-            )
-        key = account.next_id("plan")
-        failure = self._charge_order(account, method, price, key)
-        if failure is not None:
-            self.ctx.emit(
-                "plan.purchase_refused", account.id, plan=plan, amount=price, reason=failure
-            )
-            return PlanOutcome(plan, "refused", price, failure)
-        subscription = Subscription(plan=plan, price=price, started_at=self.ctx.now())
-        account.subscriptions[plan] = subscription
-        self._record_charge(account, subscription)
-        self.ctx.emit("plan.purchased", account.id, plan=plan, amount=price, method=method.id)
-        self._schedule_renewal(account, subscription)
-        return PlanOutcome(plan, "purchased", price)
-
-    def _price(self, plan: object) -> Fraction:
-        prices = self.ctx.policy.plan_prices
-        if not isinstance(plan, str) or plan not in prices:
-            raise UnknownProduct(f"unknown Coding Plan {plan!r}; known: {sorted(prices)}")
-        return prices[plan]
-
-    def _charge_order(
-        self, account: Account, method: PaymentMethod, price: Fraction, key: str
-    ) -> str | None:
-        """A customer-initiated order: a card goes through 3DS first (challenge not mandated,
-        the issuer decides); None when paid, else the reason."""
-        threeds_id = None
-        if isinstance(method, CardMethod):
-            assert method.token is not None
-            try:
-                result = self.ctx.threeds.authenticate(
-                    method.token,
-                    to_decimal(price),
-                    challenge_mandated=False,
-                    return_url=self.ctx.return_url,
-                    idempotency_key=account.next_id("3ds"),
-                )
-            except GatewayUnavailable:
-                return "gateway_unavailable"
-            if result.trans_status == "C":
-                return "threeds_challenged"
-            if result.trans_status not in ("Y", "A"):
-                return threeds_reason(result, challenged=False)
-            threeds_id = result.transaction_id
-        charge = charge_method(
-            self.ctx,
-            method,
-            price,
-            key,
-            merchant_initiated=False,
-            threeds_transaction_id=threeds_id,
-        )
-        return None if charge.ok else charge.reason
-
-    def _record_charge(self, account: Account, subscription: Subscription) -> None:
-        pretax, tax = split_tax_inclusive(subscription.price, account.tax_rate)
-        account.ledger.record_plan_charge(month_of(self.ctx.now()), subscription.plan, pretax, tax)
-
-    def _schedule_renewal(self, account: Account, subscription: Subscription) -> None:
-        self.ctx.call_at(
-            subscription.next_renewal, lambda: self._renew(account, subscription), account.id
-        )
-
-    def _renew(self, account: Account, subscription: Subscription) -> None:
-        """A merchant-initiated charge of the default method; a failure lapses the plan."""
-        if subscription.status != "active":
-            return
-        method = account.default_method
-        if account.is_deactivated:
-            failure: str | None = "account_deactivated"
-        elif method is None:
-            failure = "no_payment_method"
-        else:
-            charge = charge_method(
-                self.ctx,
-                method,
-                subscription.price,
-                account.next_id("plan"),
-                merchant_initiated=True,
-            )
-            failure = None if charge.ok else charge.reason
-        subscription.renewals += 1
-        if failure is not None:
-            subscription.status = "lapsed"
-            self.ctx.emit(
-                "plan.renewal_failed",
-                account.id,
-                plan=subscription.plan,
-                amount=subscription.price,
-                reason=failure,
-            )
-            return
-        self._record_charge(account, subscription)
-        self.ctx.emit(
-            "plan.renewed",
-            account.id,
-            plan=subscription.plan,
-            amount=subscription.price,
-            method=method.id if method is not None else None,
-        )
-        self._schedule_renewal(account, subscription)

@@ -28,3 +28,17 @@ class Subscription:
     @property
     def next_renewal(self) -> datetime:
         return add_months(self.started_at, self.renewals + 1)
+
+
+@dataclass
+class PlanOrder:
+    """A purchase (PLAN-1), possibly waiting for the customer at a 3DS challenge (3DS-1/2)."""
+
+    plan: str
+    price: Fraction
+    method_id: int
+    key: str
+    status: Literal["pending", "purchased", "refused"] = "pending"
+    reason: str | None = None
+    threeds_transaction_id: str | None = None
+    acs_url: str | None = None

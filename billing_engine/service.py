@@ -20,6 +20,7 @@ from billing_engine.money import ZERO, parse_amount
 from billing_engine.months import YearMonth, months_in
 from billing_engine.outcomes import ActivationOutcome, LinkOutcome, PlanOutcome, RepaymentOutcome
 from billing_engine.payments import Payments
+from billing_engine.plan_orders import PlanOrders
 from billing_engine.policy import Policy
 from billing_engine.ports import (
     CardDetails,
@@ -74,6 +75,7 @@ class BillingEngine:
         self._lifecycle = Lifecycle(self._ctx, verification)
         self._linking = Linking(self._ctx, self._lifecycle, verification, self._collection)
         self._payments = Payments(self._ctx, self._collection)
+        self._plans = PlanOrders(self._ctx)
         # AUTO-4: one timer per month boundary for all accounts
         self._collection.schedule_month_end(clock.now())
 
@@ -179,7 +181,14 @@ class BillingEngine:
         return self._payments.repay(self._ctx.account(account_id), amount, method_id)
 
     def buy_plan(self, account_id: str, plan: str, method_id: int) -> PlanOutcome:
-        return self._payments.buy_plan(self._ctx.account(account_id), plan, method_id)
+        """PLAN-1: "purchased", "refused" (reason) or "challenge" (acs_url) when the issuer
+        asks 3D Secure for the order; then `complete_plan_threeds`."""
+        return self._plans.buy(self._ctx.account(account_id), plan, method_id)
+
+    def complete_plan_threeds(self, account_id: str, plan: str) -> PlanOutcome:
+        """The customer is back from the order's challenge page (the engine also checks by
+        itself after policy.threeds_timeout: abandoned -> refused)."""
+        return self._plans.complete_threeds(self._ctx.account(account_id), plan)
 
     # --- overview queries (OV-1..4) -------------------------------------------------------
 

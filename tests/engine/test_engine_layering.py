@@ -16,7 +16,7 @@ DOMAIN = {
 }  # fmt: skip
 SERVICE = {
     "bootstrap", "charging", "collection", "context", "lifecycle", "linking", "payments",
-    "service", "verification",
+    "plan_orders", "service", "verification",
 }  # fmt: skip
 FOREIGN = ("simpy", "flask", "simulator", "mock_gateways", "random", "httpx")
 WALL_CLOCK = {

@@ -288,6 +288,43 @@ def test_plan1_3ds_failure_refuses_the_purchase(world: World) -> None:
     assert world.sink.of("plan.purchase_refused")[0].fields["reason"] == "threeds_failed"
 
 
+@pytest.mark.parametrize(
+    ("final", "reason", "status", "why"),
+    [
+        ("Y", None, "purchased", None),
+        ("N", "wrong_code", "refused", "threeds_failed"),
+        ("U", "cancelled", "refused", "threeds_abandoned"),
+    ],
+)
+def test_3ds1_plan_order_challenged_then_completed(world: World, final, reason, status, why):
+    """3DS-1/3DS-2 with PLAN-1: the issuer challenges the order; after the customer returns
+    the order continues, or ends with nothing charged."""
+    world.open()
+    world.link_card()
+    world.threeds.status = "C"
+    outcome = world.engine.buy_plan("acme", "pro", 0)
+    assert (outcome.status, outcome.acs_url) == ("challenge", "https://acs.test/3ds_2")
+    with pytest.raises(PaymentRefused, match="awaits 3D Secure"):
+        world.engine.buy_plan("acme", "pro", 0)
+    world.threeds.final_status, world.threeds.final_reason = final, reason
+    outcome = world.engine.complete_plan_threeds("acme", "pro")
+    assert (outcome.status, outcome.reason) == (status, why)
+    paid = [c for c in world.cards.charges if c[1] == Decimal("50.00")]
+    assert paid == ([(paid[0][0], Decimal("50.00"), False, "3ds_2")] if why is None else [])
+    assert world.engine.complete_plan_threeds("acme", "pro") == outcome
+
+
+def test_3ds2_unanswered_plan_challenge_is_abandoned(world: World) -> None:
+    """3DS-2: the engine ends an order whose challenge was not completed in time."""
+    world.open()
+    world.link_card()
+    world.threeds.status = world.threeds.final_status = "C"
+    world.engine.buy_plan("acme", "lite", 0)
+    world.time.advance(minutes=10)
+    assert world.sink.of("plan.purchase_refused")[0].fields["reason"] == "threeds_abandoned"
+    assert world.engine.total_spend("acme", 2026, 1, mode="coding_plan").total == 0
+
+
 def test_ov1_total_spend_shows_pretax_tax_and_sum(world: World) -> None:
     """OV-1: the tax-exclusive amount, the tax, and their sum, at full precision."""
     world.open(tax_rate="0.0825")

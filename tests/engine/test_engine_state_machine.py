@@ -150,14 +150,25 @@ class BillingMachine(RuleBasedStateMachine):
             return
         assert valid and not pending
 
-    @rule(account=accounts, plan=st.sampled_from(["lite", "pro"]))
-    def buy_plan(self, account, plan) -> None:
+    @rule(
+        account=accounts,
+        plan=st.sampled_from(["lite", "pro"]),
+        threeds=st.sampled_from(["Y", "pass", "fail", "abandon"]),
+    )
+    def buy_plan(self, account, plan, threeds) -> None:
         acct = self.engine.account(account)
         active = [m.id for m in acct.methods if m.status == "active"]
         held = plan in acct.subscriptions and acct.subscriptions[plan].status == "active"
-        if self._active(account) and active and not held:
-            self.world.threeds.status = "Y"
-            self.engine.buy_plan(account, plan, active[0])
+        order = acct.plan_orders.get(plan)
+        pending = order is not None and order.status == "pending"
+        if not self._active(account) or not active or held or pending:
+            return
+        self.world.threeds.status = "Y" if threeds == "Y" else "C"
+        self.world.threeds.final_status = {"pass": "Y", "fail": "N"}.get(threeds, "C")
+        outcome = self.engine.buy_plan(account, plan, active[0])
+        if outcome.status == "challenge" and threeds != "abandon":
+            outcome = self.engine.complete_plan_threeds(account, plan)
+        assert outcome.status in ("purchased", "refused", "challenge")
 
     @precondition(lambda self: sum(self._active(a) for a in ACCOUNTS) > 1)
     @rule(account=accounts)

@@ -1,0 +1,211 @@
+"""Coding Plan orders (PLAN-1): bought at once from a chosen method, a card order passing through
+3D Secure when the issuer asks (3DS-1/2), then renewed monthly from the default method."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+from billing_engine.account import Account
+from billing_engine.charging import charge_method
+from billing_engine.context import EngineContext
+from billing_engine.errors import PaymentRefused, UnknownProduct
+from billing_engine.lifecycle import require_active
+from billing_engine.linking import threeds_reason
+from billing_engine.money import to_decimal
+from billing_engine.months import month_of
+from billing_engine.outcomes import PlanOutcome
+from billing_engine.payment_methods import CardMethod
+from billing_engine.plan import PlanOrder, Subscription, split_tax_inclusive
+from billing_engine.ports import GatewayUnavailable, ThreeDSResult
+
+
+class PlanOrders:
+    def __init__(self, ctx: EngineContext) -> None:
+        self.ctx = ctx
+
+    def buy(self, account: Account, plan: str, method_id: int) -> PlanOutcome:
+        """Customer initiated: a card order asks 3DS (challenge not mandated, the issuer
+        decides); a challenge waits for the customer (`complete_threeds`) or times out."""
+        require_active(account, "buy a Coding Plan")
+        price = self._price(plan)
+        method = account.active_method(method_id)
+        if plan in account.subscriptions and account.subscriptions[plan].status == "active":
+            raise PaymentRefused(
+                f"account {account.id} already has the {plan} plan", reason="already_subscribed"
+            )
+        previous = account.plan_orders.get(plan)
+        if previous is not None and previous.status == "pending":
+            raise PaymentRefused(
+                f"account {account.id}: the {plan} order awaits 3D Secure", reason="payment_pending"
+            )
+        order = PlanOrder(plan=plan, price=price, method_id=method.id, key=account.next_id("plan"))
+        account.plan_orders[plan] = order
+        if not isinstance(method, CardMethod):
+            return self._pay(account, order, None)
+        assert method.token is not None
+        try:
+            result = self.ctx.threeds.authenticate(
+                method.token,
+                to_decimal(price),
+                challenge_mandated=False,
+                return_url=self.ctx.return_url,
+                idempotency_key=account.next_id("3ds"),
+            )
+        except GatewayUnavailable:
+            return self._refuse(account, order, "gateway_unavailable")
+        if result.trans_status != "C":
+            return self._after_threeds(account, order, result, challenged=False)
+        order.threeds_transaction_id, order.acs_url = result.transaction_id, result.acs_url
+        self.ctx.emit("threeds.challenged", account.id, method=method.id, plan=plan)
+        self.ctx.call_at(
+            self.ctx.now() + self.ctx.policy.threeds_timeout,
+            lambda: self._timed_out(account, order),
+            account.id,
+        )
+        return self.outcome(order)
+
+    def complete_threeds(self, account: Account, plan: str) -> PlanOutcome:
+        """The customer is back from the order's challenge page."""
+        order = account.plan_orders.get(plan)
+        if order is None:
+            raise UnknownProduct(f"account {account.id} has no order of the Coding Plan {plan!r}")
+        if order.status != "pending":
+            return self.outcome(order)
+        assert order.threeds_transaction_id is not None
+        try:
+            result = self.ctx.threeds.result(order.threeds_transaction_id)
+        except GatewayUnavailable:
+            return self.outcome(order)  # still open; the time-out check settles it
+        if result.trans_status == "C":
+            return self.outcome(order)
+        return self._after_threeds(account, order, result, challenged=True)
+
+    def _timed_out(self, account: Account, order: PlanOrder) -> None:
+        """3DS-2: an unanswered challenge is abandoned; the order ends."""
+        if order.status != "pending":
+            return
+        assert order.threeds_transaction_id is not None
+        transaction_id = order.threeds_transaction_id
+        try:
+            result = self.ctx.threeds.result(transaction_id)
+        except GatewayUnavailable:
+            result = ThreeDSResult(transaction_id, "C")
+        if result.trans_status == "C":
+            result = ThreeDSResult(transaction_id, "U", reason="timed_out")
+        self._after_threeds(account, order, result, challenged=True)
+
+    def _after_threeds(
+        self, account: Account, order: PlanOrder, result: ThreeDSResult, *, challenged: bool
+    ) -> PlanOutcome:
+        self.ctx.emit(
+            "threeds.completed",
+            account.id,
+            method=order.method_id,
+            plan=order.plan,
+            trans_status=result.trans_status,
+        )
+        if result.trans_status not in ("Y", "A"):
+            return self._refuse(account, order, threeds_reason(result, challenged))
+        return self._pay(account, order, result.transaction_id)
+
+    def _pay(self, account: Account, order: PlanOrder, threeds_id: str | None) -> PlanOutcome:
+        method = account.method(order.method_id)
+        if account.is_deactivated:  # while the customer was at the challenge page
+            return self._refuse(account, order, "account_deactivated")
+        if method.status != "active":
+            return self._refuse(account, order, "no_payment_method")
+        charge = charge_method(
+            self.ctx,
+            method,
+            order.price,
+            order.key,
+            merchant_initiated=False,
+            threeds_transaction_id=threeds_id,
+        )
+        if not charge.ok:
+            return self._refuse(account, order, charge.reason or "declined")
+        order.status = "purchased"
+        subscription = Subscription(plan=order.plan, price=order.price, started_at=self.ctx.now())
+        account.subscriptions[order.plan] = subscription
+        self._record_charge(account, subscription)
+        self.ctx.emit(
+            "plan.purchased", account.id, plan=order.plan, amount=order.price, method=method.id
+        )
+        self._schedule_renewal(account, subscription)
+        return self.outcome(order)
+
+    def _refuse(self, account: Account, order: PlanOrder, reason: str) -> PlanOutcome:
+        """3DS-2: nothing charged."""
+        order.status, order.reason = "refused", reason
+        self.ctx.emit(
+            "plan.purchase_refused", account.id, plan=order.plan, amount=order.price, reason=reason
+        )
+        return self.outcome(order)
+
+    @staticmethod
+    def outcome(order: PlanOrder) -> PlanOutcome:
+        if order.status == "pending":
+            return PlanOutcome(
+                order.plan,
+                "challenge",
+                order.price,
+                acs_url=order.acs_url,
+                threeds_transaction_id=order.threeds_transaction_id,
+            )
+        return PlanOutcome(order.plan, order.status, order.price, order.reason)
+
+    def _price(self, plan: object) -> Fraction:
+        prices = self.ctx.policy.plan_prices
+        if not isinstance(plan, str) or plan not in prices:
+            raise UnknownProduct(f"unknown Coding Plan {plan!r}; known: {sorted(prices)}")
+        return prices[plan]
+
+    # --- renewals -------------------------------------------------------------------------
+
+    def _record_charge(self, account: Account, subscription: Subscription) -> None:
+        pretax, tax = split_tax_inclusive(subscription.price, account.tax_rate)
+        account.ledger.record_plan_charge(month_of(self.ctx.now()), subscription.plan, pretax, tax)
+
+    def _schedule_renewal(self, account: Account, subscription: Subscription) -> None:
+        self.ctx.call_at(
+            subscription.next_renewal, lambda: self._renew(account, subscription), account.id
+        )
+
+    def _renew(self, account: Account, subscription: Subscription) -> None:
+        """A merchant-initiated charge of the default method; a failure lapses the plan."""
+        if subscription.status != "active":
+            return
+        method = account.default_method
+        if account.is_deactivated:
+            failure: str | None = "account_deactivated"
+        elif method is None:
+            failure = "no_payment_method"
+        else:
+            charge = charge_method(
+                self.ctx,
+                method,
+                subscription.price,
+                account.next_id("plan"),
+                merchant_initiated=True,
+            )
+            failure = None if charge.ok else charge.reason
+        subscription.renewals += 1
+        if failure is not None:
+            subscription.status = "lapsed"
+            self.ctx.emit(
+                "plan.renewal_failed",
+                account.id,
+                plan=subscription.plan,
+                amount=subscription.price,
+                reason=failure,
+            )
+            return
+        self._record_charge(account, subscription)
+        self.ctx.emit(
+            "plan.renewed",
+            account.id,
+            plan=subscription.plan,
+            amount=subscription.price,
+            method=method.id if method is not None else None,
+        )
+        self._schedule_renewal(account, subscription)
