@@ -107,3 +107,31 @@ def test_card5_hold_through_the_adapter(world):
     assert world.card.void(other.id, idempotency_key="v").ok
     assert world.card.hold(other.id).status == "voided"
     assert world.card.void(other.id, idempotency_key="v2").reason == "authorization_not_held"
+
+
+def test_card5_friday_and_holiday_release_over_the_http_contract(card_http):
+    """CARD-5 over real HTTP and WSGI: holds placed on the Friday before Malaysia's National Day
+    (Mon 2026-08-31) by an MY card release Tue 1 Sep to Mon 7 Sep; the hold's status follows
+    the clock set by X-Sim-Time."""
+    friday = {"X-Sim-Time": "2026-08-28T08:00:00Z"}
+    card = {"number": "4000000000001091", **CARD}
+    token = card_http.post("/v1/tokens", json=card, headers={"Idempotency-Key": "t", **friday})
+    holds = [
+        card_http.post(
+            "/v1/authorizations",
+            json={"token": token.json()["id"], "amount": "1.00", "descriptor": "ALIBABACLOUD.COM"},
+            headers={"Idempotency-Key": f"h{i}", **friday},
+        ).json()
+        for i in range(30)
+    ]
+    expected = {date(2026, 9, 1) + timedelta(days=d) for d in (0, 1, 2, 3, 6)}
+    assert release_dates(holds) == expected
+    first = holds[0]
+    before = {"X-Sim-Time": (parse_instant(first["release_at"]) - timedelta(minutes=1)).isoformat()}
+    at = {"X-Sim-Time": first["release_at"]}
+    assert (
+        card_http.get(f"/v1/authorizations/{first['id']}", headers=before).json()["status"]
+        == "held"
+    )
+    released = card_http.get(f"/v1/authorizations/{first['id']}", headers=at).json()
+    assert (released["status"], released["released_at"]) == ("released", first["release_at"])
