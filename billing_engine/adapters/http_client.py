@@ -23,7 +23,8 @@ class Call:
     operation: str
     method: str
     path: str
-    body: dict[str, Any] | None = None
+    #: never in the repr: a tokenize body holds the card number (H-4)
+    body: dict[str, Any] | None = field(default=None, repr=False)
     idempotency_key: str | None = None
     path_params: dict[str, str] = field(default_factory=dict)
 
