@@ -12,7 +12,7 @@ from mock_gateways.common.app import create_gateway_app, json_body, reply
 from mock_gateways.common.clock import Clock
 from mock_gateways.common.errors import GatewayError, bad_request
 from mock_gateways.common.fields import get_bool, get_str, require_object
-from mock_gateways.paypal.approval_page import ACTIONS, login_page, message_page
+from mock_gateways.paypal.approval_page import ACTIONS, GONE, login_page, message_page
 from mock_gateways.paypal.core import PayPalCore, buyer_json
 from mock_gateways.paypal.errors import OAuthError, PayPalError, as_paypal
 from mock_gateways.paypal.openapi import OPENAPI
@@ -158,9 +158,7 @@ def create_app(
         try:
             token = core.approval_session(session)
         except PayPalError:
-            return page_error(
-                404, "EXPIRED_OR_UNKNOWN", "This approval link is unknown or expired."
-            )
+            return page_error(404, "EXPIRED_OR_UNKNOWN", GONE)
         return Response(login_page(token), mimetype="text/html")
 
     @app.post(APPROVE_PATH)
@@ -183,9 +181,7 @@ def create_app(
                 else core.cancel(session, email or None)
             )
         except PayPalError:
-            return page_error(
-                404, "EXPIRED_OR_UNKNOWN", "This approval link is unknown or expired."
-            )
+            return page_error(404, "EXPIRED_OR_UNKNOWN", GONE)
         status = 200 if outcome.result in ("APPROVED", "CANCELLED") else 422
         if wants_json():
             return reply(outcome.to_json(), status)

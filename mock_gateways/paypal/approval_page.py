@@ -11,6 +11,7 @@ from mock_gateways.paypal.shapes import APPROVE_PATH
 #: the form's fields, as POSTed (application/x-www-form-urlencoded) to /agreements/approve
 FORM_FIELDS = ("approval_session_id", "email", "action")
 ACTIONS = ("approve", "cancel")
+GONE = "This approval link is unknown or expired."
 
 _STYLE = (
     "body{font-family:sans-serif;max-width:28rem;margin:3rem auto;color:#222}"

@@ -9,7 +9,10 @@ from urllib.parse import parse_qs, urlsplit
 
 import httpx
 
+from mock_gateways.common.clock import Clock, format_instant
+from mock_gateways.paypal.approval_page import GONE
 from mock_gateways.paypal.core import PayPalCore
+from mock_gateways.paypal.errors import PayPalError
 from mock_gateways.paypal.model import ApprovalOutcome
 
 #: approve: logs in and agrees; cancel: presses "Cancel and return to merchant"; abandon: closes
@@ -36,31 +39,39 @@ class DirectBuyer:
         session = approval_session_id(approve_url)
         if action == "abandon":
             return None
-        if action == "cancel":
-            return self.core.cancel(session, email)
-        return self.core.approve(session, email)
+        try:
+            if action == "cancel":
+                return self.core.cancel(session, email)
+            return self.core.approve(session, email)
+        except PayPalError:
+            return ApprovalOutcome(session, "EXPIRED_OR_UNKNOWN", GONE)
 
 
 class BrowserBuyer:
     """Loads the approval page and posts its form (fields `approval_session_id`, `email`,
     `action`) with httpx, asking for the JSON outcome instead of the redirect. `client` reaches
     the PayPal app: `httpx.Client(transport=httpx.WSGITransport(app=app))`, or a plain client
-    for a real server (the approve link is absolute)."""
+    for a real server (the approve link is absolute). With a `clock`, the buyer's requests carry
+    X-Sim-Time, so the page judges expiry at the same simulated time as in process."""
 
-    def __init__(self, client: httpx.Client) -> None:
+    def __init__(self, client: httpx.Client, *, clock: Clock | None = None) -> None:
         self.client = client
+        self.clock = clock
 
     def act(self, approve_url: str, email: str, action: Action) -> ApprovalOutcome | None:
-        page = self.client.get(approve_url)
-        page.raise_for_status()
+        headers = {} if self.clock is None else {"X-Sim-Time": format_instant(self.clock.now())}
+        page = self.client.get(approve_url, headers=headers)
         if action == "abandon":
             return None
+        if page.status_code == 404:
+            return ApprovalOutcome(approval_session_id(approve_url), "EXPIRED_OR_UNKNOWN", GONE)
+        page.raise_for_status()
         form = {"approval_session_id": approval_session_id(approve_url), "email": email}
         form["action"] = action
         response = self.client.post(
             approve_url.split("?", 1)[0],
             data=form,
-            headers={"Accept": "application/json"},
+            headers={"Accept": "application/json", **headers},
             follow_redirects=False,
         )
         data = response.json()

@@ -127,7 +127,12 @@ class AccessToken:
 
 
 ApprovalResult = Literal[
-    "APPROVED", "CANCELLED", "NO_FUNDING_SOURCE", "UNKNOWN_BUYER", "ALREADY_COMPLETED"
+    "APPROVED",
+    "CANCELLED",
+    "NO_FUNDING_SOURCE",
+    "UNKNOWN_BUYER",
+    "ALREADY_COMPLETED",
+    "EXPIRED_OR_UNKNOWN",
 ]
 
 

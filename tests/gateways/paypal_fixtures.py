@@ -162,7 +162,9 @@ def build_paypal_world(
         gateway = HttpPayPalGateway.over_url(server.url, clock=engine_clock, timeout=timeout)
         browser = httpx.Client()
     closers += [gateway, browser]
-    return PayPalWorld(transport, engine_clock, gateway, core, BrowserBuyer(browser)), closers
+    return PayPalWorld(
+        transport, engine_clock, gateway, core, BrowserBuyer(browser, clock=engine_clock)
+    ), closers
 
 
 def close_paypal(closers: list[Any]) -> None:

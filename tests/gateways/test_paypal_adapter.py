@@ -43,6 +43,19 @@ def test_paypal2_and_paypal3_reasons(paypal_world):
     assert core.payment_tokens == {}
 
 
+def test_paypal3_a_buyer_arriving_after_the_setup_token_expired(paypal_world):
+    """The approve link lives 3 simulated days; a buyer arriving later finds it gone (judged at
+    the engine's time on every transport) and the agreement is not approved."""
+    paypal_world.core.add_buyer("ap@acme.test")
+    gateway, clock = paypal_world.gateway, paypal_world.engine_clock
+    setup = gateway.create_setup_token(return_url="https://billing.example/r", request_id="s1")
+    clock.set(clock.now() + timedelta(days=3))
+    outcome = paypal_world.buyer.act(setup.approve_url, "ap@acme.test", "approve")
+    assert outcome is not None and outcome.result == "EXPIRED_OR_UNKNOWN"
+    vault = gateway.create_payment_token(setup.setup_token_id, request_id="v1")
+    assert vault.reason == "paypal_agreement_not_approved"
+
+
 def test_a_buyer_whose_charges_decline_links_but_deductions_fail(paypal_world):
     paypal_world.core.add_buyer("ap@acme.test", decline="charges")
     token = paypal_world.link("ap@acme.test").payment_token_id
