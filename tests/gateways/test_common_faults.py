@@ -11,9 +11,20 @@ from fractions import Fraction
 import httpx
 import pytest
 
+from billing_engine.adapters.http_client import (
+    RETRY,
+    Answer,
+    Call,
+    HttpTransport,
+    call_idempotent,
+    classify,
+    idempotency_lookup,
+)
 from billing_engine.ports import CardDetails, GatewayUnavailable
+from mock_gateways.card.app import create_app as create_card_app
 from mock_gateways.common.errors import GatewayError
 from mock_gateways.common.faults import FaultPlan, FaultRule
+from mock_gateways.common.server import RunningServer
 
 NOON = datetime(2026, 1, 5, 12, tzinfo=UTC)
 
@@ -229,3 +240,44 @@ def test_reset_over_real_http_drops_the_connection_and_the_adapter_recovers(make
     )
     assert result.ok and list(world.card_core.charges) == [result.id]
     assert {e["operation"] for e in world.card_core.fault_log} == {"charge"}
+
+
+@pytest.mark.parametrize(
+    ("status", "code", "expected"),
+    [
+        (201, None, "answer"),
+        (402, "declined", "answer"),
+        (409, "idempotency_key_reused", "answer"),
+        (503, "server_error", "RETRY"),
+        (502, "connection_reset", "UNKNOWN"),
+        (504, "response_lost", "UNKNOWN"),
+        (500, "internal_error", "UNKNOWN"),
+    ],
+)
+def test_classify_maps_answers_the_same_for_every_transport(status, code, expected):
+    """Only an explicit "nothing was done" is resent blind; other 5xx are looked up first."""
+    body = {"error": {"code": code, "message": "m"}} if code else {"id": "x"}
+    outcome = classify(status, body)
+    assert ("answer" if isinstance(outcome, Answer) else repr(outcome)) == expected
+
+
+def test_connect_errors_are_retried_without_a_lookup():
+    """Nothing reached the gateway: resend (same key), never look up; then unavailable."""
+    sent: list[str] = []
+
+    class Refusing(HttpTransport):
+        def send(self, call: Call):
+            sent.append(call.operation)
+            return super().send(call)
+
+    server = RunningServer(create_card_app())
+    url = server.url
+    server.stop()  # the port now refuses connections
+    transport = Refusing.over_url(url, timeout=1)
+    call = Call("charge", "POST", "/v1/charges", {"token": "t", "amount": "1.00"}, "k")
+    assert transport.send(call) is RETRY
+    sent.clear()
+    with pytest.raises(GatewayUnavailable):
+        call_idempotent(transport, call, lookup=idempotency_lookup("k"))
+    assert sent == ["charge"] * 4
+    transport.close()
