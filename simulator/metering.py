@@ -3,12 +3,12 @@ whole hours in batches cut wherever something could happen, identical to hour-by
 
 from __future__ import annotations
 
-import calendar
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from fractions import Fraction
 from typing import Protocol
+
+from billing_engine.months import next_month_start
 
 HOUR = timedelta(hours=1)
 
@@ -17,53 +17,43 @@ def floor_hour(at: datetime) -> datetime:
     return at.replace(minute=0, second=0, microsecond=0)
 
 
-def next_month_start(at: datetime) -> datetime:
-    year, month = (at.year + 1, 1) if at.month == 12 else (at.year, at.month + 1)
-    return at.replace(year=year, month=month, day=1, hour=0, minute=0, second=0, microsecond=0)
-
-
-def hours_in_month(at: datetime) -> int:
-    return calendar.monthrange(at.year, at.month)[1] * 24
-
-
-@dataclass(frozen=True)
-class UsageRate:
-    """One usage entry: `amount` pretax per `per` (hour, day or month) over [starts, ends)."""
+class Usage(Protocol):
+    """One usage entry of a scenario (simulator.scenario.UsageEntry)."""
 
     product: str
-    amount: Fraction
-    per: str  # "hourly" | "daily" | "monthly"
-    starts: datetime
-    ends: datetime | None = None
+    from_: datetime | None
+    until: datetime | None
 
-    def hourly_at(self, hour: datetime) -> Fraction:
-        if hour < self.starts or (self.ends is not None and hour >= self.ends):
-            return Fraction(0)
-        if self.per == "hourly":
-            return self.amount
-        if self.per == "daily":
-            return self.amount / 24
-        return self.amount / hours_in_month(hour)
+    def pretax_per_hour(self, hour_start: datetime) -> Fraction: ...
 
 
 class UsagePlan:
-    """The pretax cost per hour of an account's products over time."""
+    """The pretax cost per hour of an account's products over time; entries without `from`
+    start at `start`."""
 
-    def __init__(self, rates: Iterable[UsageRate]) -> None:
-        self.rates = tuple(rates)
-        self.products = tuple(dict.fromkeys(r.product for r in self.rates))
-        self._changes = sorted(
-            {r.starts for r in self.rates} | {r.ends for r in self.rates if r.ends}
-        )
+    def __init__(self, entries: Iterable[Usage], start: datetime) -> None:
+        self.start = start
+        self.entries = tuple(entries)
+        self.products = tuple(dict.fromkeys(e.product for e in self.entries))
+        bounds = {e.from_ or start for e in self.entries} | {e.until for e in self.entries}
+        self._changes = sorted(b for b in bounds if b is not None)
+
+    def _active(self, entry: Usage, hour: datetime) -> bool:
+        return (entry.from_ or self.start) <= hour and (entry.until is None or hour < entry.until)
 
     def at(self, hour: datetime) -> dict[str, Fraction]:
         """Pretax cost of the hour starting at `hour`, per product, in first-seen order."""
         costs: dict[str, Fraction] = {}
-        for rate in self.rates:
-            cost = rate.hourly_at(hour)
-            if cost:
-                costs[rate.product] = costs.get(rate.product, Fraction(0)) + cost
+        for entry in self.entries:
+            if self._active(entry, hour):
+                cost = entry.pretax_per_hour(hour)
+                if cost:
+                    costs[entry.product] = costs.get(entry.product, Fraction(0)) + cost
         return costs
+
+    def without(self, product: str) -> UsagePlan:
+        """The plan less one product (its activation was refused)."""
+        return UsagePlan((e for e in self.entries if e.product != product), self.start)
 
     def next_change(self, after: datetime) -> datetime | None:
         """The next instant after `after` where a rate starts or stops (month ends aside)."""

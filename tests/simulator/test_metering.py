@@ -4,6 +4,7 @@ runs engine timers after the usage of the same instant (AUTO-4)."""
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 from fractions import Fraction
 
 from hypothesis import given, settings
@@ -11,7 +12,8 @@ from hypothesis import strategies as st
 
 from simulator.clock import SimClock
 from simulator.customers import customer_usage
-from simulator.metering import HOUR, Meter, UsagePlan, UsageRate
+from simulator.metering import HOUR, Meter, UsagePlan
+from simulator.scenario import UsageEntry
 
 START = datetime(2026, 1, 30, 0, tzinfo=UTC)
 
@@ -67,7 +69,7 @@ def run_meter(plan: UsagePlan, days: int, threshold: Fraction, batched: bool) ->
 rates = st.lists(
     st.tuples(
         st.sampled_from(["qwen-max", "qwen-plus"]),
-        st.integers(1, 50_000).map(lambda c: Fraction(c, 100)),
+        st.integers(1, 50_000).map(lambda c: Decimal(c) / 100),
         st.sampled_from(["hourly", "daily", "monthly"]),
         st.integers(0, 72),
         st.one_of(st.none(), st.integers(1, 200)),
@@ -81,10 +83,18 @@ rates = st.lists(
 @given(rates, st.integers(1, 2000))
 def test_batches_equal_hour_by_hour(entries, threshold):
     plan = UsagePlan(
-        UsageRate(
-            product, amount, per, START + h * HOUR, None if d is None else START + (h + d) * HOUR
-        )
-        for product, amount, per, h, d in entries
+        (
+            UsageEntry.model_validate(
+                {
+                    "product": product,
+                    per: amount,
+                    "from": START + h * HOUR,
+                    "until": None if d is None else START + (h + d) * HOUR,
+                }
+            )
+            for product, amount, per, h, d in entries
+        ),
+        START,
     )
     hourly = run_meter(plan, 5, Fraction(threshold), batched=False)
     batched = run_meter(plan, 5, Fraction(threshold), batched=True)
@@ -93,7 +103,7 @@ def test_batches_equal_hour_by_hour(entries, threshold):
 
 
 def test_auto4_timer_at_month_end_runs_after_the_last_hour_is_metered():
-    plan = UsagePlan([UsageRate("qwen-max", Fraction(1), "hourly", START)])
+    plan = UsagePlan([UsageEntry(product="qwen-max", hourly=Decimal(1))], START)
     clock = SimClock(START)
     engine = ThresholdLedger(clock, Fraction(10**9))
     month_end = datetime(2026, 2, 1, tzinfo=UTC)

@@ -1,0 +1,104 @@
+"""The run's summary (summary.json): per account and month the Billing Overview figures, totals,
+and the facts of the run. Everything is read from the engine's own queries and the event log."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+from typing import TYPE_CHECKING, Any
+
+from billing_engine.events import format_time
+from billing_engine.money import format_amount
+
+if TYPE_CHECKING:
+    from simulator.world import World
+
+
+def months_between(world: World) -> list[tuple[int, int]]:
+    """Every month that the run's span touches, in order."""
+    year, month = world.start.year, world.start.month
+    months = []
+    while (year, month) < (world.end.year, world.end.month) or (
+        (year, month) == (world.end.year, world.end.month) and world.end.day > 1
+    ):
+        months.append((year, month))
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return months
+
+
+def summarize(world: World, *, transport: str) -> dict[str, Any]:
+    engine, log = world.engine, world.log
+    months = months_between(world)
+    accounts: dict[str, Any] = {}
+    fees = paid = outstanding = Fraction(0)
+    for account_id in engine.account_ids():
+        account = engine.account(account_id)
+        products = world.meters[account_id].plan.products if account_id in world.meters else ()
+        per_month = {}
+        for year, month in months:
+            spend = engine.total_spend(account_id, year, month)
+            key = f"{year:04d}-{month:02d}"
+            per_month[key] = {
+                **{name: format_amount(value) for name, value in spend.fields().items()},
+                "by_mode": {
+                    mode: format_amount(
+                        engine.total_spend(account_id, year, month, mode=mode).total
+                    )
+                    for mode in ("payg", "coding_plan")
+                },
+                "by_product": {
+                    product: format_amount(
+                        sum(
+                            (
+                                p.total
+                                for p in engine.spending_trend(
+                                    account_id, (year, month), (year, month), product=product
+                                )
+                            ),
+                            Fraction(0),
+                        )
+                    )
+                    for product in products
+                },
+                "outstanding_at_close": log.outstanding_at_close.get((account_id, key)),
+            }
+        ledger = account.ledger
+        fees += ledger.fees
+        paid += ledger.paid
+        outstanding += ledger.outstanding
+        accounts[account_id] = {
+            "country": account.country,
+            "status": account.status,
+            "total_amount_due": format_amount(engine.total_amount_due(account_id)),
+            "months": per_month,
+        }
+    deductions: dict[str, dict[str, int]] = {}
+    for (trigger, outcome), count in sorted(log.deductions.items()):
+        deductions.setdefault(trigger, {"succeeded": 0, "failed": 0})[outcome] = count
+    return {
+        "scenario": world.scenario.name,
+        "description": getattr(world.scenario, "description", None),
+        "seed": world.seed,
+        "transport": transport,
+        "span": {
+            "start": format_time(world.start),
+            "end": format_time(world.end),
+            "days": (world.end - world.start).days,
+        },
+        "run": {
+            "events": log.count,
+            "accounts": len(accounts),
+            "account_months": len(accounts) * len(months),
+        },
+        "accounts": accounts,
+        "totals": {
+            "fees": format_amount(fees),
+            "paid": format_amount(paid),
+            "outstanding": format_amount(outstanding),
+            "deductions": deductions,
+            "repayments": {k: log.repayments[k] for k in ("paid", "failed", "rejected")},
+            "links": {
+                "linked": log.types.get("payment_method.linked", 0),
+                "rejected": dict(sorted(log.link_rejections.items())),
+            },
+        },
+    }

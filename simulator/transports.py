@@ -1,0 +1,187 @@
+"""The three mock gateways of a run behind one transport switch (DESIGN.md): `direct` calls the
+cores in process, `wsgi` speaks HTTP to the Flask apps through httpx's WSGITransport, `http`
+serves them on 127.0.0.1 and speaks over sockets. Same engine code, same results."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime
+from fractions import Fraction
+from typing import Any, Literal
+
+import httpx
+
+from billing_engine.adapters.card import DirectCardGateway, HttpCardGateway
+from billing_engine.adapters.paypal import DirectPayPalGateway, HttpPayPalGateway
+from billing_engine.adapters.threeds import DirectThreeDSGateway, HttpThreeDSGateway
+from billing_engine.outcomes import LinkOutcome
+from billing_engine.ports import Clock
+from mock_gateways.card.app import create_app as create_card_app
+from mock_gateways.card.core import CardProcessor
+from mock_gateways.common.app import SIM_TIME_HEADER, core_of
+from mock_gateways.common.clock import SimClock as GatewayClock
+from mock_gateways.common.errors import GatewayError
+from mock_gateways.paypal.app import create_app as create_paypal_app
+from mock_gateways.paypal.core import PayPalCore
+from mock_gateways.paypal.customer import BrowserBuyer, DirectBuyer
+from mock_gateways.serve import start_gateways
+from mock_gateways.threeds.app import create_app as create_threeds_app
+from mock_gateways.threeds.core import ThreeDSServer
+from mock_gateways.threeds.customer import BrowserCustomer, DirectCustomer
+
+Transport = Literal["direct", "wsgi", "http"]
+HoldState = Literal["held", "released", "voided", "captured"]
+
+
+@dataclass
+class Browser:
+    """What the customer's browser does at the bank's challenge page and PayPal's approval page."""
+
+    challenges: DirectCustomer | BrowserCustomer
+    approvals: DirectBuyer | BrowserBuyer
+
+    def answer_challenge(self, outcome: LinkOutcome, *, passed: bool) -> None:
+        assert outcome.acs_url is not None
+        self.challenges.act(outcome.acs_url, "pass" if passed else "fail")
+
+    def answer_paypal(self, outcome: LinkOutcome, *, email: str, approve: bool) -> None:
+        assert outcome.approve_url is not None
+        self.approvals.act(outcome.approve_url, email, "approve" if approve else "cancel")
+
+
+@dataclass
+class Gateways:
+    """The engine's three adapters, the customer's browser, and the cores behind them (always
+    in this process, so the harness administers them directly)."""
+
+    cards: Any
+    threeds: Any
+    paypal: Any
+    browser: Browser
+    card_core: CardProcessor
+    threeds_core: ThreeDSServer
+    paypal_core: PayPalCore
+    urls: dict[str, str] = field(default_factory=dict)
+
+    def add_paypal_buyer(self, email: str, *, funding_source: bool) -> None:
+        try:
+            self.paypal_core.add_buyer(email, funding_source=funding_source)
+        except GatewayError as exists:
+            if exists.code != "buyer_exists":
+                raise
+
+    def install_faults(self, faults: Iterable[Any], *, start: datetime) -> None:
+        """Scenario faults into each gateway's fault plan (seeded by the gateway)."""
+        by_gateway: dict[str, list[dict[str, Any]]] = {"card": [], "threeds": [], "paypal": []}
+        for fault in faults:
+            by_gateway[fault.gateway].append(fault.to_rule())
+        for name, core in self._cores().items():
+            core.faults.replace(by_gateway[name])
+
+    def _cores(self) -> dict[str, Any]:
+        return {"card": self.card_core, "threeds": self.threeds_core, "paypal": self.paypal_core}
+
+    def money_taken(self) -> dict[str, Fraction]:
+        """What the card processor and PayPal kept: charges less refunds, captures."""
+        card = sum(
+            (Fraction(c.amount - c.refunded) for c in self.card_core.charges.values()), Fraction(0)
+        )
+        paypal = sum((Fraction(c.amount) for c in self.paypal_core.captures.values()), Fraction(0))
+        return {"card": card, "paypal": paypal}
+
+    def hold_state(self, kind: str, authorization_id: str) -> tuple[HoldState, datetime | None]:
+        """A verification hold as its gateway sees it now, with its release time (cards)."""
+        if kind == "card":
+            auth = self.card_core.authorizations[authorization_id]
+            return auth.status_at(self.card_core.now()), auth.release_at  # type: ignore[return-value]
+        paypal = self.paypal_core.authorizations[authorization_id]
+        status = paypal.status(self.paypal_core.now())
+        return _PAYPAL_HOLD.get(status, "held"), paypal.expiration_time
+
+
+_PAYPAL_HOLD: dict[str, HoldState] = {
+    "VOIDED": "voided",
+    "EXPIRED": "released",
+    "CAPTURED": "captured",
+    "PARTIALLY_CAPTURED": "captured",
+}
+
+
+def _stamped_client(clock: Clock, **options: Any) -> httpx.Client:
+    """A browser client whose requests carry the simulated time, like the adapters'."""
+
+    def stamp(request: httpx.Request) -> None:
+        request.headers[SIM_TIME_HEADER] = clock.now().isoformat()
+
+    return httpx.Client(event_hooks={"request": [stamp]}, **options)
+
+
+@contextmanager
+def open_gateways(transport: str, *, clock: Clock, seed: int) -> Iterator[Gateways]:
+    """The gateways of one run; closed (servers stopped) on the way out, also on errors."""
+    with ExitStack() as stack:
+        if transport == "direct":
+            card = CardProcessor(clock=clock, seed=seed)
+            threeds = ThreeDSServer(clock=clock, seed=seed, cards=card)
+            paypal = PayPalCore(clock=clock, seed=seed)
+            yield Gateways(
+                cards=DirectCardGateway(card),
+                threeds=DirectThreeDSGateway(threeds),
+                paypal=DirectPayPalGateway(paypal),
+                browser=Browser(DirectCustomer(threeds), DirectBuyer(paypal)),
+                card_core=card,
+                threeds_core=threeds,
+                paypal_core=paypal,
+            )
+            return
+        if transport == "wsgi":
+            gateway_clock = GatewayClock(clock.now())
+            card = CardProcessor(clock=gateway_clock, seed=seed)
+            apps = {
+                "card": create_card_app(card),
+                "threeds": create_threeds_app(seed=seed, clock=gateway_clock, cards=card),
+                "paypal": create_paypal_app(seed=seed, clock=gateway_clock),
+            }
+            adapters = {
+                "card": HttpCardGateway.over_wsgi(apps["card"], clock=clock),
+                "threeds": HttpThreeDSGateway.over_wsgi(apps["threeds"], clock=clock),
+                "paypal": HttpPayPalGateway.over_wsgi(apps["paypal"], clock=clock),
+            }
+            browsers = {
+                name: stack.enter_context(
+                    _stamped_client(clock, transport=httpx.WSGITransport(app=apps[name]))
+                )
+                for name in ("threeds", "paypal")
+            }
+            urls: dict[str, str] = {}
+        elif transport == "http":
+            servers = stack.enter_context(
+                start_gateways(seed=seed, clock=GatewayClock(clock.now()))
+            )
+            apps = servers.apps
+            urls = servers.urls
+            adapters = {
+                "card": HttpCardGateway.over_url(urls["card"], clock=clock),
+                "threeds": HttpThreeDSGateway.over_url(urls["threeds"], clock=clock),
+                "paypal": HttpPayPalGateway.over_url(urls["paypal"], clock=clock),
+            }
+            browsers = {
+                name: stack.enter_context(_stamped_client(clock, timeout=5.0))
+                for name in ("threeds", "paypal")
+            }
+        else:
+            raise ValueError(f"transport must be direct, wsgi or http, not {transport!r}")
+        for adapter in adapters.values():
+            stack.callback(adapter.transport.close)
+        yield Gateways(
+            cards=adapters["card"],
+            threeds=adapters["threeds"],
+            paypal=adapters["paypal"],
+            browser=Browser(BrowserCustomer(browsers["threeds"]), BrowserBuyer(browsers["paypal"])),
+            card_core=core_of(apps["card"]),
+            threeds_core=core_of(apps["threeds"]),
+            paypal_core=core_of(apps["paypal"]),
+            urls=urls,
+        )

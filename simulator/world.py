@@ -1,0 +1,223 @@
+"""The simulated world of one run: one SimPy clock, the mock gateways behind a transport, the
+billing engine wired to both, and the customers of the scenario going about their months."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import simpy
+
+from billing_engine.bootstrap import bootstrap
+from billing_engine.errors import BillingError
+from billing_engine.events import Event
+from billing_engine.policy import DEFAULT_POLICY, Policy
+from simulator.clock import SimClock
+from simulator.customers import customer_actions, customer_usage, linking_a_card, linking_paypal
+from simulator.eventlog import EventLog
+from simulator.metering import Meter, UsagePlan
+from simulator.scenario import AccountSpec, ActivateAction
+from simulator.transports import Gateways, open_gateways
+
+
+class RunError(Exception):
+    """The scenario asked for something the world cannot do (e.g. an unknown method index)."""
+
+
+@dataclass(frozen=True)
+class ScriptedAction:
+    """One thing a customer does at a time: `kind` as in the scenario, `args` its fields."""
+
+    at: datetime
+    kind: str
+    args: Any
+
+
+class World:
+    def __init__(
+        self,
+        scenario: Any,
+        accounts: list[Any],
+        *,
+        seed: int,
+        gateways: Gateways,
+        clock: SimClock,
+        log: EventLog,
+        policy: Policy,
+    ) -> None:
+        self.scenario = scenario
+        self.accounts = accounts
+        self.seed = seed
+        self.clock = clock
+        self.env: simpy.Environment = clock.env
+        self.log = log
+        self.policy = policy
+        self.gateways = gateways
+        self.browser = gateways.browser
+        self.start: datetime = scenario.start
+        self.end: datetime = scenario.end
+        self.engine = bootstrap(
+            policy=policy,
+            clock=clock,
+            scheduler=clock,
+            events=log,
+            cards=gateways.cards,
+            threeds=gateways.threeds,
+            paypal=gateways.paypal,
+        )
+        self.meters: dict[str, Meter] = {}
+        self._usage: dict[str, simpy.Process] = {}
+        clock.before_timer = self._before_timer
+        log.observers.append(self._on_event)
+
+    # --- set-up -------------------------------------------------------------------------
+
+    def populate(self) -> None:
+        """Open every account of the run and set its customer going."""
+        for spec in self.accounts:
+            self.add_account(spec)
+
+    def add_account(self, spec: AccountSpec) -> None:
+        """Open the account now, give the gateways its PayPal buyers, start its customer."""
+        extra = {} if spec.tax_rate is None else {"tax_rate": spec.tax_rate}
+        self.engine.open_account(spec.id, country=spec.country, balance=spec.balance, **extra)
+        for _, entry in spec.link_attempts(self.start):
+            if entry.paypal is not None:
+                self.gateways.add_paypal_buyer(
+                    entry.paypal.email, funding_source=entry.paypal.funding_source
+                )
+        meter = Meter(
+            spec.id, UsagePlan(spec.usage, self.start), self.engine, self.clock.now(), self.end
+        )
+        self.meters[spec.id] = meter
+        self._usage[spec.id] = self.env.process(customer_usage(self, meter))
+        self.env.process(customer_actions(self, spec.id, self._script(spec)))
+
+    def _script(self, spec: AccountSpec) -> list[ScriptedAction]:
+        """Link attempts first (in method-id order), then product activations, then the
+        customer's own actions; all in time order."""
+        script = [ScriptedAction(at, "link", entry) for at, entry in spec.link_attempts(self.start)]
+        first_use: dict[str, datetime] = {}
+        for usage in spec.usage:
+            starts = usage.from_ or self.start
+            first_use[usage.product] = min(starts, first_use.get(usage.product, starts))
+        script += [
+            ScriptedAction(at, "activate", ActivateAction(product=p)) for p, at in first_use.items()
+        ]
+        script += [
+            ScriptedAction(a.at, a.kind, a.payload) for a in spec.actions if a.kind != "link"
+        ]
+        return sorted(script, key=lambda action: action.at)
+
+    # --- what customers do --------------------------------------------------------------
+
+    def perform(self, account_id: str, action: ScriptedAction) -> None:
+        """Carry out one customer action now. A refusal the engine gives a reason for is an
+        outcome (it is in the event log); any other refusal means the scenario is wrong."""
+        engine, args = self.engine, action.args
+        try:
+            if action.kind == "link":
+                process = linking_paypal if args.paypal is not None else linking_a_card
+                self.env.process(process(self, account_id, args))
+            elif action.kind == "activate":
+                if not engine.activate_product(account_id, args.product).ok:
+                    meter = self.meters[account_id]
+                    meter.plan = meter.plan.without(args.product)
+            elif action.kind == "unlink":
+                engine.unlink(account_id, args.method)
+            elif action.kind == "set_default":
+                engine.set_default(account_id, args.method)
+            elif action.kind == "repay":
+                method = None if args.method == "default" else args.method
+                engine.repay(account_id, args.amount, method)
+            elif action.kind == "buy_plan":
+                engine.buy_plan(account_id, args.plan, args.method)
+            elif action.kind == "deactivate":
+                engine.deactivate(account_id)
+            else:
+                raise RunError(f"{account_id}: unknown action {action.kind!r}")
+        except BillingError as refused:
+            if refused.reason is None:
+                raise RunError(f"{account_id}: {action.kind} at {action.at}: {refused}") from None
+
+    # --- keeping the meters honest ------------------------------------------------------
+
+    def account_changing(self, account_id: str) -> None:
+        """Before anything touches an account, meter every hour that has ended."""
+        self.meters[account_id].catch_up(self.clock.now())
+
+    def account_changed(self, account_id: str) -> None:
+        """After something touched an account, its meter plans again."""
+        process = self._usage.get(account_id)
+        if process is not None and process.is_alive and process is not self.env.active_process:
+            process.interrupt()
+
+    def _before_timer(self, account_id: str | None) -> None:
+        if account_id is not None and account_id in self.meters:
+            self.account_changing(account_id)
+
+    def _on_event(self, event: Event) -> None:
+        if event.type in ("account.suspended", "account.resumed") and event.account:
+            self.account_changed(event.account)
+
+    def card_numbers(self) -> set[str]:
+        """Every card number the run's customers typed (for the H-4 output check)."""
+        return {
+            entry.card.number
+            for spec in self.accounts
+            for _, entry in spec.link_attempts(self.start)
+            if entry.card is not None
+        }
+
+    # --- running --------------------------------------------------------------------------
+
+    def run(self, *, until: datetime, progress: Any = None, steps: int = 100) -> None:
+        """Run to `until` (inclusive of what is due then), reporting progress in `steps`."""
+        total = self.clock.seconds_until(until) + 1
+        if progress is None:
+            self.env.run(until=total)
+            return
+        for step in range(1, steps + 1):
+            until_step = total * step // steps
+            if until_step > self.env.now:
+                self.env.run(until=until_step)
+            progress(step / steps)
+
+
+def seeded_rng(seed: int) -> np.random.Generator:
+    """The one source of randomness of a run (H-2)."""
+    return np.random.default_rng(seed)
+
+
+@contextmanager
+def built_world(
+    scenario: Any,
+    accounts: list[Any],
+    *,
+    seed: int,
+    transport: str,
+    events_path: Path | None,
+    keep_events: bool = False,
+) -> Iterator[World]:
+    clock = SimClock(scenario.start)
+    policy = DEFAULT_POLICY.with_overrides(**dict(scenario.policy or {}))
+    log = EventLog(events_path, keep=keep_events)
+    try:
+        with open_gateways(transport, clock=clock, seed=seed) as gateways:
+            world = World(
+                scenario,
+                accounts,
+                seed=seed,
+                gateways=gateways,
+                clock=clock,
+                log=log,
+                policy=policy,
+            )
+            yield world
+    finally:
+        log.close()
