@@ -19,7 +19,9 @@ from mock_gateways.common.errors import (
 )
 from mock_gateways.common.seeded import unit
 
-#: latency: recorded only; decline: the issuer refuses (committed like a real decline);
+#: latency: recorded only; decline: the issuer refuses (committed like a real decline; card
+#: authorize/charge answer 402 `decline_code`, 3DS authenticate answers N; other operations
+#: ignore it);
 #: server_error: 503 before anything is done; timeout: done, then the response is lost;
 #: reset: the connection drops before the gateway acts.
 FAULT_KINDS = ("latency", "decline", "server_error", "timeout", "reset")

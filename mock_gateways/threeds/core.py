@@ -98,9 +98,11 @@ class ThreeDSServer(GatewayCore):
             or "billing-sim merchant",
         }
 
-        def execute(_decline: str | None) -> dict[str, Any]:
+        def execute(decline: str | None) -> dict[str, Any]:
             profile, brand, last4 = self._card(token, pan)
             status, reason = self._risk_decision(profile, params["challengeMandated"])
+            if decline is not None and status != "U":
+                status, reason = "N", "risk"  # an injected issuer refusal
             trans_id = self._uuid("trans", key)
             tx = Transaction(
                 trans_id,

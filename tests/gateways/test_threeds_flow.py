@@ -164,3 +164,12 @@ def test_h4_pan_reference_is_never_stored_or_returned(threeds_client, threeds_co
     assert pan not in response.get_data(as_text=True)
     assert pan not in threeds_client.get("/__admin/state").get_data(as_text=True)
     assert pan not in repr(threeds_core._store.get("p"))
+
+
+def test_injected_decline_is_a_frictionless_n(threeds_core, card_core):
+    """A `decline` fault on authenticate is the issuer refusing: N (risk), replayed as such."""
+    threeds_core.faults.replace([{"kind": "decline", "endpoint": "authenticate"}])
+    refused = authenticate(threeds_core, card_core, "4000002760003184", key="d")
+    assert (refused["transStatus"], refused["reason"]) == ("N", "risk")
+    threeds_core.faults.replace([])
+    assert authenticate(threeds_core, card_core, "4000002760003184", key="d") == refused
