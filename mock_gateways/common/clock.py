@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Protocol
 
+MIN_YEAR, MAX_YEAR = 1970, 9000
 #: where a fresh SimClock starts when nobody has set the time yet
 DEFAULT_START = datetime(2026, 1, 1, tzinfo=UTC)
 
@@ -43,7 +44,11 @@ def parse_instant(text: str) -> datetime:
         raise ValueError(f"{text!r} is not an ISO 8601 instant") from None
     if parsed.tzinfo is None:
         raise ValueError(f"{text!r} has no UTC offset (add Z)")
-    return parsed.astimezone(UTC)
+    parsed = parsed.astimezone(UTC)
+    # Holds and challenges add days to now: keep far from datetime's limits.
+    if not MIN_YEAR <= parsed.year <= MAX_YEAR:
+        raise ValueError(f"{text!r} is outside the years {MIN_YEAR} to {MAX_YEAR}")
+    return parsed
 
 
 def format_instant(when: datetime) -> str:
