@@ -44,7 +44,10 @@ def parse_instant(text: str) -> datetime:
         raise ValueError(f"{text!r} is not an ISO 8601 instant") from None
     if parsed.tzinfo is None:
         raise ValueError(f"{text!r} has no UTC offset (add Z)")
-    parsed = parsed.astimezone(UTC)
+    try:
+        parsed = parsed.astimezone(UTC)
+    except OverflowError:
+        raise ValueError(f"{text!r} is out of range") from None
     # Holds and challenges add days to now: keep far from datetime's limits.
     if not MIN_YEAR <= parsed.year <= MAX_YEAR:
         raise ValueError(f"{text!r} is outside the years {MIN_YEAR} to {MAX_YEAR}")

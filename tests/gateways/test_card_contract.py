@@ -161,3 +161,11 @@ def test_bad_requests_are_4xx_with_a_stable_code(card_http, body, code):
     response = post(card_http, "/v1/charges", body, "k")
     assert 400 <= response.status_code < 500
     assert response.json()["error"]["code"] == code
+
+
+@pytest.mark.parametrize(
+    "instant", ["0001-01-01T00:00:00+01:00", "9999-12-31T23:59:59-05:00", "2026-02-30T00:00:00Z"]
+)
+def test_sim_time_out_of_range_is_a_400(card_http, instant):
+    response = card_http.get("/__admin/state", headers={"X-Sim-Time": instant})
+    assert (response.status_code, response.json()["error"]["code"]) == (400, "invalid_sim_time")
