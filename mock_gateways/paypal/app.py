@@ -202,6 +202,7 @@ def create_app(
     @app.post("/__admin/buyers")
     def add_buyer():
         raw = require_object(json_body())
+        known = set(core.buyers)
         buyer = core.add_buyer(
             get_str(raw, "email", max_length=254) or "",
             funding_source=get_bool(raw, "funding_source", default=True),
@@ -209,7 +210,7 @@ def create_app(
             given_name=get_str(raw, "given_name", required=False),
             surname=get_str(raw, "surname", required=False),
         )
-        return reply(buyer_json(buyer), 201)
+        return reply(buyer_json(buyer), 200 if buyer.email in known else 201)
 
     @app.get("/__admin/buyers/<email>")
     def get_buyer(email: str):

@@ -163,20 +163,30 @@ class PayPalCore(GatewayCore):
         surname: str | None = None,
     ) -> Buyer:
         """A PayPal account simulated customers log in with. `decline`: "none", "charges"
-        (authorizations pass, immediate payments fail) or "all"."""
+        (authorizations pass, immediate payments fail) or "all". Adding the same buyer again
+        returns it (several accounts may try one PayPal account, LINK-1); the same email with
+        other settings is 409 `buyer_exists`."""
         key = _email_key(email)
         if "@" not in key or len(key) > 254 or not key.isprintable():
             raise bad_request("invalid_field", "email: expected an email address")
         _check_decline(decline)
+        local = key.split("@", 1)[0]
+        given_name = given_name or local.split(".")[0].capitalize() or "Buyer"
+        surname = surname or "Sim"
         with self.lock:
-            if key in self.buyers:
-                raise conflict("buyer_exists", f"a buyer with email {key} already exists")
-            local = key.split("@", 1)[0]
+            existing = self.buyers.get(key)
+            if existing is not None:
+                current = (existing.funding_source, existing.decline, existing.given_name)
+                if (*current, existing.surname) != (funding_source, decline, given_name, surname):
+                    raise conflict(
+                        "buyer_exists", f"a buyer with email {key} exists with other settings"
+                    )
+                return existing
             buyer = Buyer(
                 email=key,
                 payer_id=self._fresh("payer", {b.payer_id: b for b in self.buyers.values()}, key),
-                given_name=given_name or local.split(".")[0].capitalize() or "Buyer",
-                surname=surname or "Sim",
+                given_name=given_name,
+                surname=surname,
                 funding_source=funding_source,
                 decline=decline,
             )

@@ -297,8 +297,9 @@ def test_access_tokens_need_the_client_secret_and_expire_in_simulated_time(core:
 
 
 def test_buyers_are_unique_and_reset_forgets_everything(core: PayPalCore):
+    assert core.add_buyer("AP@acme.test") is core.buyer("ap@acme.test")  # the same again
     with pytest.raises(GatewayError) as duplicate:
-        core.add_buyer("AP@acme.test")
+        core.add_buyer("AP@acme.test", decline="all")
     assert (duplicate.value.status, duplicate.value.code) == (409, "buyer_exists")
     with pytest.raises(GatewayError) as bad:
         core.add_buyer("x@y.test", decline="sometimes")  # type: ignore[arg-type]
