@@ -1,7 +1,5 @@
-"""The PayPal adapter: implements `ports.PayPalGateway` by speaking PayPal's REST API (OAuth
-client credentials, Vault v3, Orders v2, Payments v2). Build it with
-`HttpPayPalGateway.over_wsgi(app)` / `HttpPayPalGateway.over_url(url)` or
-`DirectPayPalGateway(core)`; all three give the engine the same results for the same calls."""
+"""`ports.PayPalGateway` over PayPal's REST API (OAuth, Vault v3, Orders v2, Payments v2):
+`HttpPayPalGateway.over_wsgi/over_url` or `DirectPayPalGateway(core)`, with the same results."""
 
 from __future__ import annotations
 

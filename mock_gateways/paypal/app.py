@@ -12,8 +12,9 @@ from mock_gateways.common.app import create_gateway_app, json_body, reply
 from mock_gateways.common.clock import Clock
 from mock_gateways.common.errors import GatewayError, bad_request
 from mock_gateways.common.fields import get_bool, get_str, require_object
+from mock_gateways.paypal import shapes
 from mock_gateways.paypal.approval_page import ACTIONS, GONE, login_page, message_page
-from mock_gateways.paypal.core import PayPalCore, buyer_json
+from mock_gateways.paypal.core import PayPalCore
 from mock_gateways.paypal.errors import OAuthError, PayPalError, as_paypal
 from mock_gateways.paypal.openapi import OPENAPI
 from mock_gateways.paypal.shapes import APPROVE_PATH, minimal
@@ -197,7 +198,7 @@ def create_app(
     @app.get("/__admin/buyers")
     def list_buyers():
         with core.lock:
-            return jsonify({"buyers": [buyer_json(b) for b in core.buyers.values()]})
+            return jsonify({"buyers": [shapes.buyer(b) for b in core.buyers.values()]})
 
     @app.post("/__admin/buyers")
     def add_buyer():
@@ -210,11 +211,11 @@ def create_app(
             given_name=get_str(raw, "given_name", required=False),
             surname=get_str(raw, "surname", required=False),
         )
-        return reply(buyer_json(buyer), 200 if buyer.email in known else 201)
+        return reply(shapes.buyer(buyer), 200 if buyer.email in known else 201)
 
     @app.get("/__admin/buyers/<email>")
     def get_buyer(email: str):
-        return reply(buyer_json(core.buyer(email)))
+        return reply(shapes.buyer(core.buyer(email)))
 
     @app.patch("/__admin/buyers/<email>")
     def update_buyer(email: str):
@@ -227,7 +228,7 @@ def create_app(
             funding_source=funding,
             decline=get_str(raw, "decline", required=False),  # type: ignore[arg-type]
         )
-        return reply(buyer_json(buyer))
+        return reply(shapes.buyer(buyer))
 
     return app
 

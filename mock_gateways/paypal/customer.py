@@ -1,6 +1,5 @@
-"""A simulated PayPal buyer at the approval page: in process (the `direct` transport) or as a
-browser over httpx (wsgi/http) that loads the page and posts its form. Both return the same
-`ApprovalOutcome` for the same action."""
+"""A simulated PayPal buyer at the approval page: in process (`direct`) or as a browser over
+httpx (wsgi/http) posting the page's form; both give the same `ApprovalOutcome`."""
 
 from __future__ import annotations
 

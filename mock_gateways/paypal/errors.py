@@ -1,6 +1,5 @@
-"""PayPal's error vocabulary: an HTTP status, an error `name` and a fine-grained `issue` (the
-stable code), rendered in PayPal's body shape (name, message, debug_id, details[], links[]).
-Errors of the shared gateway shell are translated into it."""
+"""PayPal's errors: HTTP status, `name` and the stable `issue`, in PayPal's body shape (name,
+message, debug_id, details[], links[]); the shared shell's errors are translated into it."""
 
 from __future__ import annotations
 

@@ -157,3 +157,8 @@ class ApprovalOutcome:
             "message": self.message,
             "redirect_url": self.redirect_url,
         }
+
+
+def email_key(email: str) -> str:
+    """PayPal logins are case-insensitive."""
+    return email.strip().lower()

@@ -1,6 +1,5 @@
-"""Reading PayPal request bodies: each parser checks a JSON body against the subset of PayPal's
-schema the mock serves and returns normalized parameters, or raises a PayPalError naming the
-field by JSON pointer, with PayPal's issue names. The Flask app and in-process callers share it."""
+"""Reading PayPal request bodies into normalized parameters, or a PayPalError naming the field
+by JSON pointer with PayPal's issue names; the Flask app and in-process callers share it."""
 
 from __future__ import annotations
 

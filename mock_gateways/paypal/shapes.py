@@ -208,3 +208,14 @@ def order(
 def minimal(representation: dict[str, Any]) -> dict[str, Any]:
     """`Prefer: return=minimal`: id, status and links only, as PayPal answers by default."""
     return {k: representation[k] for k in ("id", "status", "links") if k in representation}
+
+
+def buyer(account: Buyer) -> dict[str, Any]:
+    """A buyer account as the admin API shows it."""
+    return {
+        "email": account.email,
+        "payer_id": account.payer_id,
+        "name": {"given_name": account.given_name, "surname": account.surname},
+        "funding_source": account.funding_source,
+        "decline": account.decline,
+    }
