@@ -108,6 +108,7 @@ def run(
     Exit 1 when an invariant failed, 2 when the scenario is invalid."""
     loaded = _load_or_exit(scenario)
     out_dir = out if out is not None else Path("out") / loaded.name
+    from billing_engine.errors import BillingError
     from simulator import runner  # the world imports simpy, flask, httpx: only when running
     from simulator.world import RunError
 
@@ -116,7 +117,7 @@ def run(
             result = runner.run_scenario(
                 loaded, seed=seed, transport=transport.value, out=out_dir, progress=progress
             )
-    except RunError as exc:
+    except (RunError, BillingError) as exc:  # the scenario asked for what the engine refuses
         typer.secho(f"{scenario}: run stopped: {exc}", fg="red", err=True)
         raise typer.Exit(2) from None
     except KeyboardInterrupt:

@@ -198,9 +198,21 @@ def test_scenarios_lists_bundled_with_descriptions(tmp_path: Path):
 
 
 def test_quickstart_really_runs(tmp_path: Path):
-    """The real runner on the bundled quickstart: exit 0, outputs written, invariants held."""
+    """The real runner on the bundled quickstart: exit 0 (every invariant held), outputs
+    written, every kind of event the scenario promises present."""
     result = invoke("run", "quickstart", "--transport", "direct", "--out", str(tmp_path), "-q")
     assert result.exit_code == 0, result.output
     summary = json.loads((tmp_path / "summary.json").read_text())
     assert summary["scenario"] == "quickstart" and len(summary["accounts"]) == 6
-    assert (tmp_path / "events.jsonl").read_text().count("\n") == summary["run"]["events"]
+    lines = (tmp_path / "events.jsonl").read_text().splitlines()
+    assert len(lines) == summary["run"]["events"]
+    types = {json.loads(line)["type"] for line in lines}
+    assert types >= {
+        "payment_method.linked", "payment_method.link_rejected", "preauth.authorized",
+        "preauth.released", "threeds.challenged", "deduction.initiated", "deduction.succeeded",
+        "deduction.failed", "account.overdue", "account.suspended", "account.resumed",
+        "repayment.submitted", "repayment.settled", "plan.purchased", "plan.renewed",
+        "account.deactivated", "month.closed", "product.activated",
+    }  # fmt: skip
+    reasons = summary["totals"]["links"]["rejected"]
+    assert reasons == {"already_linked": 1, "expires_this_month": 1}
