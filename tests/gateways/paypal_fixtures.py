@@ -1,7 +1,5 @@
-"""Fixtures for the mock PayPal tests (loaded into conftest.py): the core on a simulated clock, its
-app, a raw PayPal REST client over WSGI or real HTTP, and the engine's PayPal adapter with a
-simulated buyer over each transport (direct, wsgi, http). Names start with paypal_ / PayPal so
-they never shadow the card and 3DS fixtures."""
+"""Fixtures for the mock PayPal tests, loaded into conftest.py (so names start with paypal_/PayPal):
+core, app, a raw REST client, and the adapter with a buyer over direct, wsgi and http."""
 
 from __future__ import annotations
 

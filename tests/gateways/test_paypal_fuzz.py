@@ -1,7 +1,5 @@
-"""Property-based fuzzing of every route of the mock PayPal (found from its URL map, so a new
-route is fuzzed too): any body, form, header or id gets a status below 500, and every error
-carries a stable code (PayPal's details[0].issue, OAuth's error, the shell's error.code, or the
-approval page's result / data-code)."""
+"""Hypothesis fuzzing of every route of the mock PayPal (from its URL map): any body, form,
+header or id gets a status below 500, and every error carries a stable code."""
 
 from __future__ import annotations
 
@@ -156,6 +154,8 @@ def path_for(rule: str, draw_id: str) -> str:
 
 
 def assert_stable_error(response, path: str) -> None:
+    """Below 500; an error names its code: PayPal's details[0].issue, OAuth's error, the shell's
+    error.code, or the approval page's result / data-code."""
     assert response.status_code < 500, (path, response.status_code, response.data[:300])
     if response.status_code < 400:
         return

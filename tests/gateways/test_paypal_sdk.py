@@ -1,6 +1,5 @@
-"""PayPal's own Python Server SDK (paypal-server-sdk), pointed at the mock over real HTTP, runs the
-whole vault and payment flow: proof that a client written for PayPal's REST API works against it
-(PAYPAL-1, PAYPAL-3, AUTO-5)."""
+"""PayPal's own Python SDK (paypal-server-sdk) runs the vault and payment flow against the mock
+over real HTTP: a client written for PayPal's REST API works (PAYPAL-1, PAYPAL-3, AUTO-5)."""
 
 from __future__ import annotations
 
