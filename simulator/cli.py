@@ -182,11 +182,18 @@ def gateways_serve(
     card_port: int = typer.Option(0, help="Card processor port (0: a free one)."),
     threeds_port: int = typer.Option(0, help="3D Secure server port (0: a free one)."),
     paypal_port: int = typer.Option(0, help="PayPal port (0: a free one)."),
+    seed: int = typer.Option(0, help="The gateways' seed (hold release days, fault draws)."),
 ) -> None:
-    """Run the three mock gateways as real servers until Ctrl-C."""
+    """Run the three mock gateways as real servers, print their URLs, stop on Ctrl-C."""
     from mock_gateways.serve import serve  # Flask and waitress only when serving
 
-    serve(host=host, card_port=card_port, threeds_port=threeds_port, paypal_port=paypal_port)
+    serve(
+        host=host,
+        card_port=card_port,
+        threeds_port=threeds_port,
+        paypal_port=paypal_port,
+        seed=seed,
+    )
 
 
 @app.callback()

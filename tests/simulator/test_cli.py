@@ -216,3 +216,15 @@ def test_quickstart_really_runs(tmp_path: Path):
     }  # fmt: skip
     reasons = summary["totals"]["links"]["rejected"]
     assert reasons == {"already_linked": 1, "expires_this_month": 1}
+
+
+def test_gateways_serve_delegates_to_mock_gateways(monkeypatch: pytest.MonkeyPatch):
+    import mock_gateways.serve
+
+    calls: list[dict[str, Any]] = []
+    monkeypatch.setattr(mock_gateways.serve, "serve", lambda **kwargs: calls.append(kwargs))
+    result = invoke("gateways", "serve", "--card-port", "8101", "--paypal-port", "8103")
+    assert result.exit_code == 0, result.output
+    assert calls == [
+        {"host": "127.0.0.1", "card_port": 8101, "threeds_port": 0, "paypal_port": 8103, "seed": 0}
+    ]
