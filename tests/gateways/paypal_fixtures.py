@@ -94,6 +94,7 @@ def paypal_api(request, paypal_app, paypal_core: PayPalCore) -> Iterator[PayPalA
             api.login()
             yield api
         return
+    paypal_app.config["ABORT_ON_RESET"] = True  # as `serve` does
     with RunningServer(paypal_app) as server, httpx.Client(base_url=server.url) as client:
         paypal_core.public_url = server.url
         api = PayPalApi(client, paypal_core)
@@ -154,6 +155,7 @@ def build_paypal_world(
         gateway = HttpPayPalGateway.over_wsgi(app, clock=engine_clock)
         browser = httpx.Client(transport=httpx.WSGITransport(app=app))
     else:
+        app.config["ABORT_ON_RESET"] = True  # as `serve` does: an injected reset drops the socket
         server = RunningServer(app)
         core.public_url = server.url
         closers.append(server)
