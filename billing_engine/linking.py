@@ -12,7 +12,7 @@ from billing_engine.collection import Collection
 from billing_engine.context import EngineContext
 from billing_engine.errors import InvalidCard, InvalidThreshold, UnknownPaymentMethod
 from billing_engine.lifecycle import Lifecycle, change_default, require_active, unlink_method
-from billing_engine.money import format_amount, parse_amount, to_decimal
+from billing_engine.money import ZERO, format_amount, parse_amount, to_decimal
 from billing_engine.outcomes import LinkOutcome
 from billing_engine.payment_methods import CardMethod, PaymentMethod, PayPalMethod
 from billing_engine.ports import CardDetails, GatewayUnavailable, ThreeDSResult
@@ -150,7 +150,15 @@ class Linking:
 
     def start_paypal_link(self, account: Account, threshold: object = None) -> LinkOutcome:
         require_active(account, "link a payment method")
-        amount = self._paypal_threshold(threshold)
+        try:
+            amount = self._paypal_threshold(threshold)
+        except InvalidThreshold:
+            # The attempt keeps its method id (scenario INDEXes count attempts) and the refusal
+            # is on record; the caller gets the error that says why.
+            refused = PayPalMethod(id=len(account.methods), threshold_amount=ZERO)
+            account.methods.append(refused)
+            self._reject(account, refused, "invalid_threshold")
+            raise
         method = PayPalMethod(id=len(account.methods), threshold_amount=amount)
         account.methods.append(method)
         try:

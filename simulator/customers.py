@@ -10,6 +10,8 @@ from typing import TYPE_CHECKING, Any
 
 import simpy
 
+from billing_engine.errors import BillingError
+
 if TYPE_CHECKING:
     from simulator.metering import Meter
     from simulator.world import World
@@ -53,7 +55,12 @@ def linking_a_card(world: World, account_id: str, entry: Any) -> Process:
 def linking_paypal(world: World, account_id: str, entry: Any) -> Process:
     """The customer is sent to PayPal, logs in, and approves the agreement (or not)."""
     paypal = entry.paypal
-    outcome = world.engine.start_paypal_link(account_id, threshold=paypal.threshold)
+    try:
+        outcome = world.engine.start_paypal_link(account_id, threshold=paypal.threshold)
+    except BillingError as refused:
+        if refused.reason is None:
+            raise
+        return  # refused with a reason the event log shows (e.g. invalid_threshold)
     if outcome.status != "approval":
         return
     yield world.clock.env.timeout(int(THINK_TIME.total_seconds()))

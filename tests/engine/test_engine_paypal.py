@@ -74,17 +74,25 @@ def test_paypal1_authorization_failure_refuses_the_link(world: World) -> None:
     ],
 )
 def test_auto3_paypal_threshold_between_8_and_500_inclusive(world: World, threshold, accepted):
-    """AUTO-3: a threshold outside 8..500 is refused with a clear error, nothing linked."""
+    """AUTO-3: a threshold outside 8..500 is refused with a clear error, nothing linked; the
+    refused attempt is on record (it keeps its method id) and PayPal is never asked."""
     world.open()
     if accepted:
         assert world.link_paypal(threshold=threshold).status == "linked"
         assert world.engine.account("acme").methods[0].threshold_amount == Fraction(threshold)
         return
-    before = list(world.sink.events)
+    before = len(world.sink.events)
     with pytest.raises(InvalidThreshold, match="PayPal threshold"):
         world.engine.start_paypal_link("acme", threshold=threshold)
-    assert world.engine.account("acme").methods == []
-    assert world.sink.events == before
+    [method] = world.engine.account("acme").methods
+    assert method.status == "rejected"
+    assert world.engine.account("acme").default_method is None
+    [event] = world.sink.events[before:]
+    assert (event.type, event.fields["reason"]) == (
+        "payment_method.link_rejected",
+        "invalid_threshold",
+    )
+    assert world.paypal._setups == 0
 
 
 def test_auto3_default_paypal_threshold_is_100_and_charges_paypal(world: World) -> None:
