@@ -646,9 +646,6 @@ def _scenario_problems(s: Scenario) -> Iterator[tuple[str, str]]:
 
     plans = sorted(s.make_policy().plan_prices)
 
-    if not s.accounts and s.population is None:
-        yield "accounts", "no accounts: give accounts: or population:"
-
     seen: dict[str, int] = {}
     for i, account in enumerate(s.accounts):
         base = f"accounts[{i}]"
@@ -798,9 +795,14 @@ def parse_scenario(
     if default_name is not None and "name" not in data:
         data["name"] = default_name
     try:
-        return Scenario.model_validate(data)
+        scenario = Scenario.model_validate(data)
     except ValidationError as exc:
         raise ScenarioError(list(_problem_lines(exc, source))) from None
+    # a file without accounts runs nothing (a Scenario built in code may start empty: the BDD
+    # steps add accounts to the world as they go)
+    if not scenario.accounts and scenario.population is None:
+        raise ScenarioError([f"{source}: accounts: no accounts: give accounts: or population:"])
+    return scenario
 
 
 def load_scenario(path: str | Path) -> Scenario:

@@ -253,8 +253,10 @@ def test_yaml_syntax_error_names_line_without_echoing_it():
     assert "4242424242424242" not in line
 
 
-def test_empty_scenario_refused():
+def test_empty_scenario_file_refused_but_empty_scenario_in_code_allowed():
     assert problems(BASE) == ["s.yaml: accounts: no accounts: give accounts: or population:"]
+    bare = Scenario(name="bdd", start="2026-01-01T00:00:00Z", duration={"months": 36})
+    assert bare.accounts == [] and bare.end == datetime(2029, 1, 1, tzinfo=UTC)
 
 
 def test_description_is_one_line():
