@@ -14,6 +14,7 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from billing_engine.errors import BillingError
 from simulator.scenario import Scenario, ScenarioError, load_scenario
 from simulator.terminal import print_summary
 
@@ -108,7 +109,6 @@ def run(
     Exit 1 when an invariant failed, 2 when the scenario is invalid."""
     loaded = _load_or_exit(scenario)
     out_dir = out if out is not None else Path("out") / loaded.name
-    from billing_engine.errors import BillingError
     from simulator import runner  # the world imports simpy, flask, httpx: only when running
     from simulator.world import RunError
 
