@@ -3,9 +3,11 @@ month arithmetic of AUTO-4 month ends."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from simulator.calendar import (
     add_business_days,
@@ -81,3 +83,28 @@ def test_hours_in_month():
     assert hours_in_month(utc(2026, 1, 15)) == 744
     assert hours_in_month(utc(2026, 2, 1)) == 672
     assert hours_in_month(utc(2028, 2, 29, 23)) == 696
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    day=st.dates(min_value=date(2024, 1, 1), max_value=date(2030, 12, 31)),
+    n=st.integers(min_value=1, max_value=10),
+    country=st.sampled_from(["US", "DE", "MY", "GB"]),
+)
+def test_add_business_days_counts_exactly_n_business_days_card5(day, n, country):
+    """CARD-5: n business days later lands on a business day with exactly n in between."""
+    later = add_business_days(day, n, country)
+    assert is_business_day(later, country)
+    between = [day + timedelta(days=k) for k in range(1, (later - day).days + 1)]
+    assert sum(is_business_day(d, country) for d in between) == n
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    moment=st.datetimes(min_value=datetime(2000, 1, 1), max_value=datetime(2090, 12, 31)),
+    n=st.integers(min_value=-36, max_value=36),
+)
+def test_add_months_round_trips_below_day_29(moment, n):
+    moment = moment.replace(day=min(moment.day, 28), tzinfo=UTC)
+    assert add_months(add_months(moment, n), -n) == moment
+    assert add_months(moment, n).day == moment.day

@@ -9,6 +9,8 @@ from fractions import Fraction
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from simulator.scenario import Scenario, ScenarioError, load_scenario, parse_scenario
 
@@ -329,3 +331,12 @@ def test_card_numbers_in_wrong_places_are_not_echoed_h4(change: tuple[str, str])
 def test_scalar_where_a_mapping_belongs_lists_its_fields():
     (line,) = problems(BASE.replace("{months: 1}", "1") + ACME)
     assert line == "s.yaml: duration: expected a mapping with fields months, days"
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.decimals(min_value=0, max_value=10**9, places=4, allow_nan=False, allow_infinity=False))
+def test_any_yaml_decimal_number_is_read_exactly_h3(value: Decimal):
+    """H-3: a YAML number keeps exactly the value written, whatever its digits."""
+    text = f"{value:f}" if "." in f"{value:f}" else f"{value:f}.0"
+    s = parse(BASE + ACME.replace("daily: 150.00", f"hourly: {text}"))
+    assert s.accounts[0].usage[0].hourly == Decimal(text)
