@@ -177,16 +177,24 @@ class World:
     # --- running --------------------------------------------------------------------------
 
     def run(self, *, until: datetime, progress: Any = None, steps: int = 100) -> None:
-        """Run to `until` (inclusive of what is due then), reporting progress in `steps`."""
-        total = self.clock.seconds_until(until) + 1
+        """Run to `until` (inclusive of what is due then; the clock then reads `until`),
+        reporting progress in `steps`. May be called again to go on: the BDD steps let time pass
+        a piece at a time."""
+        began = self.env.now
+        target = began + self.clock.seconds_until(until)
         if progress is None:
-            self.env.run(until=total)
+            self._run_to(target)
             return
         for step in range(1, steps + 1):
-            until_step = total * step // steps
-            if until_step > self.env.now:
-                self.env.run(until=until_step)
+            self._run_to(began + (target - began) * step // steps)
             progress(step / steps)
+
+    def _run_to(self, target: int) -> None:
+        """Everything due at or before `target` (seconds on the SimPy clock) happens."""
+        if target > self.env.now:
+            self.env.run(until=target)  # stops before what is due at `target` itself
+        while self.env.peek() <= target:
+            self.env.step()
 
 
 def seeded_rng(seed: int) -> np.random.Generator:
