@@ -3,6 +3,8 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 SCENARIO ?= scenarios/quickstart.yaml
+# Debian's Chromium, which the report's browser test drives through Playwright
+CHROMIUM := /usr/bin/chromium
 
 .PHONY: run test lint bench clean
 
@@ -19,10 +21,14 @@ $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $@ $(VENV)/.installed
 
+# Installed only when missing (CI runs as root on a fresh machine); never `playwright install`.
+$(CHROMIUM):
+	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+
 run: $(VENV)/.installed
 	$(BIN)/billing-sim run $(SCENARIO) --out out/quickstart
 
-test: $(VENV)/.installed-dev
+test: $(VENV)/.installed-dev $(CHROMIUM)
 	mkdir -p reports
 	$(BIN)/python -m pytest --junitxml=reports/junit.xml
 
