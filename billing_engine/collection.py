@@ -40,7 +40,7 @@ class Collection:
         """AUTO-2/3: fees since the last attempt at or over the default method's threshold start a
         deduction of everything payable at once, or right after the one in flight settles."""
         threshold = account.threshold(self.ctx.policy)
-        if threshold is None or account.ledger.since_attempt < threshold:
+        if threshold is None or account.ledger.toward_threshold < threshold:
             return
         if account.deduction_in_flight is None:
             self.initiate(account, "threshold")

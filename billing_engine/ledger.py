@@ -84,6 +84,12 @@ class AccountLedger:
         self.plan_paid += pretax + tax
 
     @property
+    def toward_threshold(self) -> Fraction:
+        """What the threshold is compared with (AUTO-2/3): fees accrued since the last deduction
+        attempt that are still undeducted; a manual repayment of them takes them out of it."""
+        return min(self.since_attempt, self.undeducted)
+
+    @property
     def outstanding(self) -> Fraction:
         """Every fee not yet paid, exact (H-3)."""
         return self.undeducted + self.in_flight + self.repaying + self.billed

@@ -154,7 +154,7 @@ class BillingEngine:
         fee_per_hour = rate * (1 + account.tax_rate)
         if threshold is None or fee_per_hour == 0 or not account.is_metering:
             return None
-        remaining = threshold - account.ledger.since_attempt
+        remaining = threshold - account.ledger.toward_threshold
         return max(1, math.ceil(remaining / fee_per_hour))
 
     @staticmethod

@@ -116,8 +116,9 @@ def thresholds_honoured(world: World) -> Invariant:
         account = engine.account(account_id)
         threshold = account.threshold(policy)
         ledger = account.ledger
-        if threshold is not None and ledger.since_attempt >= threshold and not ledger.in_flight:
-            over.append(f"{account_id}: {format_amount(ledger.since_attempt)} >= {threshold}")
+        basis = ledger.toward_threshold
+        if threshold is not None and basis >= threshold and not ledger.in_flight:
+            over.append(f"{account_id}: {format_amount(basis)} >= {threshold}")
     return Invariant("thresholds_honoured", not over, "; ".join(over[:5]) or "no account over")
 
 

@@ -49,6 +49,23 @@ def test_pay1_repay_by_preference_before_any_deduction(world: World) -> None:
     assert world.sink.of("deduction.initiated")[0].fields["amount"] == F(200)
 
 
+def test_auto2_fees_repaid_by_hand_no_longer_count_toward_the_threshold(world: World) -> None:
+    """AUTO-2 / PAY-1: the threshold counts fees not yet deducted; fees the customer repaid
+    manually are no longer among them, so 600 repaid + 500 new fees trigger nothing."""
+    world.open()
+    world.link_card()
+    world.use("acme", "600")
+    world.engine.repay("acme", "all")
+    world.settle()
+    world.time.advance(hours=1)
+    world.use("acme", "500")
+    assert world.sink.of("deduction.initiated") == []
+    assert world.engine.hours_until_threshold("acme", "100") == 5
+    world.time.advance(hours=1)
+    world.use("acme", "500")
+    assert world.sink.of("deduction.initiated")[0].fields["amount"] == F(1000)
+
+
 def test_pay2_partial_then_full_repayment(world: World) -> None:
     """PAY-2: the customer may change the amount; Total Amount Due falls by it (OV-2)."""
     failed_deduction(world)

@@ -240,7 +240,7 @@ class BillingMachine(RuleBasedStateMachine):
         for account in ACCOUNTS:
             acct = self.engine.account(account)
             threshold = acct.threshold(self.engine.policy)
-            if threshold is not None and acct.ledger.since_attempt >= threshold:
+            if threshold is not None and acct.ledger.toward_threshold >= threshold:
                 assert acct.deduction_in_flight is not None
 
     def teardown(self) -> None:
