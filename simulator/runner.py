@@ -39,7 +39,9 @@ def run_scenario(
     rng = seeded_rng(seed)
     accounts = list(scenario.accounts)
     if scenario.population is not None:
-        accounts += generate_population(scenario.population, rng, start=scenario.start)
+        accounts += generate_population(
+            scenario.population, rng, start=scenario.start, policy=scenario.make_policy()
+        )
     events_path = None
     if out is not None:
         out.mkdir(parents=True, exist_ok=True)

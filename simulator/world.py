@@ -16,7 +16,7 @@ import simpy
 from billing_engine.bootstrap import bootstrap
 from billing_engine.errors import BillingError
 from billing_engine.events import Event
-from billing_engine.policy import DEFAULT_POLICY, Policy
+from billing_engine.policy import Policy
 from simulator.clock import SimClock
 from simulator.customers import customer_actions, customer_usage, linking_a_card, linking_paypal
 from simulator.eventlog import EventLog
@@ -213,7 +213,7 @@ def built_world(
     keep_events: bool = False,
 ) -> Iterator[World]:
     clock = SimClock(scenario.start)
-    policy = DEFAULT_POLICY.with_overrides(**dict(scenario.policy or {}))
+    policy = scenario.make_policy()
     log = EventLog(events_path, keep=keep_events)
     try:
         with open_gateways(transport, clock=clock, seed=seed) as gateways:
