@@ -20,13 +20,14 @@ from simulator.scenario import (
     UsageEntry,
 )
 
-#: links, then every later charge fails (the sandbox number people know)
-FAILING_CARD = "4000000000000341"
+#: the mock's range of cards that link, then fail every later charge (like 4000000000000341);
+#: one number per account, since a card links to one account only (LINK-1)
+FAILING_CARD_PREFIX = "4000000341"
 #: issuer ranges for generated healthy cards, away from the gateway's magic test numbers
 HEALTHY_PREFIXES = ("491771", "545301")  # Visa, Mastercard
-#: an odd multiplier prime to 10: index -> body is a bijection mod 10**9, so bodies never repeat
-_BODY_DIGITS = 9
+#: a multiplier prime to 10: index -> body is a bijection mod 10**digits, so bodies never repeat
 _BODY_MULTIPLIER = 387_420_489  # 3**18
+_CARD_DIGITS = 16
 #: how many distinct names faker is asked for; accounts draw from that pool (faker is slow)
 _NAME_POOL = 1000
 _ZERO = Decimal(0)
@@ -43,10 +44,12 @@ def luhn_check_digit(partial: str) -> str:
     return str((10 - total % 10) % 10)
 
 
-def healthy_card_number(prefix: str, index: int, offset: int) -> str:
-    """A Luhn-valid 16-digit number, unique per `index` for a given `offset`."""
-    body = (index * _BODY_MULTIPLIER + offset) % 10**_BODY_DIGITS
-    partial = f"{prefix}{body:0{_BODY_DIGITS}d}"
+def card_number(prefix: str, index: int, offset: int) -> str:
+    """A Luhn-valid 16-digit number in `prefix`'s range, unique per `index` for an `offset`
+    (while `index` stays below the range's size)."""
+    digits = _CARD_DIGITS - 1 - len(prefix)
+    body = (index * _BODY_MULTIPLIER + offset) % 10**digits
+    partial = f"{prefix}{body:0{digits}d}"
     return partial + luhn_check_digit(partial)
 
 
@@ -85,7 +88,7 @@ def generate_population(
     products = rng.integers(len(population.products), size=n)
     failing = rng.random(n) < float(population.failing_card_share)
     brand = rng.integers(len(HEALTHY_PREFIXES), size=n)
-    body_offset = int(rng.integers(10**_BODY_DIGITS))
+    body_offset = int(rng.integers(10**9))
     expiry_months = rng.integers(24, 61, size=n)  # expires 2 to 5 years after the start
     cvv = rng.integers(1000, size=n)
     name_pick = rng.integers(len(names), size=n)
@@ -100,16 +103,18 @@ def generate_population(
     monthly = [Decimal(f"{amount:.2f}") for amount in spend.tolist()]
 
     accounts = []
+    failing_issued = 0
     width = len(str(n - 1))
     for i in range(n):
         name = names[name_pick[i]]
         methods: list[PaymentMethodEntry] = []
         if kinds[i] == "card":
-            number = (
-                FAILING_CARD
-                if failing[i]
-                else healthy_card_number(HEALTHY_PREFIXES[brand[i]], i, body_offset)
-            )
+            if failing[i]:
+                # numbered apart: the failing range is smaller than the healthy ones
+                number = card_number(FAILING_CARD_PREFIX, failing_issued, body_offset)
+                failing_issued += 1
+            else:
+                number = card_number(HEALTHY_PREFIXES[brand[i]], i, body_offset)
             expiry = add_months(start, expiry_months[i])
             card = CardEntry.model_construct(
                 number=number,

@@ -13,6 +13,7 @@ otherwise.
 | 4000000000000069 | visa | issuer says expired: payments declined `expired` |
 | 4000000000000127 | visa | issuer says the CVV is wrong: payments declined `invalid_cvv` |
 | 4000000000000341 | visa | links (token and hold succeed); later charges declined `declined` |
+| 4000000341xxxxxx | visa | the same for any Luhn-valid number in this range (one per account) |
 | 4000002760003184 | visa | 3D Secure always challenges (1) |
 | 4000000000001018 | visa | online payments disabled: declined `online_disabled` |
 | 4000000000001026 | visa | issuer GB, international disabled: `international_disabled` (2) |
@@ -97,9 +98,23 @@ MAGIC_CARDS: dict[str, IssuerProfile] = {
 }
 
 
+#: Ranges that behave like one magic row, so that many accounts can each link their own such
+#: card (one card number links to one account only, LINK-1): any Luhn-valid 16-digit Visa
+#: number starting 4000000341 links and then fails later charges, like 4000000000000341.
+MAGIC_RANGES: dict[str, IssuerProfile] = {
+    "4000000341": MAGIC_CARDS["4000000000000341"],
+}
+
+
 def profile_for(digits: str) -> IssuerProfile:
-    """The issuer behaviour of a card number: its magic row, else a healthy US card."""
-    return MAGIC_CARDS.get(digits, HEALTHY)
+    """The issuer behaviour of a card number: its magic row or range, else a healthy US card."""
+    profile = MAGIC_CARDS.get(digits)
+    if profile is not None:
+        return profile
+    for prefix, ranged in MAGIC_RANGES.items():
+        if digits.startswith(prefix):
+            return ranged
+    return HEALTHY
 
 
 def names_match(typed: str, on_record: str) -> bool:
