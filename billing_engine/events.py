@@ -22,10 +22,21 @@ class Event:
 
 
 def format_time(at: datetime) -> str:
-    return at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    if at.tzinfo is not UTC:
+        at = at.astimezone(UTC)
+    if at.year < 1000:  # strftime leaves such years unpadded; keep its exact text
+        return at.strftime("%Y-%m-%dT%H:%M:%SZ")
+    # An f-string: several times faster than strftime, and every event has a time.
+    return f"{at.year}-{at.month:02d}-{at.day:02d}T{at.hour:02d}:{at.minute:02d}:{at.second:02d}Z"
+
+
+#: the types that serialize as they are (checked by exact type first: most fields are these)
+_AS_IS = frozenset({str, int, bool, type(None)})
 
 
 def _plain(value: Any) -> Any:
+    if type(value) in _AS_IS:
+        return value
     if isinstance(value, Fraction | Decimal):
         return format_amount(value)
     if isinstance(value, datetime):
@@ -45,10 +56,15 @@ def to_record(event: Event, seq: int) -> dict[str, Any]:
         "type": event.type,
         "account": event.account,
     }
-    for key, value in sorted(event.fields.items()):
-        record[key] = _plain(value)
+    fields = event.fields
+    for key in sorted(fields):
+        record[key] = _plain(fields[key])
     return record
 
 
+#: one encoder for every line (json.dumps would build a new one per call with these options)
+_ENCODER = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False, check_circular=False)
+
+
 def to_json(event: Event, seq: int) -> str:
-    return json.dumps(to_record(event, seq), separators=(",", ":"), ensure_ascii=False)
+    return _ENCODER.encode(to_record(event, seq))

@@ -37,18 +37,40 @@ def parse_amount(value: object, *, field: str = "amount") -> Fraction:
     raise InvalidAmount(f"{field}: expected a decimal amount, got {type(value).__name__}")
 
 
+def cents(amount: Fraction) -> int:
+    """The amount in whole cents, rounded half-even: integer arithmetic only, as this runs for
+    every amount deducted, charged or shown."""
+    numerator, denominator = amount.numerator * 100, amount.denominator
+    if denominator == 1:
+        return numerator
+    whole, rest = divmod(numerator, denominator)
+    twice = 2 * rest
+    if twice > denominator or (twice == denominator and whole & 1):
+        whole += 1
+    return whole
+
+
+def format_cents(count: int) -> str:
+    """Whole cents as a two-place decimal string, e.g. 100050 -> "1000.50"."""
+    sign = "-" if count < 0 else ""
+    whole, part = divmod(abs(count), 100)
+    return f"{sign}{whole}.{part:02d}"
+
+
 def round_cents(amount: Fraction) -> Fraction:
     """Half-even to the cent; the caller carries the sub-cent remainder."""
-    return Fraction(round(amount * 100), 100)
+    return Fraction(cents(amount), 100)
 
 
 def to_decimal(amount: Fraction) -> Decimal:
     """The amount rounded half-even to cents, as a two-place Decimal."""
-    return (Decimal(round(amount * 100)) / 100).quantize(Decimal("0.01"), ROUND_HALF_EVEN)
+    return Decimal(format_cents(cents(amount)))
 
 
 def format_amount(amount: Fraction | Decimal | int) -> str:
     """Two-place decimal string, e.g. "1000.00": the only way amounts are shown."""
+    if isinstance(amount, Fraction):
+        return format_cents(cents(amount))
     if isinstance(amount, Decimal):
         return str(amount.quantize(Decimal("0.01"), ROUND_HALF_EVEN))
-    return str(to_decimal(Fraction(amount)))
+    return format_cents(cents(Fraction(amount)))
