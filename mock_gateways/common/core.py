@@ -12,7 +12,13 @@ from typing import Any
 from mock_gateways.common.clock import Clock, SimClock, format_instant
 from mock_gateways.common.errors import GatewayError, ResponseLost, conflict, not_found
 from mock_gateways.common.faults import FaultDecision, FaultPlan
-from mock_gateways.common.idempotency import IdempotencyStore, Record, check_key, fingerprint
+from mock_gateways.common.idempotency import (
+    IdempotencyStore,
+    Record,
+    answer,
+    check_key,
+    fingerprint,
+)
 
 #: outcomes with these statuses are committed and replayed (a decline is a result, not a typo);
 #: other 4xx are validation or state errors and are not stored, like public payment APIs do
@@ -62,7 +68,7 @@ class GatewayCore(ABC):
                 raise decision.before
             record = self._store.get(key)
             if record is None:
-                record = self._execute(operation, key, params, execute, decision.decline_code)
+                status, body = self._execute(operation, key, params, execute, decision.decline_code)
             elif record.operation != operation or record.fingerprint != fingerprint(
                 operation, params
             ):
@@ -70,9 +76,11 @@ class GatewayCore(ABC):
                     "idempotency_key_reused",
                     f"{self.idempotency_header} {key!r} was already used for a different request",
                 )
+            else:
+                status, body = record.status, record.body
             if decision.response_lost:
                 raise ResponseLost(operation)
-            return record.replay()
+            return answer(status, body)
 
     def read(
         self, operation: str, resource: str, fetch: Callable[[], dict[str, Any]]
@@ -128,16 +136,16 @@ class GatewayCore(ABC):
         params: dict[str, Any],
         execute: Execute,
         decline_code: str | None,
-    ) -> Record:
+    ) -> tuple[int, dict[str, Any]]:
+        """Run and commit the operation: the status and body answered (the record keeps them)."""
         try:
             status, body = 200, execute(decline_code)
         except GatewayError as err:
             if err.status not in STORED_ERROR_STATUSES:
                 raise
             status, body = err.status, err.to_body()
-        record = Record(operation, fingerprint(operation, params), status, body)
-        self._store.put(key, record)
-        return record
+        self._store.put(key, Record.of(operation, params, status, body))
+        return status, body
 
     # --- admin ------------------------------------------------------------------------------
 

@@ -3,6 +3,7 @@ the outcome to replay, plus the per-key attempt counter that seeds fault draws."
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections import Counter
 from dataclasses import dataclass
@@ -13,20 +14,44 @@ from mock_gateways.common.errors import GatewayError, bad_request
 MAX_KEY_LENGTH = 255
 
 
-@dataclass(frozen=True)
+#: compact JSON for stored bodies (no spaces; the replay decodes it)
+_COMPACT = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False, check_circular=False)
+
+
+@dataclass(frozen=True, slots=True)
 class Record:
+    """One committed request. A long run keeps a record per request, so the body is held as its
+    compact JSON text (one string, not a tree of dicts) and the request as a digest of its
+    canonical text; a replay decodes the body: equal to the first answer, as over HTTP."""
+
     operation: str
-    fingerprint: str
+    fingerprint: bytes
     status: int
-    body: dict[str, Any]  # the JSON body answered first (a result or an error object)
+    text: str
+
+    @classmethod
+    def of(
+        cls, operation: str, params: dict[str, Any], status: int, body: dict[str, Any]
+    ) -> Record:
+        return cls(operation, fingerprint(operation, params), status, _COMPACT.encode(body))
+
+    @property
+    def body(self) -> dict[str, Any]:
+        """The JSON body answered first (a result or an error object), decoded afresh."""
+        return json.loads(self.text)
 
     def replay(self) -> dict[str, Any]:
         """The original result, or raise the original error again."""
-        if self.status >= 400:
-            error = self.body["error"]
-            details = {k: v for k, v in error.items() if k not in ("code", "message")}
-            raise GatewayError(error["code"], error["message"], status=self.status, details=details)
-        return self.body
+        return answer(self.status, self.body)
+
+
+def answer(status: int, body: dict[str, Any]) -> dict[str, Any]:
+    """`body` as the result of a call, or the error it describes raised again."""
+    if status >= 400:
+        error = body["error"]
+        details = {k: v for k, v in error.items() if k not in ("code", "message")}
+        raise GatewayError(error["code"], error["message"], status=status, details=details)
+    return body
 
 
 def check_key(key: object, header: str = "Idempotency-Key") -> str:
@@ -41,9 +66,11 @@ def check_key(key: object, header: str = "Idempotency-Key") -> str:
     return key
 
 
-def fingerprint(operation: str, params: dict[str, Any]) -> str:
-    """Canonical text of a request, to tell a replay from a reuse with other parameters."""
-    return json.dumps([operation, params], sort_keys=True, separators=(",", ":"), default=str)
+def fingerprint(operation: str, params: dict[str, Any]) -> bytes:
+    """Digest of the request's canonical text, to tell a replay from a reuse with other
+    parameters (16 bytes kept per record instead of the text)."""
+    text = json.dumps([operation, params], sort_keys=True, separators=(",", ":"), default=str)
+    return hashlib.blake2b(text.encode(), digest_size=16).digest()
 
 
 class IdempotencyStore:
