@@ -1,0 +1,185 @@
+"""Reading a run's outputs (DIR/events.jsonl, DIR/summary.json) for the report and the baselines.
+A missing or malformed file is a RunOutputsError naming the file, the line or key, and the fault."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+EVENTS_FILE = "events.jsonl"
+SUMMARY_FILE = "summary.json"
+
+
+class RunOutputsError(Exception):
+    """The run directory cannot be read: the message says which file and what is wrong."""
+
+
+def amount(value: object, where: str) -> Decimal:
+    """A two-place decimal string from the outputs, exactly (never a float)."""
+    if not isinstance(value, str):
+        raise RunOutputsError(f'{where}: expected an amount such as "12.50", got {value!r}')
+    try:
+        parsed = Decimal(value)
+    except InvalidOperation:
+        raise RunOutputsError(f"{where}: {value!r} is not a decimal amount") from None
+    if not parsed.is_finite():
+        raise RunOutputsError(f"{where}: {value!r} is not a finite amount")
+    return parsed
+
+
+def month_of(at: datetime) -> str:
+    return f"{at.year:04d}-{at.month:02d}"
+
+
+@dataclass(frozen=True)
+class Event:
+    """One line of events.jsonl: the common keys checked, the type's own fields as read."""
+
+    seq: int
+    at: datetime
+    type: str
+    account: str | None
+    fields: dict[str, Any]
+    where: str  # "DIR/events.jsonl line N", for error messages
+
+    def amount(self, name: str = "amount") -> Decimal:
+        return amount(self.fields.get(name), f"{self.where}: {name}")
+
+
+@dataclass(frozen=True)
+class RunOutputs:
+    directory: Path
+    summary: dict[str, Any]
+
+    @property
+    def events_path(self) -> Path:
+        return self.directory / EVENTS_FILE
+
+    @property
+    def start(self) -> datetime:
+        return _parse_time(self.summary["span"]["start"], f"{self._summary_name}: span.start")
+
+    @property
+    def end(self) -> datetime:
+        return _parse_time(self.summary["span"]["end"], f"{self._summary_name}: span.end")
+
+    @property
+    def _summary_name(self) -> str:
+        return str(self.directory / SUMMARY_FILE)
+
+    def months(self) -> list[str]:
+        """Every month that any account's figures cover, in order ("2026-01", ...)."""
+        keys: set[str] = set()
+        for account in self.summary["accounts"].values():
+            keys.update(account["months"])
+        return sorted(keys)
+
+    def events(self) -> Iterator[Event]:
+        """The event log line by line (it can be large: never held whole in memory)."""
+        times: dict[str, datetime] = {}  # many events share an instant: parse each once
+        try:
+            handle = self.events_path.open(encoding="utf-8")
+        except OSError as exc:
+            raise RunOutputsError(f"{self.events_path}: cannot read: {exc.strerror}") from None
+        with handle:
+            for number, line in enumerate(handle, start=1):
+                if not line.strip():
+                    continue
+                yield _event(line, f"{self.events_path} line {number}", times)
+
+
+def _parse_time(value: object, where: str) -> datetime:
+    if not isinstance(value, str):
+        raise RunOutputsError(f"{where}: expected an ISO 8601 UTC time, got {value!r}")
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        raise RunOutputsError(f"{where}: {value!r} is not an ISO 8601 time") from None
+    if parsed.tzinfo is None:
+        raise RunOutputsError(f"{where}: {value!r} has no time zone (expected UTC, ...Z)")
+    return parsed.astimezone(UTC)
+
+
+def _event(line: str, where: str, times: dict[str, datetime]) -> Event:
+    try:
+        record = json.loads(line)
+    except json.JSONDecodeError as exc:
+        raise RunOutputsError(f"{where}: not JSON ({exc.msg})") from None
+    if not isinstance(record, dict):
+        raise RunOutputsError(f"{where}: expected a JSON object")
+    seq, at, kind = record.pop("seq", None), record.pop("at", None), record.pop("type", None)
+    account = record.pop("account", None)
+    if not isinstance(seq, int) or isinstance(seq, bool):
+        raise RunOutputsError(f"{where}: `seq` must be an integer, got {seq!r}")
+    if not isinstance(kind, str) or not kind:
+        raise RunOutputsError(f"{where}: `type` must be an event type, got {kind!r}")
+    if account is not None and not isinstance(account, str):
+        raise RunOutputsError(f"{where}: `account` must be a string or null, got {account!r}")
+    when = times.get(at) if isinstance(at, str) else None
+    if when is None:
+        when = _parse_time(at, f"{where}: at")
+        times[at] = when
+    return Event(seq=seq, at=when, type=kind, account=account, fields=record, where=where)
+
+
+def load_run(directory: Path) -> RunOutputs:
+    """The run in `directory`: summary.json read and checked now, events.jsonl when iterated."""
+    if not directory.is_dir():
+        raise RunOutputsError(f"{directory}: no such run directory")
+    events_path = directory / EVENTS_FILE
+    if not events_path.is_file():
+        raise RunOutputsError(f"{events_path}: missing (run `billing-sim run ... --out DIR`)")
+    summary_path = directory / SUMMARY_FILE
+    try:
+        summary = json.loads(summary_path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise RunOutputsError(
+            f"{summary_path}: missing (run `billing-sim run ... --out DIR`)"
+        ) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise RunOutputsError(f"{summary_path}: cannot read: {exc}") from None
+    except json.JSONDecodeError as exc:
+        raise RunOutputsError(
+            f"{summary_path}: not JSON ({exc.msg} at line {exc.lineno})"
+        ) from None
+    _check_summary(summary, str(summary_path))
+    return RunOutputs(directory=directory, summary=summary)
+
+
+def _check_summary(summary: object, name: str) -> None:
+    """The keys the report and the baselines read, with their shapes."""
+
+    def need(container: object, key: str, kind: type | tuple[type, ...], path: str) -> Any:
+        if not isinstance(container, dict) or key not in container:
+            raise RunOutputsError(f"{name}: `{path}` is missing")
+        value = container[key]
+        if not isinstance(value, kind):
+            raise RunOutputsError(f"{name}: `{path}` has the wrong type ({type(value).__name__})")
+        return value
+
+    if not isinstance(summary, dict):
+        raise RunOutputsError(f"{name}: expected a JSON object at the top level")
+    need(summary, "scenario", str, "scenario")
+    need(summary, "seed", int, "seed")
+    span = need(summary, "span", dict, "span")
+    for key in ("start", "end"):
+        _parse_time(need(span, key, str, f"span.{key}"), f"{name}: span.{key}")
+    totals = need(summary, "totals", dict, "totals")
+    for key in ("fees", "paid", "outstanding"):
+        amount(need(totals, key, str, f"totals.{key}"), f"{name}: totals.{key}")
+    accounts = need(summary, "accounts", dict, "accounts")
+    for account_id, account in accounts.items():
+        at = f"accounts.{account_id}"
+        amount(need(account, "total_amount_due", str, f"{at}.total_amount_due"), f"{name}: {at}")
+        months = need(account, "months", dict, f"{at}.months")
+        for key, month in months.items():
+            for figure in ("pretax", "tax", "total"):
+                value = need(month, figure, str, f"{at}.months.{key}.{figure}")
+                amount(value, f"{name}: {at}.months.{key}.{figure}")
+            need(month, "by_mode", dict, f"{at}.months.{key}.by_mode")
+            need(month, "by_product", dict, f"{at}.months.{key}.by_product")

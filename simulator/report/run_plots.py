@@ -1,0 +1,145 @@
+"""The run-wide figures behind the report's plots, summed exactly here (decimal strings out):
+money billed and deducted per day, open verification holds per hour, deductions by trigger and
+outcome, and spend and outstanding across accounts at each month end."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from billing_engine.money import format_amount
+from simulator.report.deductions import OUTCOMES, PENDING, Deduction, DeductionBook
+from simulator.report.inputs import Event, RunOutputs, amount
+
+ZERO = Decimal(0)
+
+
+def compact(value: Decimal) -> str | int:
+    """A two-place string, or 0 for zero: most figures of a large run are zero."""
+    return format_amount(value) if value else 0
+
+
+class RunPlots:
+    """Feed it every event (with the deduction it belongs to, if any), then ask for plots()."""
+
+    def __init__(self, start: datetime) -> None:
+        self.start = start
+        #: day index since the start -> {"billed"|"succeeded"|"failed": amount}
+        self.days: dict[int, dict[str, Decimal]] = defaultdict(dict)
+        self._open_holds: set[tuple[str | None, object]] = set()
+        #: hour index since the start -> [most holds open during it, open at its end]
+        self.holds: dict[int, list[int]] = {}
+        self.last_day = 0
+
+    def add(self, event: Event, deduction: Deduction | None) -> None:
+        since = event.at - self.start
+        day = since.days
+        self.last_day = max(self.last_day, day)
+        if deduction is not None:
+            figure = "billed" if event.type == "deduction.initiated" else deduction.outcome
+            totals = self.days[day]
+            totals[figure] = totals.get(figure, ZERO) + deduction.amount
+        elif event.type in ("preauth.authorized", "preauth.released"):
+            hold = (event.account, event.fields.get("authorization"))
+            if event.type == "preauth.authorized":
+                self._open_holds.add(hold)
+            else:
+                self._open_holds.discard(hold)
+            hour = int(since.total_seconds() // 3600)
+            open_now = len(self._open_holds)
+            bucket = self.holds.setdefault(hour, [open_now, open_now])
+            bucket[0] = max(bucket[0], open_now)
+            bucket[1] = open_now
+
+    def plots(self, outputs: RunOutputs, book: DeductionBook, months: list[str]) -> dict[str, Any]:
+        per_month = _per_month(outputs, months)
+        return {
+            "days": self._per_day(),
+            "accrued": self._accrued(per_month, outputs.end),
+            "holds": self._hold_steps(),
+            "deductions": _by_trigger(book),
+            "months": per_month,
+        }
+
+    def _per_day(self) -> dict[str, Any]:
+        count = self.last_day + 1
+        series: dict[str, Any] = {"first": self.start.date().isoformat()}
+        for figure in ("billed", "succeeded", "failed"):
+            series[figure] = [compact(self.days.get(d, {}).get(figure, ZERO)) for d in range(count)]
+        # a running total, to set what was collected against what accrued
+        running, values = ZERO, []
+        for d in range(count):
+            running += self.days.get(d, {}).get("succeeded", ZERO)
+            values.append(compact(running))
+        series["deducted_to_date"] = values
+        return series
+
+    def _accrued(self, per_month: list[dict[str, Any]], end: datetime) -> list[list[Any]]:
+        """[day, PAYG fees accrued to date] at each month's end (the run's end for a month
+        it ends in): the log has no hourly fee events, the months have exact figures."""
+        points: list[list[Any]] = [[0, 0]]
+        running = ZERO
+        for row in per_month:
+            year, month = (int(part) for part in row["month"].split("-"))
+            closes = datetime(year + month // 12, month % 12 + 1, 1, tzinfo=self.start.tzinfo)
+            running += Decimal(row["payg"])
+            points.append([(min(closes, end) - self.start).days, compact(running)])
+        return points
+
+    def _hold_steps(self) -> list[list[int]]:
+        """[hour, open] where the count changes: the most open during an hour of changes, then
+        what stayed open at its end, held until the next point."""
+        steps: list[list[int]] = [[0, 0]]
+        for hour in sorted(self.holds):
+            most, at_end = self.holds[hour]
+            steps.append([hour, most])
+            if at_end != most and hour + 1 not in self.holds:
+                steps.append([hour + 1, at_end])
+        return steps
+
+
+def _by_trigger(book: DeductionBook) -> list[dict[str, Any]]:
+    """One entry per trigger and outcome: how many and how much."""
+    counts: dict[tuple[str, str], list[Any]] = {}
+    for deduction in book.deductions:
+        entry = counts.setdefault((deduction.trigger, deduction.outcome), [0, ZERO])
+        entry[0] += 1
+        entry[1] += deduction.amount
+    order = {name: i for i, name in enumerate((*OUTCOMES, PENDING))}
+    return [
+        {"trigger": trigger, "outcome": outcome, "count": n, "amount": format_amount(total)}
+        for (trigger, outcome), (n, total) in sorted(
+            counts.items(), key=lambda item: (item[0][0], order.get(item[0][1], 9))
+        )
+    ]
+
+
+def _per_month(outputs: RunOutputs, months: list[str]) -> list[dict[str, Any]]:
+    """Across all accounts, per month: spend (OV-1, by mode OV-4) and what stayed outstanding
+    at its close (OV-2), with how many accounts owed anything then."""
+    name = outputs.directory / "summary.json"
+    rows = []
+    for key in months:
+        sums = dict.fromkeys(("pretax", "tax", "total", "payg", "coding_plan", "outstanding"), ZERO)
+        owing = closed = 0
+        for account_id, account in outputs.summary["accounts"].items():
+            month = account["months"].get(key)
+            if month is None:
+                continue
+            where = f"{name}: accounts.{account_id}.months.{key}"
+            for figure in ("pretax", "tax", "total"):
+                sums[figure] += amount(month[figure], f"{where}.{figure}")
+            for mode in ("payg", "coding_plan"):
+                if mode in month["by_mode"]:
+                    sums[mode] += amount(month["by_mode"][mode], f"{where}.by_mode.{mode}")
+            if month.get("outstanding_at_close") is not None:
+                closed += 1
+                owed = amount(month["outstanding_at_close"], f"{where}.outstanding_at_close")
+                sums["outstanding"] += owed
+                owing += owed > 0
+        row: dict[str, Any] = {"month": key, **{k: format_amount(v) for k, v in sums.items()}}
+        row.update(owing=owing, closed=closed)
+        rows.append(row)
+    return rows

@@ -1,0 +1,213 @@
+"""Each account's timeline for the report: deductions (start and outcome in one row), repayments,
+links, verification holds, plans and account changes, as compact rows with a readable note."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from billing_engine.money import format_amount
+from simulator.report.deductions import Deduction
+from simulator.report.inputs import Event, month_of
+
+#: event type -> (label, category); a type not listed shows under its own name as "other"
+KINDS: dict[str, tuple[str, str]] = {
+    "deduction.initiated": ("Deduction", "deduction"),
+    "deduction.succeeded": ("Deduction", "deduction"),
+    "deduction.failed": ("Deduction", "deduction"),
+    "repayment.submitted": ("Repayment", "repayment"),
+    "repayment.rejected": ("Repayment refused", "repayment"),
+    "payment_method.linked": ("Method linked", "link"),
+    "payment_method.link_rejected": ("Link rejected", "link"),
+    "payment_method.unlinked": ("Method unlinked", "link"),
+    "payment_method.default_changed": ("Default changed", "link"),
+    "paypal.approval_requested": ("PayPal approval asked", "link"),
+    "threeds.challenged": ("3-D Secure challenge", "link"),
+    "threeds.completed": ("3-D Secure result", "link"),
+    "preauth.authorized": ("Hold placed", "hold"),
+    "preauth.released": ("Hold released", "hold"),
+    "account.opened": ("Account opened", "account"),
+    "account.overdue": ("Overdue", "account"),
+    "account.suspended": ("Suspended", "account"),
+    "account.resumed": ("Resumed", "account"),
+    "account.deactivated": ("Deactivated", "account"),
+    "account.cooldown_ended": ("Cool-down ended", "account"),
+    "plan.purchased": ("Coding Plan bought", "plan"),
+    "plan.renewed": ("Coding Plan renewed", "plan"),
+    "plan.renewal_failed": ("Coding Plan renewal failed", "plan"),
+    "plan.purchase_refused": ("Coding Plan refused", "plan"),
+    "product.activated": ("Product activated", "product"),
+    "product.activation_refused": ("Activation refused", "product"),
+}
+#: the page shows month closes as the month figures, not as timeline rows
+NOT_IN_TIMELINE = frozenset({"month.closed"})
+PLAN_CHARGES = frozenset({"plan.purchased", "plan.renewed"})
+
+
+def _minutes(delta_seconds: float) -> int:
+    return int(delta_seconds // 60)
+
+
+def _after(start: datetime, end: datetime) -> str:
+    minutes = _minutes((end - start).total_seconds())
+    return f"after {minutes} min" if minutes < 120 else f"after {minutes // 60} h"
+
+
+def _method(fields: dict[str, Any]) -> str:
+    return f"method {fields['method']}" if fields.get("method") is not None else ""
+
+
+def _join(*parts: object) -> str:
+    return " · ".join(str(p) for p in parts if p not in (None, ""))
+
+
+def _note(event: Event) -> str:
+    """What the row says beside its label and amount."""
+    f, kind = event.fields, event.type
+    if kind == "payment_method.linked":
+        what = (
+            f"PayPal {f.get('payer', '')}"
+            if f.get("kind") == "paypal"
+            else f"{f.get('brand', 'card')} ••••{f.get('last4', '????')}"
+        )
+        return _join(what, _method(f), "default" if f.get("default") else "")
+    if kind == "payment_method.link_rejected":
+        return _join(f.get("kind"), _method(f), f.get("reason"))
+    if kind == "payment_method.default_changed":
+        return _join(_method(f), f"was method {f['previous']}" if "previous" in f else "")
+    if kind == "threeds.completed":
+        return _join(_method(f), f.get("plan"), f"transStatus {f.get('trans_status')}")
+    if kind == "preauth.authorized":
+        return _join(_method(f), f.get("descriptor"))
+    if kind == "preauth.released":
+        return _join(_method(f), f"by {f.get('by')}")
+    if kind == "account.opened":
+        return _join(f.get("country"), f"balance {f.get('balance')}" if "balance" in f else "")
+    if kind == "account.deactivated":
+        return f"cool-down until {str(f.get('cooldown_until', '')).replace('T', ' ')[:16]}"
+    if kind.startswith("plan."):
+        return _join(f.get("plan"), _method(f), f.get("reason"))
+    if kind.startswith("product."):
+        return _join(f.get("product"), f.get("reason"))
+    if kind == "repayment.rejected":
+        return _join(_method(f), f.get("reason"))
+    if kind in KINDS:
+        return _join(_method(f), f.get("reason"))
+    # a type this page does not know: its own fields, so nothing is hidden
+    return _join(*(f"{k} {v}" for k, v in sorted(f.items()) if not isinstance(v, dict | list)))
+
+
+def _shown_amount(event: Event) -> str | None:
+    for name in ("amount", "outstanding", "threshold"):
+        if isinstance(event.fields.get(name), str):
+            return format_amount(event.amount(name))
+    return None
+
+
+class Timelines:
+    """Feed it every event (with the deduction it belongs to, if any)."""
+
+    def __init__(self, start: datetime) -> None:
+        self.start = start
+        #: account -> rows [minute since start, kind, amount or None, note]
+        self.rows: dict[str, list[list[Any]]] = defaultdict(list)
+        self.kinds: dict[str, int] = {}
+        #: account -> plan -> month -> charged (PLAN-1: spend under the Coding Plan mode)
+        self.plan_charges: dict[str, dict[str, dict[str, Decimal]]] = defaultdict(dict)
+        #: account -> method id -> [label, state]; state linked | default | unlinked
+        self.methods: dict[str, dict[int, list[str]]] = defaultdict(dict)
+        self._open: dict[tuple[str, str], tuple[list[Any], datetime]] = {}
+
+    def _kind(self, kind: str) -> int:
+        return self.kinds.setdefault(kind, len(self.kinds))
+
+    def _row(self, event: Event, amount: str | None, note: str) -> list[Any]:
+        row = [_minutes((event.at - self.start).total_seconds()), self._kind(event.type)]
+        row += [amount, note]
+        self.rows[event.account or ""].append(row)
+        return row
+
+    def add(self, event: Event, deduction: Deduction | None) -> None:
+        if event.account is None or event.type in NOT_IN_TIMELINE:
+            return
+        if deduction is not None:
+            self._deduction(event, deduction)
+        elif event.type == "repayment.settled":
+            self._repayment_settled(event)
+        else:
+            row = self._row(event, _shown_amount(event), _note(event))
+            if event.type == "repayment.submitted":
+                self._open[(event.account, str(event.fields.get("repayment")))] = (row, event.at)
+                row[3] = _join(
+                    _method(event.fields),
+                    f"from balance {event.fields.get('from_balance')}",
+                    "pending",
+                )
+            self._track(event)
+
+    def _deduction(self, event: Event, deduction: Deduction) -> None:
+        key = (deduction.account, f"deduction {deduction.deduction}")
+        if event.type == "deduction.initiated":
+            row = self._row(event, format_amount(deduction.amount), "")
+            self._open[key] = (row, event.at)
+            row[3] = _join(deduction.trigger.replace("_", " "), _method(event.fields), "pending")
+            return
+        opened = self._open.pop(key, None)
+        if opened is None:
+            self._row(event, format_amount(deduction.amount), deduction.outcome)
+            return
+        row, began = opened
+        trigger = deduction.trigger.replace("_", " ")
+        row[3] = _join(
+            trigger, deduction.outcome, deduction.reason, _after(began, event.at)
+        )  # fmt: skip
+
+    def _repayment_settled(self, event: Event) -> None:
+        opened = self._open.pop((event.account or "", str(event.fields.get("repayment"))), None)
+        status = str(event.fields.get("status"))
+        if opened is None:
+            self._row(event, _shown_amount(event), _join(status, event.fields.get("reason")))
+            return
+        row, began = opened
+        row[3] = row[3].replace("pending", _join(status, event.fields.get("reason")))
+        row[3] = _join(row[3], _after(began, event.at))
+
+    def _track(self, event: Event) -> None:
+        """Plan charges per month and the account's payment methods, from the same events."""
+        f, account = event.fields, event.account or ""
+        if event.type in PLAN_CHARGES:
+            months = self.plan_charges[account].setdefault(str(f.get("plan")), {})
+            key = month_of(event.at)
+            months[key] = months.get(key, Decimal(0)) + event.amount()
+        elif event.type == "payment_method.linked" and isinstance(f.get("method"), int):
+            methods = self.methods[account]
+            if f.get("default"):
+                for entry in methods.values():
+                    entry[1] = "linked" if entry[1] == "default" else entry[1]
+            methods[f["method"]] = [_note(event).replace(" · default", ""), "linked"]
+            if f.get("default"):
+                methods[f["method"]][1] = "default"
+        elif event.type == "payment_method.default_changed":
+            for method_id, entry in self.methods[account].items():
+                if entry[1] != "unlinked":
+                    entry[1] = "default" if method_id == f.get("method") else "linked"
+        elif event.type == "payment_method.unlinked" and f.get("method") in self.methods[account]:
+            self.methods[account][f["method"]][1] = "unlinked"
+
+    def kind_table(self) -> list[list[str]]:
+        """[label, category] per kind code, in code order."""
+        table = []
+        for kind in self.kinds:
+            label, category = KINDS.get(kind, (kind, "other"))
+            table.append([label, category])
+        return table
+
+    def encoded(self, account: str) -> list[list[Any]]:
+        """The account's rows with times as minutes since the previous row (small numbers)."""
+        previous, out = 0, []
+        for minute, kind, amount, note in self.rows.get(account, ()):
+            out.append([minute - previous, kind, amount, note])
+            previous = minute
+        return out
