@@ -12,6 +12,7 @@ from typing import Any
 
 from simulator.invariants import check_invariants
 from simulator.population import generate_population
+from simulator.report.page import write_report
 from simulator.summary import summarize
 from simulator.world import built_world, seeded_rng
 
@@ -61,4 +62,5 @@ def run_scenario(
     summary["run"]["wall_seconds"] = round(time.perf_counter() - began, 3)
     if out is not None:
         (out / "summary.json").write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
+        write_report(out)  # DIR/report.html, read back from the two files just written
     return RunResult(summary=summary, events_path=events_path, ok=all(i.ok for i in invariants))
