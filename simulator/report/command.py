@@ -30,4 +30,4 @@ def report(
             fg="yellow",
             err=True,
         )
-    typer.echo(f"{written.path} ({written.accounts} accounts, {written.size / 1e6:.1f} MB)")
+    typer.echo(f"{written.path} ({written.accounts} accounts, {written.size / 1024:,.0f} KiB)")

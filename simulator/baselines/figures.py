@@ -1,0 +1,118 @@
+"""The figures a baseline keeps for one run: per account and month the fees, tax and spend
+(OV-1, OV-4), what stayed outstanding (OV-2), deductions by trigger and outcome (AUTO-2..6),
+repayments, link outcomes and reasons; per account its amount due; the run's totals."""
+
+from __future__ import annotations
+
+import hashlib
+from collections import defaultdict
+from decimal import Decimal
+from pathlib import Path
+
+from billing_engine.money import format_amount
+from simulator.report.deductions import DeductionBook
+from simulator.report.inputs import RunOutputs, amount, month_of
+
+#: a figure is named "ACCOUNT MONTH FIGURE"; account-wide figures use this month, the run's
+#: own figures this account
+WHOLE_RUN = "-"
+RUN = "(run)"
+#: the summary's month figures, under the names a baseline gives them
+MONTH_FIGURES = {
+    "pretax": "pretax",
+    "tax": "tax",
+    "total": "total",
+    "outstanding_at_close": "outstanding",
+}
+MODE_FIGURES = {"payg": "fees", "coding_plan": "coding_plan"}
+
+Figures = dict[str, str | int]
+
+
+def figure_name(account: str, month: str, figure: str) -> str:
+    return f"{account} {month} {figure}"
+
+
+def split_name(name: str) -> tuple[str, str, str]:
+    """(account, month, figure); an account id may hold spaces, a month and a figure do not."""
+    account, month, figure = name.rsplit(" ", 2)
+    return account, month, figure
+
+
+def events_digest(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def run_figures(outputs: RunOutputs) -> Figures:
+    """Every figure of the run, by name; counts as integers, amounts as two-place strings."""
+    figures: Figures = {}
+    summary_name = outputs.directory / "summary.json"
+    for account_id, account in outputs.summary["accounts"].items():
+        where = f"{summary_name}: accounts.{account_id}"
+        figures[figure_name(account_id, WHOLE_RUN, "total_amount_due")] = format_amount(
+            amount(account["total_amount_due"], f"{where}.total_amount_due")
+        )
+        figures[figure_name(account_id, WHOLE_RUN, "status")] = str(account.get("status"))
+        for key, month in account["months"].items():
+            for source, name in MONTH_FIGURES.items():
+                if month.get(source) is not None:
+                    value = amount(month[source], f"{where}.months.{key}.{source}")
+                    figures[figure_name(account_id, key, name)] = format_amount(value)
+            for mode, name in MODE_FIGURES.items():
+                value = amount(month["by_mode"].get(mode, "0.00"), f"{where}.months.{key}")
+                figures[figure_name(account_id, key, name)] = format_amount(value)
+    figures.update(_event_figures(outputs))
+    totals = outputs.summary["totals"]
+    for name in ("fees", "paid", "outstanding"):
+        figures[figure_name(RUN, WHOLE_RUN, name)] = format_amount(
+            amount(totals[name], f"{summary_name}: totals.{name}")
+        )
+    return figures
+
+
+def _counted(kind: str, fields: dict[str, object]) -> str | None:
+    """The figure an event adds one to, if any."""
+    if kind == "payment_method.linked":
+        return "links.linked"
+    if kind == "payment_method.link_rejected":
+        return f"links.rejected.{fields.get('reason')}"
+    if kind == "repayment.settled":
+        return f"repayments.{fields.get('status')}.count"
+    if kind == "repayment.rejected":
+        return f"repayments.rejected.{fields.get('reason')}"
+    if kind in ("account.overdue", "account.suspended", "account.resumed"):
+        return kind
+    return None
+
+
+def _event_figures(outputs: RunOutputs) -> Figures:
+    """Counts and amounts per account and month that only the event log tells."""
+    counts: dict[str, int] = defaultdict(int)
+    sums: dict[str, Decimal] = defaultdict(Decimal)
+    book = DeductionBook()
+    events = 0
+    for event in outputs.events():
+        events += 1
+        book.add(event)
+        figure = _counted(event.type, event.fields)
+        if event.account is None or figure is None:
+            continue
+        month = month_of(event.at)
+        counts[figure_name(event.account, month, figure)] += 1
+        if event.type == "repayment.settled":
+            status = event.fields.get("status")
+            name = figure_name(event.account, month, f"repayments.{status}.amount")
+            sums[name] += event.amount()
+    for deduction in book.deductions:
+        figure = f"deductions.{deduction.trigger}.{deduction.outcome}"
+        counts[figure_name(deduction.account, deduction.month, f"{figure}.count")] += 1
+        name = figure_name(deduction.account, deduction.month, f"{figure}.amount")
+        sums[name] += deduction.amount
+    found: Figures = dict(counts)
+    found.update({name: format_amount(total) for name, total in sums.items()})
+    found[figure_name(RUN, WHOLE_RUN, "events")] = events
+    return found
