@@ -15,6 +15,8 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from billing_engine.errors import BillingError
+from simulator.baselines.command import app as baseline_app
+from simulator.report.command import report as report_command
 from simulator.scenario import Scenario, ScenarioError, load_scenario
 from simulator.terminal import print_summary
 
@@ -27,6 +29,8 @@ gateways_app = typer.Typer(
     help="The mock card, 3D Secure and PayPal gateways.", no_args_is_help=True
 )
 app.add_typer(gateways_app, name="gateways")
+app.add_typer(baseline_app, name="baseline")
+app.command("report")(report_command)
 
 #: the bundled scenarios live at the top of the repository, beside the packages
 SCENARIOS_DIR = Path(__file__).resolve().parent.parent / "scenarios"
