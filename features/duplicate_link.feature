@@ -1,0 +1,46 @@
+Feature: One payment method, one account
+  A bank card (by its number) or a PayPal account can be linked to one account only; linking it to
+  a second account is refused. That includes an account that was closed and is still in its
+  30-day cool-down. Removing the method from the first account frees it at once.
+
+  Background:
+    Given it is 5 January 2026 12:00 UTC
+    And Ada's default payment method is a Visa card
+    And Ada also has PayPal
+    And Bob has an account in the United States
+
+  @LINK-1
+  Scenario Outline: A card or PayPal account already linked elsewhere is refused
+    When Bob links <whose method>
+    Then Bob's <method> is not linked, because it is already linked to another account
+    And Ada's <method> is still linked
+
+    Examples:
+      | whose method                            | method    |
+      | Ada's Visa card                         | Visa card |
+      | Ada's Visa card with a new expiry date  | Visa card |
+      | Ada's PayPal                            | PayPal    |
+
+  @LINK-2
+  Scenario Outline: A closed account keeps its card through a 30-day cool-down
+    When Ada closes her account
+    And <days> days pass
+    And Bob links Ada's Visa card
+    Then Bob's Visa card is <result>
+
+    Examples:
+      | days | result                                                    |
+      | 29   | not linked, because it is already linked to another account |
+      | 30   | linked                                                    |
+      | 31   | linked                                                    |
+
+  @LINK-2 @LINK-1
+  Scenario Outline: Removing a method from the first account frees it at once
+    When Ada removes her <method>
+    And Bob links Ada's <method>
+    Then Bob's <method> is linked
+
+    Examples:
+      | method    |
+      | Visa card |
+      | PayPal    |

@@ -1,0 +1,531 @@
+"""Then steps: what the customer, the event log and the payment gateways' own records show.
+Each reads through the harness and compares with the feature's words."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from fractions import Fraction
+
+from pytest_bdd import parsers, then
+
+from billing_engine.events import format_time
+from billing_engine.money import format_amount, round_cents
+from simulator.calendar import is_business_day
+
+from .billing_world import BillingWorld
+from .customer_words import (
+    MONEY,
+    NAME,
+    POSSESSIVE,
+    SUBJECT,
+    TRIGGERS,
+    country,
+    moment,
+    moment_of,
+    month_of,
+    reason,
+    spoken,
+    usd,
+)
+
+_MODES = {"pay-as-you-go": "payg", "Coding Plan": "coding_plan"}
+
+
+def _money(value: object) -> Decimal:
+    """An amount of the engine (Fraction), a gateway (Decimal) or the event log (str), as shown."""
+    exact = Decimal(value) if isinstance(value, str) else value
+    return Decimal(format_amount(exact))  # type: ignore[arg-type]
+
+
+def _at(text: str) -> str:
+    """A moment as the event log writes it."""
+    return format_time(moment(text))
+
+
+def _outcome(status: str, why: str | None) -> str:
+    """ "succeeded", "failed, because the bank declined it" -> comparable words."""
+    return status if why is None else f"{status}: {why}"
+
+
+def _expected_outcome(words: str) -> str:
+    status, _, because = words.strip().partition(", because ")
+    return _outcome(status, reason(because) if because else None)
+
+
+# --- overview (OV) ----------------------------------------------------------------------------
+
+
+@then(
+    parsers.re(
+        rf"{NAME}'s Total Spend for (?P<month>\w+ \d{{4}}) is (?P<pretax>{MONEY}) before tax, "
+        rf"(?P<tax>{MONEY}) tax, (?P<total>{MONEY}) in all"
+    )
+)
+def total_spend_parts(
+    billing: BillingWorld, name: str, month: str, pretax: str, tax: str, total: str
+) -> None:
+    spend = billing.engine.total_spend(billing.known(name), *month_of(month))
+    shown = tuple(_money(round_cents(x)) for x in (spend.pretax, spend.tax, spend.total))
+    assert shown == (usd(pretax), usd(tax), usd(total)), shown
+
+
+@then(parsers.re(rf"{NAME}'s Total Spend for (?P<month>\w+ \d{{4}}) is (?P<total>{MONEY}) in all"))
+def total_spend(billing: BillingWorld, name: str, month: str, total: str) -> None:
+    spend = billing.engine.total_spend(billing.known(name), *month_of(month))
+    assert _money(round_cents(spend.total)) == usd(total), spend
+
+
+@then(
+    parsers.re(
+        rf"{NAME}'s (?P<mode>pay-as-you-go|Coding Plan) spend for (?P<month>\w+ \d{{4}}) is "
+        rf"(?P<total>{MONEY})"
+    )
+)
+def spend_by_mode(billing: BillingWorld, name: str, mode: str, month: str, total: str) -> None:
+    spend = billing.engine.total_spend(billing.known(name), *month_of(month), _MODES[mode])
+    assert _money(round_cents(spend.total)) == usd(total), spend
+
+
+@then(parsers.re(rf"{NAME}'s Total Amount Due is (?P<amount>{MONEY})"))
+def amount_due(billing: BillingWorld, name: str, amount: str) -> None:
+    assert _money(billing.engine.total_amount_due(billing.known(name))) == usd(amount)
+
+
+@then(
+    parsers.re(rf"{NAME}'s Spending Trend from (?P<first>\w+ \d{{4}}) to (?P<last>\w+ \d{{4}}) is:")
+)
+def spending_trend(
+    billing: BillingWorld, name: str, first: str, last: str, datatable: list[list[str]]
+) -> None:
+    """Columns: month, then "in all", a product, or a billing mode."""
+    engine, key = billing.engine, billing.known(name)
+    header, *rows = datatable
+    shown = []
+    for row in rows:
+        cells = [row[0]]
+        for column in header[1:]:
+            filters = (
+                {"mode": _MODES[column]} if column in _MODES
+                else {} if column == "in all" else {"product": column}
+            )  # fmt: skip
+            (point,) = engine.spending_trend(key, month_of(row[0]), month_of(row[0]), **filters)
+            cells.append(f"{_money(round_cents(point.total))}")
+        shown.append(cells)
+    assert [r[0] for r in rows] == [r[0] for r in shown]
+    all_points = engine.spending_trend(key, month_of(first), month_of(last))
+    assert len(all_points) == len(rows), f"the trend has {len(all_points)} months"
+    assert shown == [[r[0], *(str(usd(f"USD {c}")) for c in r[1:])] for r in rows], shown
+
+
+# --- deductions (AUTO) ------------------------------------------------------------------------
+
+
+@then(
+    parsers.re(
+        rf"a deduction of (?P<amount>{MONEY})(?: from {NAME}'s (?P<label>.+?))? started at "
+        r"(?P<when>.+?)(?: and (?P<status>succeeded|failed)(?:, because (?P<why>.+))?)?"
+    )
+)
+def a_deduction(
+    billing: BillingWorld,
+    amount: str,
+    name: str | None,
+    label: str | None,
+    when: str,
+    status: str | None,
+    why: str | None,
+) -> None:
+    names = [name] if name else list(billing.drafts)
+    found = [
+        d
+        for who in names
+        for d in billing.deductions(who)
+        if d["at"] == _at(when) and _money(d["amount"]) == usd(amount)
+    ]
+    assert found, f"no deduction of {amount} started at {when}"
+    (deduction,) = found
+    if label is not None:
+        assert deduction["method"] == billing.method_id(name, label), deduction
+    if status is not None:
+        expected = _outcome(status, reason(why) if why else None)
+        assert _outcome(deduction["status"], deduction.get("reason")) == expected, deduction
+
+
+@then(
+    parsers.re(
+        rf"{NAME}'s only deduction is (?P<amount>{MONEY}), started at (?P<when>.+) by "
+        r"(?P<trigger>the threshold|the month end)"
+    )
+)
+def only_deduction(billing: BillingWorld, name: str, amount: str, when: str, trigger: str) -> None:
+    shown = [(d["at"], _money(d["amount"]), d["trigger"]) for d in billing.deductions(name)]
+    assert shown == [(_at(when), usd(amount), TRIGGERS[trigger])], shown
+
+
+@then(parsers.re(rf"{NAME}'s deductions are:"))
+def deductions_are(billing: BillingWorld, name: str, datatable: list[list[str]]) -> None:
+    """Columns: started, amount, by, outcome."""
+    _, *rows = datatable
+    expected = [
+        (_at(at), usd(f"USD {amount}"), TRIGGERS[by], _expected_outcome(outcome))
+        for at, amount, by, outcome in rows
+    ]
+    shown = [
+        (d["at"], _money(d["amount"]), d["trigger"], _outcome(d["status"], d.get("reason")))
+        for d in billing.deductions(name)
+    ]
+    assert shown == expected, shown
+
+
+@then(parsers.re(rf"{NAME} has had no deduction"))
+def no_deduction(billing: BillingWorld, name: str) -> None:
+    assert billing.deductions(name) == []
+
+
+@then(parsers.re(rf"USD (?P<balance>[\d,.]+) of it came from {NAME}'s balance and "
+                 rf"USD (?P<charged>[\d,.]+) was charged"))  # fmt: skip
+def balance_first(billing: BillingWorld, balance: str, name: str, charged: str) -> None:
+    (last,) = billing.events(name, "deduction.succeeded")[-1:]
+    shown = (_money(last["from_balance"]), _money(last["charged"]))
+    assert shown == (usd(f"USD {balance}"), usd(f"USD {charged}")), last
+
+
+@then(parsers.re(rf"{NAME}'s account became overdue and was suspended at (?P<when>.+)"))
+def overdue_and_suspended(billing: BillingWorld, name: str, when: str) -> None:
+    at = {e["type"]: e["at"] for e in billing.events(name, "account.overdue", "account.suspended")}
+    assert at == {"account.overdue": _at(when), "account.suspended": _at(when)}, at
+    assert not billing.engine.is_metering(billing.known(name))
+
+
+@then(parsers.re(rf"{NAME}'s account is active again"))
+def active_again(billing: BillingWorld, name: str) -> None:
+    assert billing.events(name, "account.resumed"), "no account.resumed event"
+    assert billing.account(name).status == "active"
+
+
+@then(parsers.re(rf"(?P<product>[\w.-]+) is activated for {NAME}"))
+def activated(billing: BillingWorld, product: str, name: str) -> None:
+    assert product in billing.account(name).products
+
+
+@then(parsers.re(rf"(?P<product>[\w.-]+) is not activated for {NAME}, because (?P<why>.+)"))
+def not_activated(billing: BillingWorld, product: str, name: str, why: str) -> None:
+    refused = billing.events(name, "product.activation_refused")
+    assert [(e["product"], e["reason"]) for e in refused] == [(product, reason(why))], refused
+    assert product not in billing.account(name).products
+
+
+# --- money at the gateways --------------------------------------------------------------------
+
+
+@then(
+    parsers.re(rf"{NAME}'s (?P<label>.+?) is charged (?P<amount>{MONEY})(?: (?P<times>\d+) times)?")
+)
+def is_charged(
+    billing: BillingWorld, name: str, label: str, amount: str, times: str | None
+) -> None:
+    """The gateway's own records: a charge (or PayPal capture) of exactly this amount."""
+    taken = (
+        billing.paypal_captures(name) if label == "PayPal" else billing.card_charges(name, label)
+    )
+    amounts = [_money(x.amount) for x in taken]
+    count = amounts.count(usd(amount))
+    assert count == int(times) if times else count >= 1, f"{label} charges: {amounts}"
+
+
+@then(parsers.re(rf"{NAME}'s (?P<label>.+?) (?:is|was) never charged(?: (?P<amount>{MONEY}))?"))
+def never_charged(billing: BillingWorld, name: str, label: str, amount: str | None) -> None:
+    amounts = [_money(c.amount) for c in billing.card_charges(name, label)]
+    unwanted = [a for a in amounts if amount is None or a == usd(amount)]
+    assert unwanted == [], f"{label} charges: {amounts}"
+
+
+@then(parsers.re(rf"PayPal has taken no money from {NAME}"))
+def paypal_took_nothing(billing: BillingWorld, name: str) -> None:
+    assert billing.paypal_captures(name) == []
+
+
+@then(parsers.re(rf"the billing system has taken (?P<amount>{MONEY}) from cards in all"))
+def taken_from_cards(billing: BillingWorld, amount: str) -> None:
+    charged = billing.engine.ledger().charged.get("card", Fraction(0))
+    assert _money(round_cents(charged)) == usd(amount), charged
+
+
+@then(parsers.re(rf"{NAME}'s bank records a conversion fee of (?P<amount>{MONEY}) on that charge"))
+def conversion_fee(billing: BillingWorld, name: str, amount: str) -> None:
+    """CARD-7: the issuer's fee, in the issuer's ledger, never in the merchant's amount."""
+    (charge,) = billing.card_charges(name, "Visa card")
+    entries = [
+        e for e in billing.world.gateways.card_core.issuer_ledger if e["charge"] == charge.id
+    ]
+    assert [_money(e["fx_fee"]) for e in entries] == [usd(amount)], entries
+
+
+# --- payments (PAY) ---------------------------------------------------------------------------
+
+
+def _latest_payment(billing: BillingWorld, name: str) -> dict:
+    payments = billing.events(name, "repayment.submitted", "repayment.rejected")
+    assert payments, f"{name} made no payment"
+    return payments[-1]
+
+
+@then(parsers.re(rf"{NAME}'s payment of (?P<amount>{MONEY}) is (?P<status>pending|paid)"))
+def payment_status(billing: BillingWorld, name: str, amount: str, status: str) -> None:
+    payment = _latest_payment(billing, name)
+    assert payment["type"] == "repayment.submitted", payment
+    assert _money(payment["amount"]) == usd(amount), payment
+    settled = [
+        e for e in billing.events(name, "repayment.settled")
+        if e["repayment"] == payment["repayment"]
+    ]  # fmt: skip
+    shown = settled[0]["status"] if settled else "pending"
+    assert shown == status, settled
+
+
+@then(parsers.re(rf"{NAME}'s payment of (?P<amount>{MONEY}) failed, because (?P<why>.+)"))
+def payment_failed(billing: BillingWorld, name: str, amount: str, why: str) -> None:
+    payment = _latest_payment(billing, name)
+    settled = [
+        e for e in billing.events(name, "repayment.settled")
+        if e["repayment"] == payment.get("repayment")
+    ]  # fmt: skip
+    shown = [(_money(e["amount"]), e["status"], e.get("reason")) for e in settled]
+    assert shown == [(usd(amount), "failed", reason(why))], shown
+
+
+@then(parsers.re(rf"{NAME}'s payment is refused, because (?P<why>.+)"))
+def payment_refused(billing: BillingWorld, name: str, why: str) -> None:
+    payment = _latest_payment(billing, name)
+    assert (payment["type"], payment.get("reason")) == ("repayment.rejected", reason(why)), payment
+
+
+# --- payment methods (CARD, PAYPAL, LINK, 3DS) ------------------------------------------------
+
+
+def _link_words(billing: BillingWorld, key: str, method_id: int) -> str:
+    outcome = billing.link_outcome(key, method_id)
+    if outcome is None:
+        return "undecided"
+    if outcome["type"] == "payment_method.linked":
+        return "linked"
+    return f"not linked: {outcome['reason']}"
+
+
+@then(
+    parsers.re(
+        rf"{NAME}'s (?P<label>.+?) is (?P<result>linked|not linked, because .+?)"
+        rf"(?P<default> and is {POSSESSIVE} default payment method"
+        rf"| but is not {POSSESSIVE} default payment method)?"
+    )
+)
+def link_result(
+    billing: BillingWorld, name: str, label: str, result: str, default: str | None
+) -> None:
+    method_id = billing.method_id(name, label)
+    status, _, because = result.partition(", because ")
+    expected = status if not because else f"{status}: {reason(because)}"
+    assert _link_words(billing, name.lower(), method_id) == expected, billing.events(name)
+    if default is not None:
+        is_default = billing.account(name).default_method_id == method_id
+        assert is_default == default.startswith(" and is"), billing.account(name).default_method_id
+
+
+@then(parsers.re(rf"{NAME}'s (?P<label>.+?) is still linked"))
+def still_linked(billing: BillingWorld, name: str, label: str) -> None:
+    assert billing.method(name, label).status == "active"
+
+
+@then(parsers.re(r"the card is not linked, because (?P<why>.+)"))
+def last_card_refused(billing: BillingWorld, why: str) -> None:
+    assert billing.last_link is not None, "no card was linked in this scenario"
+    key, method_id = billing.last_link
+    assert _link_words(billing, key, method_id) == f"not linked: {reason(why)}"
+
+
+@then(parsers.re(rf"{NAME} has no default payment method"))
+def no_default(billing: BillingWorld, name: str) -> None:
+    assert billing.account(name).default_method_id is None
+
+
+@then(parsers.re(rf"{NAME} (?P<was>was|was not) asked for 3D Secure(?: (?P<times>\d+) times?)?"))
+def asked_for_threeds(billing: BillingWorld, name: str, was: str, times: str | None) -> None:
+    count = len(billing.events(name, "threeds.challenged"))
+    if was == "was not":
+        assert count == 0, billing.events(name, "threeds.challenged")
+    else:
+        assert count == int(times) if times else count >= 1, billing.events(name)
+
+
+@then(parsers.re(rf"PayPal has held USD 1\.00 from {NAME} (?P<times>\d+) times?"))
+def paypal_checks(billing: BillingWorld, name: str, times: str) -> None:
+    paypal = {m.id for m in billing.account(name).methods if m.kind == "paypal"}
+    checks = [
+        e for e in billing.events(name, "preauth.authorized")
+        if e["method"] in paypal and _money(e["amount"]) == Decimal("1.00")
+    ]  # fmt: skip
+    assert len(checks) == int(times), checks
+
+
+@then(parsers.re(r'the check was made for "(?P<descriptor>[^"]+)"'))
+def check_descriptor(billing: BillingWorld, descriptor: str) -> None:
+    (latest,) = billing.events(None, "preauth.authorized")[-1:]
+    assert latest["descriptor"] == descriptor, latest
+
+
+@then(parsers.re(rf"{NAME}'s bank holds (?P<amount>{MONEY}) on the card"))
+def bank_holds(billing: BillingWorld, name: str, amount: str) -> None:
+    """The card processor's view of the last card linked: what it holds now."""
+    held = [a for a in billing.last_card_holds() if a.status_at(billing.now) == "held"]
+    assert sum((_money(a.amount) for a in held), Decimal("0.00")) == usd(amount), held
+
+
+@then("no hold stays on the card")
+def no_hold(billing: BillingWorld) -> None:
+    held = [a for a in billing.last_card_holds() if a.status_at(billing.now) == "held"]
+    assert held == [], held
+
+
+@then(
+    parsers.re(
+        rf"the check on {NAME}'s card was released, not captured, between (?P<earliest>.+) "
+        r"and (?P<latest>.+)"
+    )
+)
+def check_released(billing: BillingWorld, name: str, earliest: str, latest: str) -> None:
+    (check,) = billing.events(name, "preauth.authorized")
+    (released,) = billing.events(name, "preauth.released")
+    at = moment_of(released["at"])
+    assert moment(earliest) <= at <= moment(latest), f"released {spoken(at)}"
+    assert released["by"] == "issuer", released
+    hold = billing.world.gateways.card_core.authorizations[check["authorization"]]
+    assert (hold.status_at(billing.now), hold.release_at) == ("released", at)
+    billing.noted["released"] = at
+
+
+@then(parsers.re(r"it was released on a business day in (?P<where>.+)"))
+def released_on_business_day(billing: BillingWorld, where: str) -> None:
+    at = billing.noted["released"]
+    assert is_business_day(at, country(where)), f"{spoken(at)} is no business day in {where}"
+
+
+# --- Coding Plan (PLAN) -----------------------------------------------------------------------
+
+
+@then(parsers.re(rf"{NAME}'s Coding Plan renewals are:"))
+def plan_renewals(billing: BillingWorld, name: str, datatable: list[list[str]]) -> None:
+    """Columns: renewed, amount, outcome."""
+    _, *rows = datatable
+    expected = [(_at(at), usd(f"USD {amount}"), _expected_outcome(o)) for at, amount, o in rows]
+    renewals = billing.events(name, "plan.renewed", "plan.renewal_failed")
+    shown = [
+        (e["at"], _money(e["amount"]),
+         _outcome("succeeded" if e["type"] == "plan.renewed" else "failed", e.get("reason")))
+        for e in renewals
+    ]  # fmt: skip
+    assert shown == expected, shown
+
+
+@then(
+    parsers.re(rf"{NAME}'s (?P<plan>Lite|Pro) Coding Plan purchase is refused, because (?P<why>.+)")
+)
+def plan_refused(billing: BillingWorld, name: str, plan: str, why: str) -> None:
+    refused = billing.events(name, "plan.purchase_refused")
+    assert [(e["plan"], e["reason"]) for e in refused] == [(plan.lower(), reason(why))], refused
+    assert billing.events(name, "plan.purchased") == []
+
+
+# --- the harness's own guarantees (H) ---------------------------------------------------------
+
+
+@then(
+    "the card processor, the 3D Secure server and PayPal dated every record at a moment the "
+    "billing system logged"
+)
+def one_clock(billing: BillingWorld) -> None:
+    """H-1: each gateway stamps its records with the engine's simulated time."""
+    logged = {moment_of(e["at"]) for e in billing.events()}
+    for gateway, moments in billing.gateway_moments().items():
+        assert moments, f"the {gateway} kept no record in this scenario"
+        strays = sorted(spoken(m) for m in set(moments) - logged)
+        assert strays == [], f"the {gateway} dated records at {strays}"
+
+
+@then("the card processor released each check exactly when the billing system logged its release")
+def releases_agree(billing: BillingWorld) -> None:
+    released = [e for e in billing.events(None, "preauth.released") if e["by"] == "issuer"]
+    assert released, "no check was released by a card issuer in this scenario"
+    holds = billing.world.gateways.card_core.authorizations
+    for event in released:
+        assert format_time(holds[event["authorization"]].release_at) == event["at"], event
+
+
+@then("telling the story again with the same seed writes the same event log, byte for byte")
+def same_seed_same_log(billing: BillingWorld) -> None:
+    assert billing.replay(seed=billing.seed, transport=billing.transport) == billing.world.log.kept
+
+
+@then(
+    "telling it again in process, through the gateways' web applications and over network "
+    "sockets writes the same event log, byte for byte"
+)
+def same_log_every_transport(billing: BillingWorld) -> None:
+    for transport in ("direct", "wsgi", "http"):
+        replayed = billing.replay(seed=billing.seed, transport=transport)
+        assert replayed == billing.world.log.kept, f"the {transport} log differs"
+
+
+@then("telling it again with another seed writes a different event log")
+def other_seed_other_log(billing: BillingWorld) -> None:
+    assert billing.replay(seed=billing.seed + 1, transport="direct") != billing.world.log.kept
+
+
+@then(parsers.re(rf"{NAME}'s fees add up to what {SUBJECT} paid plus what {SUBJECT} owes, "
+                 r"to the cent"))  # fmt: skip
+def nothing_lost(billing: BillingWorld, name: str) -> None:
+    """H-3: every fee accrued (exactly) is paid (per the event log) or still due."""
+    paid = sum(
+        (Decimal(e["amount"]) for e in billing.events(name, "deduction.succeeded")),
+        Decimal(0),
+    ) + sum(
+        (Decimal(e["amount"]) for e in billing.events(name, "repayment.settled")
+         if e["status"] == "paid"),
+        Decimal(0),
+    )  # fmt: skip
+    due = _money(billing.engine.total_amount_due(billing.known(name)))
+    fees = _money(round_cents(billing.account(name).ledger.fees))
+    assert paid > 0, "nothing was paid: the scenario shows no rounding"
+    assert paid + due == fees, f"paid {paid} + due {due} != fees {fees}"
+
+
+_AMOUNT_FIELDS = {"amount", "charged", "from_balance", "pretax", "tax", "total", "outstanding",
+                  "paid", "threshold", "balance"}  # fmt: skip
+
+
+@then("every amount in the event log has exactly two decimal places")
+def amounts_two_places(billing: BillingWorld) -> None:
+    amounts = [
+        (e["type"], k, v) for e in billing.events() for k, v in e.items() if k in _AMOUNT_FIELDS
+    ]
+    assert amounts, "the event log shows no amount"
+    odd = [a for a in amounts if not (isinstance(a[2], str) and re.fullmatch(r"\d+\.\d\d", a[2]))]
+    assert odd == [], odd
+
+
+@then("no event shows a full card number or a security code")
+def no_card_numbers(billing: BillingWorld) -> None:
+    """H-4: no number typed in this scenario, and no CVV field, in any event or report."""
+    typed = billing.card_numbers()
+    assert typed, "no card was typed in this scenario"
+    shown = "\n".join(billing.world.log.kept) + billing.failure_report()
+    assert [n[-4:] for n in typed if n in shown] == []
+    assert "cvv" not in shown.lower()
+
+
+@then("cards appear in the event log as brand and last four digits only")
+def cards_by_last4(billing: BillingWorld) -> None:
+    linked = [e for e in billing.events(None, "payment_method.linked") if e["kind"] == "card"]
+    assert linked, "no card was linked in this scenario"
+    assert all(e["brand"] and re.fullmatch(r"\d{4}", e["last4"]) for e in linked), linked
+    assert not re.search(r"\d{12,}", "\n".join(billing.world.log.kept))
