@@ -16,6 +16,7 @@ from rich.table import Table
 
 from billing_engine.errors import BillingError
 from simulator.baselines.command import app as baseline_app
+from simulator.conformance import rules_command
 from simulator.report.command import report as report_command
 from simulator.scenario import Scenario, ScenarioError, load_scenario
 from simulator.terminal import print_summary
@@ -31,6 +32,7 @@ gateways_app = typer.Typer(
 app.add_typer(gateways_app, name="gateways")
 app.add_typer(baseline_app, name="baseline")
 app.command("report")(report_command)
+app.command("rules")(rules_command)
 
 #: the bundled scenarios live at the top of the repository, beside the packages
 SCENARIOS_DIR = Path(__file__).resolve().parent.parent / "scenarios"

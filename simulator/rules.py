@@ -163,9 +163,12 @@ class MatrixRow:
 
     @property
     def status(self) -> str:
-        """passed, failed, not run (no report entry), or uncovered (no scenario)."""
+        """uncovered (no scenario), unknown (no report read), not run (a scenario missing from
+        the report), failed, skipped or passed."""
         if not self.scenarios:
             return "uncovered"
+        if not self.results:
+            return "unknown"
         if any(r is None for r in self.results):
             return "not run"
         statuses = {r.status for r in self.results if r is not None}

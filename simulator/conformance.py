@@ -1,0 +1,76 @@
+"""`billing-sim rules`: the conformance matrix as a table (rule, summary, covering scenarios and
+their last result from the cucumber JSON report when there is one)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from simulator.rules import MatrixRow, conformance_matrix
+
+ROOT = Path(__file__).resolve().parent.parent
+FEATURES_DIR = ROOT / "features"
+CUCUMBER_JSON = ROOT / "reports" / "cucumber.json"
+
+_STYLE = {"passed": "green", "failed": "bold red", "uncovered": "bold red", "not run": "yellow"}
+
+
+def _styled(text: str, status: str) -> str:
+    style = _STYLE.get(status)
+    return f"[{style}]{text}[/{style}]" if style else text
+
+
+def matrix_table(rows: list[MatrixRow], *, with_results: bool) -> Table:
+    table = Table(show_lines=True, title="Conformance matrix")
+    table.add_column("rule", style="bold", no_wrap=True)
+    table.add_column("summary")
+    table.add_column("scenarios")
+    if with_results:
+        table.add_column("last result", no_wrap=True)
+    for row in rows:
+        names = [f"{s.feature}: {s.name}" for s in row.scenarios] or [_styled("none", "uncovered")]
+        cells = [row.rule, row.summary, "\n".join(names)]
+        if with_results:
+            results = [
+                _styled(str(r), r.status) if r else _styled("not run", "not run")
+                for r in row.results
+            ] or [_styled("-", "uncovered")]
+            cells.append("\n".join(results))
+        table.add_row(*cells)
+    return table
+
+
+def totals(rows: list[MatrixRow]) -> str:
+    covered = sum(1 for row in rows if row.scenarios)
+    scenarios = len({(s.feature, s.name) for row in rows for s in row.scenarios})
+    line = f"{len(rows)} rules, {covered} covered, {scenarios} scenarios"
+    statuses = Counter(row.status for row in rows)
+    if statuses.keys() - {"uncovered", "unknown"}:
+        line += "; rules by last result: " + ", ".join(
+            f"{count} {status}" for status, count in sorted(statuses.items())
+        )
+    return line
+
+
+def rules_command(
+    features: Path = typer.Option(FEATURES_DIR, help="Directory of the .feature files."),
+    report: Path = typer.Option(
+        CUCUMBER_JSON, help="Cucumber JSON of the last run (make test writes it)."
+    ),
+) -> None:
+    """Print the conformance matrix: each rule ID, its summary, the scenarios tagged with it,
+    and their last result when the cucumber JSON report exists."""
+    if not features.is_dir():
+        typer.secho(f"{features}: no such directory of feature files", fg="red", err=True)
+        raise typer.Exit(2)
+    with_results = report.exists()
+    rows = conformance_matrix(features, report if with_results else None)
+    console = Console()
+    console.print(matrix_table(rows, with_results=with_results))
+    console.print(totals(rows))
+    if not with_results:
+        console.print(f"no report at {report}: run `make test` to see the last results")
