@@ -23,11 +23,19 @@ FORMATS: dict[str, tuple[str, str, int]] = {
 }
 
 
+#: kind -> byte translation table mapping each digest byte b to alphabet[b % len(alphabet)]
+_TABLES: dict[str, bytes] = {
+    kind: bytes(ord(alphabet[b % len(alphabet)]) for b in range(256))
+    for kind, (_, alphabet, _) in FORMATS.items()
+}
+
+
 def paypal_id(kind: str, seed: int, *parts: object) -> str:
-    prefix, alphabet, length = FORMATS[kind]
-    chars: list[str] = []
+    prefix, _, length = FORMATS[kind]
+    table = _TABLES[kind]
+    chars = b""
     block = 0
     while len(chars) < length:
-        chars.extend(alphabet[b % len(alphabet)] for b in digest(seed, kind, *parts, block))
+        chars += digest(seed, kind, *parts, block).translate(table)
         block += 1
-    return prefix + "".join(chars[:length])
+    return prefix + chars[:length].decode("ascii")
