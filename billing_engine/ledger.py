@@ -31,6 +31,9 @@ class Spend:
         return {"pretax": self.pretax, "tax": self.tax, "total": self.total}
 
 
+NO_SPEND = Spend()
+
+
 @dataclass(frozen=True)
 class TrendPoint:
     year: int
@@ -45,8 +48,9 @@ class TrendPoint:
 
 @dataclass
 class AccountLedger:
-    #: (year, month, product, mode) -> spend, PAYG fees and Coding Plan charges alike
-    spend: dict[tuple[int, int, str, BillingMode], Spend] = field(default_factory=dict)
+    #: (year, month) -> (product, mode) -> spend, PAYG fees and Coding Plan charges alike;
+    #: by month first, as every month's close and overview reads one month
+    spend: dict[YearMonth, dict[tuple[str, BillingMode], Spend]] = field(default_factory=dict)
     #: every PAYG fee ever accrued, tax included, exact
     fees: Fraction = ZERO
     #: fees in no deduction yet; carries the sub-cent remainder of past deductions (may be
@@ -67,8 +71,12 @@ class AccountLedger:
     def add_spend(
         self, month: YearMonth, product: str, mode: BillingMode, pretax: Fraction, tax: Fraction
     ) -> None:
-        key = (month[0], month[1], product, mode)
-        self.spend[key] = self.spend.get(key, Spend()) + Spend(pretax, tax)
+        ym = (month[0], month[1])
+        entries = self.spend.get(ym)
+        if entries is None:
+            entries = self.spend[ym] = {}
+        so_far = entries.get((product, mode), NO_SPEND)
+        entries[product, mode] = Spend(so_far.pretax + pretax, so_far.tax + tax)
 
     def accrue_fee(self, month: YearMonth, product: str, pretax: Fraction, tax: Fraction) -> None:
         self.add_spend(month, product, "payg", pretax, tax)
@@ -149,12 +157,13 @@ class AccountLedger:
         mode: BillingMode | None = None,
     ) -> dict[YearMonth, Spend]:
         by_month: dict[YearMonth, Spend] = {}
-        for (year, month, prod, prod_mode), spend in self.spend.items():
-            if months is not None and (year, month) not in months:
+        for ym, entries in self.spend.items():
+            if months is not None and ym not in months:
                 continue
-            if (product is not None and prod != product) or (
-                mode is not None and prod_mode != mode
-            ):
-                continue
-            by_month[(year, month)] = by_month.get((year, month), Spend()) + spend
+            for (prod, prod_mode), spend in entries.items():
+                if (product is not None and prod != product) or (
+                    mode is not None and prod_mode != mode
+                ):
+                    continue
+                by_month[ym] = by_month.get(ym, NO_SPEND) + spend
         return by_month
