@@ -3,12 +3,13 @@ whole hours in batches cut wherever something could happen, identical to hour-by
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 from fractions import Fraction
 from typing import Protocol
 
-from billing_engine.months import next_month_start
+from billing_engine.months import month_of, next_month_start
 
 HOUR = timedelta(hours=1)
 
@@ -29,7 +30,9 @@ class Usage(Protocol):
 
 class UsagePlan:
     """The pretax cost per hour of an account's products over time; entries without `from`
-    start at `start`."""
+    start at `start`. An entry's hourly cost is fixed within a month (a `monthly` amount is
+    spread over that month's hours), so costs are worked out once per month and stretch
+    between two rate changes, and reused for every segment the meter feeds from them."""
 
     def __init__(self, entries: Iterable[Usage], start: datetime) -> None:
         self.start = start
@@ -37,19 +40,30 @@ class UsagePlan:
         self.products = tuple(dict.fromkeys(e.product for e in self.entries))
         bounds = {e.from_ or start for e in self.entries} | {e.until for e in self.entries}
         self._changes = sorted(b for b in bounds if b is not None)
+        #: (year, month, stretch between rate changes) -> (costs per product, their total)
+        self._costs: dict[tuple[int, int, int], tuple[dict[str, Fraction], Fraction]] = {}
 
     def _active(self, entry: Usage, hour: datetime) -> bool:
         return (entry.from_ or self.start) <= hour and (entry.until is None or hour < entry.until)
 
+    def costs(self, hour: datetime) -> tuple[dict[str, Fraction], Fraction]:
+        """Pretax cost of the hour starting at `hour` per product (first-seen order), and their
+        total. Shared: callers only read them."""
+        key = (*month_of(hour), bisect_right(self._changes, hour))
+        found = self._costs.get(key)
+        if found is None:
+            costs: dict[str, Fraction] = {}
+            for entry in self.entries:
+                if self._active(entry, hour):
+                    cost = entry.pretax_per_hour(hour)
+                    if cost:
+                        costs[entry.product] = costs.get(entry.product, Fraction(0)) + cost
+            found = self._costs[key] = (costs, sum(costs.values(), Fraction(0)))
+        return found
+
     def at(self, hour: datetime) -> dict[str, Fraction]:
         """Pretax cost of the hour starting at `hour`, per product, in first-seen order."""
-        costs: dict[str, Fraction] = {}
-        for entry in self.entries:
-            if self._active(entry, hour):
-                cost = entry.pretax_per_hour(hour)
-                if cost:
-                    costs[entry.product] = costs.get(entry.product, Fraction(0)) + cost
-        return costs
+        return dict(self.costs(hour)[0])
 
     def without(self, product: str) -> UsagePlan:
         """The plan less one product (its activation was refused)."""
@@ -110,13 +124,13 @@ class Meter:
         while self.fed_until < until:
             segment_end = self._segment_end(self.fed_until, until)
             hours = int((segment_end - self.fed_until) / HOUR)
-            costs = self.plan.at(self.fed_until)
+            costs, total = self.plan.costs(self.fed_until)
             if costs:
-                self._feed(hours, costs)
+                self._feed(hours, costs, total)
             self.fed_until = segment_end
 
-    def _feed(self, hours: int, costs: dict[str, Fraction]) -> None:
-        reach = self.engine.hours_until_threshold(self.account_id, sum(costs.values()))
+    def _feed(self, hours: int, costs: dict[str, Fraction], total: Fraction) -> None:
+        reach = self.engine.hours_until_threshold(self.account_id, total)
         if reach is not None and 0 < reach < hours:
             raise RuntimeError(
                 f"meter for {self.account_id} slept past the hour its fees reached the threshold"
@@ -138,10 +152,10 @@ class Meter:
             return None
         start = self.fed_until
         segment_end = self._segment_end(start, self.end)
-        costs = self.plan.at(start)
+        costs, total = self.plan.costs(start)
         if not costs:
             return segment_end if self.plan.next_change(start) is not None else None
-        reach = self.engine.hours_until_threshold(self.account_id, sum(costs.values()))
+        reach = self.engine.hours_until_threshold(self.account_id, total)
         if reach is not None and 1 <= reach < (segment_end - start) / HOUR:
             return start + reach * HOUR
         return segment_end
