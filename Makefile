@@ -28,9 +28,17 @@ $(CHROMIUM):
 run: $(VENV)/.installed
 	$(BIN)/billing-sim run $(SCENARIO) --out out/quickstart
 
+# Every test over the default wsgi transport (JUnit XML and the features' cucumber JSON, which
+# `billing-sim rules` reads), then the features once more over real sockets. Both runs always
+# run; the target fails if either failed.
 test: $(VENV)/.installed-dev $(CHROMIUM)
 	mkdir -p reports
-	$(BIN)/python -m pytest --junitxml=reports/junit.xml
+	status=0; \
+	$(BIN)/python -m pytest --junitxml=reports/junit.xml \
+		--cucumberjson=reports/cucumber.json || status=$$?; \
+	BILLING_SIM_TRANSPORT=http $(BIN)/python -m pytest tests/bdd -p no:cacheprovider \
+		--junitxml=reports/junit-http.xml || status=$$?; \
+	exit $$status
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .

@@ -25,22 +25,30 @@ def _styled(text: str, status: str) -> str:
 
 
 def matrix_table(rows: list[MatrixRow], *, with_results: bool) -> Table:
-    table = Table(show_lines=True, title="Conformance matrix")
+    """One line per covering scenario (so each result sits beside its scenario); the rule and
+    its summary on the first line of its group."""
+    table = Table(title="Conformance matrix")
     table.add_column("rule", style="bold", no_wrap=True)
-    table.add_column("summary")
-    table.add_column("scenarios")
+    table.add_column("summary", ratio=3)
+    table.add_column("scenario", ratio=4)
     if with_results:
         table.add_column("last result", no_wrap=True)
     for row in rows:
-        names = [f"{s.feature}: {s.name}" for s in row.scenarios] or [_styled("none", "uncovered")]
-        cells = [row.rule, row.summary, "\n".join(names)]
+        lines: list[list[str]] = [[f"{s.feature}: {s.name}"] for s in row.scenarios] or [
+            [_styled("none", "uncovered")]
+        ]
         if with_results:
-            results = [
-                _styled(str(r), r.status) if r else _styled("not run", "not run")
-                for r in row.results
-            ] or [_styled("-", "uncovered")]
-            cells.append("\n".join(results))
-        table.add_row(*cells)
+            for line, result in zip(lines, row.results or [None] * len(lines), strict=True):
+                status = result.status if result else "not run"
+                line.append(_styled(str(result) if result else "not run", status))
+        for index, line in enumerate(lines):
+            first = index == 0
+            table.add_row(
+                row.rule if first else "",
+                row.summary if first else "",
+                *line,
+                end_section=index == len(lines) - 1,
+            )
     return table
 
 
