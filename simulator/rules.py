@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -66,6 +66,7 @@ class TaggedScenario:
     name: str
     line: int
     tags: tuple[str, ...]
+    outline: bool = False  # a Scenario Outline: one run per Examples row
 
     @property
     def rules(self) -> tuple[str, ...]:
@@ -88,12 +89,13 @@ def read_scenarios(features_dir: Path) -> list[TaggedScenario]:
                 feature_tags, pending = pending, []
             elif match := _SCENARIO.match(line):
                 tags = tuple(dict.fromkeys(feature_tags + pending))
-                found.append(TaggedScenario(path.name, match.group(2), number, tags))
+                outlined = match.group(1) in ("Scenario Outline", "Scenario Template")
+                found.append(TaggedScenario(path.name, match.group(2), number, tags, outlined))
                 outline, pending = len(found) - 1, []
             elif _EXAMPLES.match(line) and pending and outline is not None:
                 owner = found[outline]
                 tags = tuple(dict.fromkeys(owner.tags + tuple(pending)))
-                found[outline] = TaggedScenario(owner.feature, owner.name, owner.line, tags)
+                found[outline] = replace(owner, tags=tags)
                 pending = []
     return found
 

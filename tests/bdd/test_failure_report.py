@@ -1,0 +1,118 @@
+"""What QA sees when a feature step fails: the conftest hook adds a report section with the
+simulated time and each account's latest events (and says so when time has not started)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+
+from .billing_world import BillingWorld
+from .conftest import REPORT_SECTION, pytest_bdd_step_error
+from .customer_words import card, moment
+
+
+@dataclass
+class FakeNode:
+    sections: list[tuple[str, str, str]] = field(default_factory=list)
+
+    def add_report_section(self, when: str, key: str, content: str) -> None:
+        self.sections.append((when, key, content))
+
+
+@dataclass
+class FakeRequest:
+    """The slice of pytest's FixtureRequest the hook uses."""
+
+    fixtures: dict[str, Any]
+    node: FakeNode = field(default_factory=FakeNode)
+
+    @property
+    def fixturenames(self) -> list[str]:
+        return list(self.fixtures)
+
+    def getfixturevalue(self, name: str) -> Any:
+        return self.fixtures[name]
+
+
+@dataclass
+class FakeStep:
+    keyword: str = "Then"
+    name: str = "Ada's Visa card is charged USD 1,000.00"
+
+
+def fail_step(request: FakeRequest) -> str:
+    pytest_bdd_step_error(
+        request=request,  # type: ignore[arg-type]
+        feature=None,
+        scenario=None,
+        step=FakeStep(),
+        step_func=None,
+        step_func_args={},
+        exception=AssertionError("not charged"),
+    )
+    ((when, key, content),) = request.node.sections
+    assert (when, key) == ("call", REPORT_SECTION)
+    return content
+
+
+@pytest.fixture
+def billing():
+    world = BillingWorld(transport="direct")
+    yield world
+    world.close()
+
+
+def test_a_failed_step_shows_the_simulated_time_and_the_accounts_latest_events(billing):
+    billing.set_start(moment("31 January 2026 22:00 UTC"))
+    billing.give_card("Ada", card("Visa card"))
+    billing.give_usage("Ada", "qwen-max", hourly="10.00")
+    billing.run_until(moment("1 February 2026 00:30 UTC"))
+    content = fail_step(FakeRequest({"billing": billing}))
+    lines = content.splitlines()
+    assert lines[0] == "failed step: Then Ada's Visa card is charged USD 1,000.00"
+    assert (
+        lines[1] == "simulated time: Sunday 1 February 2026 00:30 UTC (transport direct, seed 42)"
+    )
+    assert lines[2].startswith("ada: last ")
+    assert '"type":"deduction.succeeded"' in lines[-1]  # the latest event comes last
+    assert "4242424242424242" not in content  # H-4: even here
+
+
+def test_only_the_latest_events_are_shown(billing):
+    billing.give_card("Ada", card("Visa card"))
+    billing.give_usage("Ada", "qwen-max", hourly="100.00")
+    billing.run_until(moment("3 January 2026 00:00 UTC"))
+    report = billing.failure_report(limit=3)
+    assert f"ada: last 3 of {len(billing.events('Ada'))} events" in report
+    assert len([line for line in report.splitlines() if line.startswith("  {")]) == 3
+
+
+def test_before_time_starts_the_section_says_so(billing):
+    billing.set_start(moment("Friday 9 January 2026 15:00 UTC"))
+    content = fail_step(FakeRequest({"billing": billing}))
+    assert (
+        "time has not started (the scenario starts at Friday 9 January 2026 15:00 UTC)" in content
+    )
+
+
+def test_a_step_without_the_world_adds_no_section():
+    request = FakeRequest({})
+    pytest_bdd_step_error(
+        request=request,  # type: ignore[arg-type]
+        feature=None,
+        scenario=None,
+        step=FakeStep(),
+        step_func=None,
+        step_func_args={},
+        exception=AssertionError("x"),
+    )
+    assert request.node.sections == []
+
+
+def test_pytest_bdd_calls_the_hook(request):
+    """The hook is registered under pytest-bdd's name, so a real failing step reaches it."""
+    impls = request.config.pluginmanager.hook.pytest_bdd_step_error.get_hookimpls()
+    ours = pytest_bdd_step_error.__code__.co_filename
+    assert ours in [impl.function.__code__.co_filename for impl in impls]
