@@ -1,7 +1,7 @@
 Feature: What the harness itself guarantees
-  The engine and every mock payment gateway read one simulated clock; the same story with the
-  same seed writes the same event log byte for byte, however the gateways are reached; money is
-  never a float and nothing is lost to rounding; no full card number or CVV is ever shown.
+  The billing system and every mock payment gateway read one simulated clock; the same story
+  with the same seed writes the same event log byte for byte, however the gateways are reached;
+  money is never a float and nothing is lost to rounding; no full card number or CVV is shown.
 
   @H-1
   Scenario: The billing system and every payment gateway read the same clock

@@ -363,6 +363,13 @@ class BillingWorld:
         core = self.world.gateways.card_core
         return [a for a in core.authorizations.values() if a.card.token == token]
 
+    def money_taken(self, name: str, label: str) -> list[Decimal]:
+        """What the gateway behind `name`'s method `label` took, charge by charge, by its own
+        records: the card processor's charges, or PayPal's captures."""
+        if label == "PayPal":
+            return [c.amount for c in self.paypal_captures(name)]
+        return [c.amount for c in self.card_charges(name, label)]
+
     def last_card_holds(self) -> list[Any]:
         """The card processor's holds on the card of the last link attempt."""
         if self.last_link is None:

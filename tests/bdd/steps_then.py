@@ -226,17 +226,14 @@ def is_charged(
     billing: BillingWorld, name: str, label: str, amount: str, times: str | None
 ) -> None:
     """The gateway's own records: a charge (or PayPal capture) of exactly this amount."""
-    taken = (
-        billing.paypal_captures(name) if label == "PayPal" else billing.card_charges(name, label)
-    )
-    amounts = [_money(x.amount) for x in taken]
+    amounts = [_money(x) for x in billing.money_taken(name, label)]
     count = amounts.count(usd(amount))
     assert count == int(times) if times else count >= 1, f"{label} charges: {amounts}"
 
 
 @then(parsers.re(rf"{NAME}'s (?P<label>.+?) (?:is|was) never charged(?: (?P<amount>{MONEY}))?"))
 def never_charged(billing: BillingWorld, name: str, label: str, amount: str | None) -> None:
-    amounts = [_money(c.amount) for c in billing.card_charges(name, label)]
+    amounts = [_money(x) for x in billing.money_taken(name, label)]
     unwanted = [a for a in amounts if amount is None or a == usd(amount)]
     assert unwanted == [], f"{label} charges: {amounts}"
 
@@ -370,8 +367,13 @@ def paypal_checks(billing: BillingWorld, name: str, times: str) -> None:
 
 @then(parsers.re(r'the check was made for "(?P<descriptor>[^"]+)"'))
 def check_descriptor(billing: BillingWorld, descriptor: str) -> None:
+    """The latest USD 1.00 check, as the billing system logged it and, for a card, as the card
+    processor recorded it (the descriptor the cardholder's statement shows)."""
     (latest,) = billing.events(None, "preauth.authorized")[-1:]
     assert latest["descriptor"] == descriptor, latest
+    holds = billing.world.gateways.card_core.authorizations
+    if latest["authorization"] in holds:
+        assert holds[latest["authorization"]].descriptor == descriptor
 
 
 @then(parsers.re(rf"{NAME}'s bank holds (?P<amount>{MONEY}) on the card"))
