@@ -11,7 +11,7 @@ from pathlib import Path
 
 from billing_engine.money import format_amount
 from simulator.report.deductions import DeductionBook
-from simulator.report.inputs import RunOutputs, amount, month_of
+from simulator.report.inputs import RunOutputs, month_of
 
 #: a figure is named "ACCOUNT MONTH FIGURE"; account-wide figures use this month, the run's
 #: own figures this account
@@ -50,27 +50,23 @@ def events_digest(path: Path) -> str:
 def run_figures(outputs: RunOutputs) -> Figures:
     """Every figure of the run, by name; counts as integers, amounts as two-place strings."""
     figures: Figures = {}
-    summary_name = outputs.directory / "summary.json"
     for account_id, account in outputs.summary["accounts"].items():
-        where = f"{summary_name}: accounts.{account_id}"
-        figures[figure_name(account_id, WHOLE_RUN, "total_amount_due")] = format_amount(
-            amount(account["total_amount_due"], f"{where}.total_amount_due")
-        )
+        due = outputs.figure(account["total_amount_due"], "accounts", account_id, "due")
+        figures[figure_name(account_id, WHOLE_RUN, "total_amount_due")] = due
         figures[figure_name(account_id, WHOLE_RUN, "status")] = str(account.get("status"))
         for key, month in account["months"].items():
+            path = ("accounts", account_id, "months", key)
             for source, name in MONTH_FIGURES.items():
                 if month.get(source) is not None:
-                    value = amount(month[source], f"{where}.months.{key}.{source}")
-                    figures[figure_name(account_id, key, name)] = format_amount(value)
+                    value = outputs.figure(month[source], *path, source)
+                    figures[figure_name(account_id, key, name)] = value
             for mode, name in MODE_FIGURES.items():
-                value = amount(month["by_mode"].get(mode, "0.00"), f"{where}.months.{key}")
-                figures[figure_name(account_id, key, name)] = format_amount(value)
+                value = outputs.figure(month["by_mode"].get(mode, "0.00"), *path, "by_mode", mode)
+                figures[figure_name(account_id, key, name)] = value
     figures.update(_event_figures(outputs))
     totals = outputs.summary["totals"]
     for name in ("fees", "paid", "outstanding"):
-        figures[figure_name(RUN, WHOLE_RUN, name)] = format_amount(
-            amount(totals[name], f"{summary_name}: totals.{name}")
-        )
+        figures[figure_name(RUN, WHOLE_RUN, name)] = outputs.figure(totals[name], "totals", name)
     return figures
 
 

@@ -6,13 +6,11 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from billing_engine.money import format_amount
-from simulator.report.inputs import RunOutputs, amount
-from simulator.report.run_plots import compact
+from simulator.report.inputs import RunOutputs
+from simulator.report.run_plots import compact, compact_text
 from simulator.report.timeline import Timelines
 
-#: the figures of one month, in the order the page reads them
-MONTH_FIGURES = ("pretax", "tax", "total", "payg", "coding_plan", "outstanding")
+#: a month row: pretax, tax, total, payg, coding_plan, outstanding_at_close, [per product]
 MODES = ("payg", "coding_plan")
 
 
@@ -29,45 +27,55 @@ class Products:
         return [list(key) for key in self.index]
 
 
+def _month_row(
+    outputs: RunOutputs,
+    account_id: str,
+    key: str,
+    month: dict[str, Any],
+    own: list[tuple[str, str]],
+    plans: dict[str, dict[str, Decimal]],
+) -> list[Any]:
+    def read(value: object, *path: str) -> str | int:
+        return compact_text(outputs.figure(value, "accounts", account_id, "months", key, *path))
+
+    by_mode, by_product = month["by_mode"], month["by_product"]
+    row: list[Any] = [read(month[name], name) for name in ("pretax", "tax", "total")]
+    row += [read(by_mode.get(mode, "0.00"), "by_mode", mode) for mode in MODES]
+    owed = month.get("outstanding_at_close")
+    row.append(None if owed is None else read(owed, "outstanding_at_close"))
+    row.append(
+        [
+            read(by_product.get(name, "0.00"), "by_product", name)
+            if mode == "payg"
+            else compact(plans[name].get(key, Decimal(0)))
+            for name, mode in own
+        ]
+    )
+    return row
+
+
 def account_records(
     outputs: RunOutputs, months: list[str], timelines: Timelines, products: Products
 ) -> tuple[list[str], list[dict[str, Any]]]:
     """(ids in the summary's order, one record per account)."""
     ids, records = [], []
     for account_id, account in outputs.summary["accounts"].items():
-        where = f"{outputs.directory / 'summary.json'}: accounts.{account_id}"
         plans = timelines.plan_charges.get(account_id, {})
         payg = sorted({p for m in account["months"].values() for p in m["by_product"]})
         own = [(name, "payg") for name in payg] + [(name, "coding_plan") for name in sorted(plans)]
-        figures = []
-        for key in months:
-            month = account["months"].get(key)
-            if month is None:
-                figures.append(None)
-                continue
-            at = f"{where}.months.{key}"
-            row: list[Any] = [compact(amount(month[f], f"{at}.{f}")) for f in MONTH_FIGURES[:3]]
-            row += [
-                compact(amount(month["by_mode"].get(mode, "0.00"), f"{at}.by_mode.{mode}"))
-                for mode in MODES
-            ]
-            owed = month.get("outstanding_at_close")
-            row.append(None if owed is None else compact(amount(owed, f"{at}.outstanding")))
-            row.append(
-                [
-                    compact(amount(month["by_product"].get(name, "0.00"), f"{at}.by_product"))
-                    if mode == "payg"
-                    else compact(plans[name].get(key, Decimal(0)))
-                    for name, mode in own
-                ]
-            )
-            figures.append(row)
+        figures = [
+            None
+            if key not in account["months"]
+            else _month_row(outputs, account_id, key, account["months"][key], own, plans)
+            for key in months
+        ]
         ids.append(account_id)
+        due = outputs.figure(account["total_amount_due"], "accounts", account_id, "due")
         records.append(
             {
                 "c": account.get("country", ""),
                 "s": account.get("status", ""),
-                "d": format_amount(amount(account["total_amount_due"], f"{where}.due")),
+                "d": due,
                 "p": [products.code(name, mode) for name, mode in own],
                 "m": figures,
                 "w": [entry for _, entry in sorted(timelines.methods.get(account_id, {}).items())],

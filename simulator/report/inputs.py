@@ -4,10 +4,11 @@ A missing or malformed file is a RunOutputsError naming the file, the line or ke
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+import re
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -19,17 +20,21 @@ class RunOutputsError(Exception):
     """The run directory cannot be read: the message says which file and what is wrong."""
 
 
-def amount(value: object, where: str) -> Decimal:
-    """A two-place decimal string from the outputs, exactly (never a float)."""
-    if not isinstance(value, str):
-        raise RunOutputsError(f'{where}: expected an amount such as "12.50", got {value!r}')
-    try:
-        parsed = Decimal(value)
-    except InvalidOperation:
-        raise RunOutputsError(f"{where}: {value!r} is not a decimal amount") from None
-    if not parsed.is_finite():
-        raise RunOutputsError(f"{where}: {value!r} is not a finite amount")
-    return parsed
+_TWO_PLACES = re.compile(r"-?[0-9]+\.[0-9]{2}")
+
+
+def amount_text(value: object, where: str | Callable[[], str]) -> str:
+    """A two-place decimal string from the outputs, checked and returned as it is. `where` may
+    be a function: a large run checks millions of amounts, and only a bad one needs a name."""
+    if isinstance(value, str) and _TWO_PLACES.fullmatch(value):
+        return value
+    named = where() if callable(where) else where
+    raise RunOutputsError(f'{named}: expected a two-place amount such as "12.50", got {value!r}')
+
+
+def amount(value: object, where: str | Callable[[], str]) -> Decimal:
+    """The same amount as an exact Decimal (never a float), for sums."""
+    return Decimal(amount_text(value, where))
 
 
 def month_of(at: datetime) -> str:
@@ -45,10 +50,15 @@ class Event:
     type: str
     account: str | None
     fields: dict[str, Any]
-    where: str  # "DIR/events.jsonl line N", for error messages
+    source: str  # the file, and
+    line: int  # the line it came from, for error messages
+
+    @property
+    def where(self) -> str:
+        return f"{self.source} line {self.line}"
 
     def amount(self, name: str = "amount") -> Decimal:
-        return amount(self.fields.get(name), f"{self.where}: {name}")
+        return amount(self.fields.get(name), lambda: f"{self.where}: {name}")
 
 
 @dataclass(frozen=True)
@@ -72,6 +82,12 @@ class RunOutputs:
     def _summary_name(self) -> str:
         return str(self.directory / SUMMARY_FILE)
 
+    def figure(self, value: object, *path: str) -> str:
+        """A two-place amount read from summary.json at `path` (e.g. accounts, acme, ...)."""
+        if isinstance(value, str) and _TWO_PLACES.fullmatch(value):
+            return value  # the common case, without building the error's name
+        return amount_text(value, lambda: f"{self._summary_name}: {'.'.join(path)}")
+
     def months(self) -> list[str]:
         """Every month that any account's figures cover, in order ("2026-01", ...)."""
         keys: set[str] = set()
@@ -86,11 +102,12 @@ class RunOutputs:
             handle = self.events_path.open(encoding="utf-8")
         except OSError as exc:
             raise RunOutputsError(f"{self.events_path}: cannot read: {exc.strerror}") from None
+        source = str(self.events_path)
         with handle:
             for number, line in enumerate(handle, start=1):
                 if not line.strip():
                     continue
-                yield _event(line, f"{self.events_path} line {number}", times)
+                yield _event(line, source, number, times)
 
 
 def _parse_time(value: object, where: str) -> datetime:
@@ -105,7 +122,8 @@ def _parse_time(value: object, where: str) -> datetime:
     return parsed.astimezone(UTC)
 
 
-def _event(line: str, where: str, times: dict[str, datetime]) -> Event:
+def _event(line: str, source: str, number: int, times: dict[str, datetime]) -> Event:
+    where = f"{source} line {number}"
     try:
         record = json.loads(line)
     except json.JSONDecodeError as exc:
@@ -124,7 +142,9 @@ def _event(line: str, where: str, times: dict[str, datetime]) -> Event:
     if when is None:
         when = _parse_time(at, f"{where}: at")
         times[at] = when
-    return Event(seq=seq, at=when, type=kind, account=account, fields=record, where=where)
+    return Event(
+        seq=seq, at=when, type=kind, account=account, fields=record, source=source, line=number
+    )
 
 
 def load_run(directory: Path) -> RunOutputs:
@@ -152,34 +172,33 @@ def load_run(directory: Path) -> RunOutputs:
 
 
 def _check_summary(summary: object, name: str) -> None:
-    """The keys the report and the baselines read, with their shapes."""
+    """The keys the report and the baselines read, with their shapes (amounts are checked where
+    they are read)."""
 
-    def need(container: object, key: str, kind: type | tuple[type, ...], path: str) -> Any:
+    def need(container: object, key: str, kind: type, *path: str) -> Any:
         if not isinstance(container, dict) or key not in container:
-            raise RunOutputsError(f"{name}: `{path}` is missing")
+            raise RunOutputsError(f"{name}: `{'.'.join((*path, key))}` is missing")
         value = container[key]
-        if not isinstance(value, kind):
-            raise RunOutputsError(f"{name}: `{path}` has the wrong type ({type(value).__name__})")
+        if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+            where = ".".join((*path, key))
+            raise RunOutputsError(f"{name}: `{where}` has the wrong type ({type(value).__name__})")
         return value
 
     if not isinstance(summary, dict):
         raise RunOutputsError(f"{name}: expected a JSON object at the top level")
-    need(summary, "scenario", str, "scenario")
-    need(summary, "seed", int, "seed")
-    span = need(summary, "span", dict, "span")
+    need(summary, "scenario", str)
+    need(summary, "seed", int)
+    span = need(summary, "span", dict)
     for key in ("start", "end"):
-        _parse_time(need(span, key, str, f"span.{key}"), f"{name}: span.{key}")
-    totals = need(summary, "totals", dict, "totals")
+        _parse_time(need(span, key, str, "span"), f"{name}: span.{key}")
+    totals = need(summary, "totals", dict)
     for key in ("fees", "paid", "outstanding"):
-        amount(need(totals, key, str, f"totals.{key}"), f"{name}: totals.{key}")
-    accounts = need(summary, "accounts", dict, "accounts")
-    for account_id, account in accounts.items():
-        at = f"accounts.{account_id}"
-        amount(need(account, "total_amount_due", str, f"{at}.total_amount_due"), f"{name}: {at}")
-        months = need(account, "months", dict, f"{at}.months")
+        amount_text(need(totals, key, str, "totals"), f"{name}: totals.{key}")
+    for account_id, account in need(summary, "accounts", dict).items():
+        need(account, "total_amount_due", str, "accounts", account_id)
+        months = need(account, "months", dict, "accounts", account_id)
         for key, month in months.items():
             for figure in ("pretax", "tax", "total"):
-                value = need(month, figure, str, f"{at}.months.{key}.{figure}")
-                amount(value, f"{name}: {at}.months.{key}.{figure}")
-            need(month, "by_mode", dict, f"{at}.months.{key}.by_mode")
-            need(month, "by_product", dict, f"{at}.months.{key}.by_product")
+                need(month, figure, str, "accounts", account_id, "months", key)
+            need(month, "by_mode", dict, "accounts", account_id, "months", key)
+            need(month, "by_product", dict, "accounts", account_id, "months", key)

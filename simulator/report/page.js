@@ -142,8 +142,16 @@
       });
       if (s.step && s.points.length) coords.push(`${xOf(xMax).toFixed(1)},${plot.yOf(size(s.points.at(-1)[1])).toFixed(1)}`);
       const line = svg("polyline", { points: coords.join(" "), fill: "none", stroke: s.color, "stroke-width": 1.6 });
+      if (s.dashed) line.setAttribute("stroke-dasharray", "5 4");
       line.append(svg("title", {}, s.name));
       plot.root.append(line);
+      if (s.markers) {
+        for (const [x, y] of s.points) {
+          const dot = svg("circle", { cx: xOf(x).toFixed(1), cy: plot.yOf(size(y)).toFixed(1), r: 3.5, fill: s.color });
+          dot.append(svg("title", {}, `${s.name}: ${fmt(y)}`));
+          plot.root.append(dot);
+        }
+      }
     }
     legend(container, series.map((s) => [s.name, s.color]));
     return plot;
@@ -197,7 +205,7 @@
     lineChart($("accrued-chart"), {
       xMax: Math.max(count - 1, 1), ticks: monthTicks(count, 86400000),
       series: [
-        { name: "fees accrued (at month ends)", color: COLORS.outstanding, step: true, points: RUN.plots.accrued },
+        { name: "fees accrued (known at month ends, dashed between)", color: COLORS.outstanding, dashed: true, markers: true, points: RUN.plots.accrued },
         { name: "deducted", color: COLORS.succeeded, points: dayPoints(days.deducted_to_date) },
       ],
     });

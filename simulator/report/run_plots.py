@@ -11,7 +11,7 @@ from typing import Any
 
 from billing_engine.money import format_amount
 from simulator.report.deductions import OUTCOMES, PENDING, Deduction, DeductionBook
-from simulator.report.inputs import Event, RunOutputs, amount
+from simulator.report.inputs import Event, RunOutputs
 
 ZERO = Decimal(0)
 
@@ -19,6 +19,11 @@ ZERO = Decimal(0)
 def compact(value: Decimal) -> str | int:
     """A two-place string, or 0 for zero: most figures of a large run are zero."""
     return format_amount(value) if value else 0
+
+
+def compact_text(value: str) -> str | int:
+    """The same for an amount already read as a two-place string."""
+    return 0 if value == "0.00" else value
 
 
 class RunPlots:
@@ -119,7 +124,6 @@ def _by_trigger(book: DeductionBook) -> list[dict[str, Any]]:
 def _per_month(outputs: RunOutputs, months: list[str]) -> list[dict[str, Any]]:
     """Across all accounts, per month: spend (OV-1, by mode OV-4) and what stayed outstanding
     at its close (OV-2), with how many accounts owed anything then."""
-    name = outputs.directory / "summary.json"
     rows = []
     for key in months:
         sums = dict.fromkeys(("pretax", "tax", "total", "payg", "coding_plan", "outstanding"), ZERO)
@@ -128,15 +132,16 @@ def _per_month(outputs: RunOutputs, months: list[str]) -> list[dict[str, Any]]:
             month = account["months"].get(key)
             if month is None:
                 continue
-            where = f"{name}: accounts.{account_id}.months.{key}"
+            path = ("accounts", account_id, "months", key)
             for figure in ("pretax", "tax", "total"):
-                sums[figure] += amount(month[figure], f"{where}.{figure}")
+                sums[figure] += Decimal(outputs.figure(month[figure], *path, figure))
             for mode in ("payg", "coding_plan"):
                 if mode in month["by_mode"]:
-                    sums[mode] += amount(month["by_mode"][mode], f"{where}.by_mode.{mode}")
+                    value = outputs.figure(month["by_mode"][mode], *path, "by_mode", mode)
+                    sums[mode] += Decimal(value)
             if month.get("outstanding_at_close") is not None:
                 closed += 1
-                owed = amount(month["outstanding_at_close"], f"{where}.outstanding_at_close")
+                owed = Decimal(outputs.figure(month["outstanding_at_close"], *path, "outstanding"))
                 sums["outstanding"] += owed
                 owing += owed > 0
         row: dict[str, Any] = {"month": key, **{k: format_amount(v) for k, v in sums.items()}}

@@ -149,20 +149,19 @@ class Timelines:
 
     def _deduction(self, event: Event, deduction: Deduction) -> None:
         key = (deduction.account, f"deduction {deduction.deduction}")
+        trigger = deduction.trigger.replace("_", " ")
         if event.type == "deduction.initiated":
             row = self._row(event, format_amount(deduction.amount), "")
             self._open[key] = (row, event.at)
-            row[3] = _join(deduction.trigger.replace("_", " "), _method(event.fields), "pending")
+            row[3] = _join(trigger, _method(event.fields), "pending")
             return
         opened = self._open.pop(key, None)
-        if opened is None:
-            self._row(event, format_amount(deduction.amount), deduction.outcome)
+        if opened is None:  # its start is not in the log: a row of its own
+            self._row(event, format_amount(deduction.amount), _join(trigger, deduction.outcome))
             return
         row, began = opened
-        trigger = deduction.trigger.replace("_", " ")
-        row[3] = _join(
-            trigger, deduction.outcome, deduction.reason, _after(began, event.at)
-        )  # fmt: skip
+        outcome = _join(deduction.outcome, deduction.reason, _after(began, event.at))
+        row[3] = row[3].replace("pending", outcome)
 
     def _repayment_settled(self, event: Event) -> None:
         opened = self._open.pop((event.account or "", str(event.fields.get("repayment"))), None)

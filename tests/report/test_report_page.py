@@ -1,0 +1,284 @@
+"""The report page's content, read back from the data it embeds: the Billing Overview figures
+per account (OV-1..4), the run-wide plots, the timeline, self-containment, H-4, and the
+`billing-sim report DIR` command's exit statuses."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from collections import defaultdict
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from simulator.cli import app
+from simulator.report.page import write_report
+
+from .report_fixtures import QUICKSTART_CARDS, embedded
+
+
+def _page(directory: Path) -> str:
+    return (directory / "report.html").read_text(encoding="utf-8")
+
+
+def _summary(directory: Path) -> dict:
+    return json.loads((directory / "summary.json").read_text(encoding="utf-8"))
+
+
+def _events(directory: Path) -> list[dict]:
+    lines = (directory / "events.jsonl").read_text(encoding="utf-8").splitlines()
+    return [json.loads(line) for line in lines]
+
+
+def _dec(value: str | int | None) -> Decimal:
+    return Decimal(value or 0)
+
+
+def test_run_out_writes_report_html_beside_its_outputs(quickstart_dir: Path) -> None:
+    page = _page(quickstart_dir)
+    assert page.startswith("<!DOCTYPE html>")
+    run, accounts = embedded(page)
+    assert run["scenario"] == "quickstart"
+    assert accounts["ids"] == list(_summary(quickstart_dir)["accounts"])
+
+
+def test_ov1_total_spend_per_account_and_month_is_pretax_plus_tax(quickstart_dir: Path) -> None:
+    """OV-1: tax-exclusive amount, tax and their sum, as summary.json has them."""
+    run, accounts = embedded(_page(quickstart_dir))
+    summary = _summary(quickstart_dir)
+    for account_id, record in zip(accounts["ids"], accounts["accounts"], strict=True):
+        for key, row in zip(run["months"], record["m"], strict=True):
+            month = summary["accounts"][account_id]["months"][key]
+            assert [_dec(v) for v in row[:3]] == [
+                _dec(month[f]) for f in ("pretax", "tax", "total")
+            ]
+            assert _dec(row[0]) + _dec(row[1]) == _dec(row[2])
+    euro = accounts["accounts"][accounts["ids"].index("euro-gmbh")]
+    assert euro["m"][0][:3] == ["1240.00", "235.60", "1475.60"]  # 19% tax shows (OV-1)
+
+
+def test_ov3_ov4_trend_by_product_and_mode(quickstart_dir: Path) -> None:
+    """OV-3/OV-4: per product, per billing mode; the Coding Plan is a product of its own mode."""
+    run, accounts = embedded(_page(quickstart_dir))
+    acme = accounts["accounts"][accounts["ids"].index("acme")]
+    products = [run["products"][code] for code in acme["p"]]
+    assert products == [["qwen-max", "payg"], ["lite", "coding_plan"]]
+    for row in acme["m"]:
+        assert _dec(row[3]) + _dec(row[4]) == _dec(row[2])  # payg + coding plan = total
+        assert row[6] == [row[3], "10.00"]  # qwen-max is all of PAYG; lite renews at 10.00
+
+
+def test_ov2_amount_due_and_methods_per_account(quickstart_dir: Path) -> None:
+    """OV-2: Total Amount Due as summary.json; methods by brand and last four (H-4)."""
+    _, accounts = embedded(_page(quickstart_dir))
+    summary = _summary(quickstart_dir)
+    for account_id, record in zip(accounts["ids"], accounts["accounts"], strict=True):
+        assert record["d"] == summary["accounts"][account_id]["total_amount_due"]
+    lapsed = accounts["accounts"][accounts["ids"].index("lapsed")]
+    assert lapsed["w"] == [
+        ["visa ••••0341 · method 0", "linked"],
+        ["PayPal lee@lapsed.test · method 1", "default"],
+    ]
+
+
+def test_outstanding_at_month_end_sums_the_month_closed_events(quickstart_dir: Path) -> None:
+    """The run-wide month-end plot against an independent reading of the log (OV-2)."""
+    run, _ = embedded(_page(quickstart_dir))
+    closed: dict[str, Decimal] = defaultdict(Decimal)
+    for event in _events(quickstart_dir):
+        if event["type"] == "month.closed":
+            closed[f"{event['year']:04d}-{event['month']:02d}"] += Decimal(event["outstanding"])
+    plotted = {row["month"]: Decimal(row["outstanding"]) for row in run["plots"]["months"]}
+    assert plotted == dict(closed)
+    assert all(row["owing"] <= row["closed"] == 6 for row in run["plots"]["months"])
+
+
+def test_deductions_by_trigger_and_outcome_match_the_summary(quickstart_dir: Path) -> None:
+    """AUTO-2/AUTO-4/AUTO-6: the plot counts what the summary's totals count."""
+    run, _ = embedded(_page(quickstart_dir))
+    plotted = {(d["trigger"], d["outcome"]): d["count"] for d in run["plots"]["deductions"]}
+    totals = _summary(quickstart_dir)["totals"]["deductions"]
+    expected = {(t, o): n for t, outcomes in totals.items() for o, n in outcomes.items() if n}
+    assert plotted == expected
+    failed = next(d for d in run["plots"]["deductions"] if d["outcome"] == "failed")
+    assert failed["trigger"] == "threshold" and failed["amount"] == "3000.00"
+
+
+def test_fees_deducted_per_day_add_up_to_the_deductions(quickstart_dir: Path) -> None:
+    run, _ = embedded(_page(quickstart_dir))
+    days = run["plots"]["days"]
+    succeeded = sum(
+        (
+            Decimal(e["amount"])
+            for e in _events(quickstart_dir)
+            if e["type"] == "deduction.succeeded"
+        ),
+        Decimal(0),
+    )
+    assert sum((_dec(v) for v in days["succeeded"]), Decimal(0)) == succeeded
+    assert _dec(days["deducted_to_date"][-1]) == succeeded
+    accrued = [_dec(value) for _, value in run["plots"]["accrued"]]
+    assert accrued == sorted(accrued) and accrued[-1] > 0  # fees accrued to date only grow
+
+
+def test_timeline_holds_deductions_repayments_links_and_holds(quickstart_dir: Path) -> None:
+    """The lapsed account: a declined deduction (AUTO-6), overdue and suspended (AUTO-7), a
+    manual repayment by PayPal that settles paid 30 minutes later (PAY-1, PAY-5)."""
+    run, accounts = embedded(_page(quickstart_dir))
+    lapsed = accounts["accounts"][accounts["ids"].index("lapsed")]
+    rows = [(run["kinds"][kind][0], amount, note) for _, kind, amount, note in lapsed["t"]]
+    assert (
+        "Deduction",
+        "1000.00",
+        "threshold · method 0 · failed · declined · after 30 min",
+    ) in rows
+    assert ("Repayment", "2500.00", "method 1 · from balance 0.00 · paid · after 30 min") in rows
+    labels = {label for label, _, _ in rows}
+    assert {"Overdue", "Suspended", "Resumed", "Hold placed", "Hold released"} <= labels
+    assert {"Method linked", "Default changed"} <= labels
+    expiring = accounts["accounts"][accounts["ids"].index("expiring")]
+    notes = [note for _, kind, _, note in expiring["t"] if run["kinds"][kind][0] == "Link rejected"]
+    assert notes == ["card · method 0 · expires_this_month"]
+    minutes = 0
+    for delta, *_ in lapsed["t"]:
+        assert delta >= 0  # rows in time order, as deltas
+        minutes += delta
+    assert minutes == 60 * 24 * 59  # the last: February's month-end deduction
+
+
+def test_page_needs_no_network(quickstart_dir: Path) -> None:
+    """Inline CSS and JS, data embedded: no external script, style, font, image or fetch."""
+    page = _page(quickstart_dir)
+    assert not re.search(r"<(script|img|iframe)[^>]+src=|<link\b|@import|url\(|fetch\(", page)
+    # the only URL is the SVG namespace, which is a name, not a request
+    assert set(re.findall(r"https?://[^\s\"'<>]+", page)) == {"http://www.w3.org/2000/svg"}
+
+
+def test_h4_no_card_number_or_cvv_on_the_page(quickstart_dir: Path) -> None:
+    """H-4: the quickstart links four card numbers; the page shows brand and last four only."""
+    page = _page(quickstart_dir)
+    for number in QUICKSTART_CARDS:
+        assert number not in page
+    assert "cvv" not in page.lower()
+    _, accounts = embedded(page)
+    blob = json.dumps(accounts, ensure_ascii=False)
+    for number in QUICKSTART_CARDS:
+        assert number not in blob
+    assert "visa ••••4242" in blob
+
+
+def test_h4_a_card_number_in_the_outputs_is_masked(quickstart_dir: Path, tmp_path: Path) -> None:
+    """H-4 as a last line: should a card number ever reach the outputs, the page masks it."""
+    run_dir = tmp_path / "leaky"
+    shutil.copytree(quickstart_dir, run_dir)
+    summary = _summary(run_dir)
+    summary["description"] = "linked 5555555555554444"
+    (run_dir / "summary.json").write_text(json.dumps(summary), encoding="utf-8")
+    events = (run_dir / "events.jsonl").read_text(encoding="utf-8")
+    leak = '"reason":"expires_this_month 4242424242424242"'
+    events = events.replace('"reason":"expires_this_month"', leak, 1)
+    (run_dir / "events.jsonl").write_text(events, encoding="utf-8")
+    result = CliRunner().invoke(app, ["report", str(run_dir)])
+    assert result.exit_code == 0, result.output
+    assert "masked 2 card-number-like" in result.output
+    page = _page(run_dir)
+    assert "4242424242424242" not in page and "5555555555554444" not in page
+    assert "mastercard ••••4444" in page
+
+
+def test_same_run_gives_the_same_page(quickstart_dir: Path, tmp_path: Path) -> None:
+    first = write_report(quickstart_dir, tmp_path / "a.html")
+    second = write_report(quickstart_dir, tmp_path / "b.html")
+    assert first.path.read_bytes() == second.path.read_bytes()
+    assert first.path.read_bytes() == (quickstart_dir / "report.html").read_bytes()
+
+
+def test_ten_thousand_accounts_stay_a_small_page(large_dir: Path) -> None:
+    """Every account is on the page for the picker; the per-account data is compressed."""
+    page = _page(large_dir)
+    assert len(page.encode("utf-8")) < 2_000_000
+    run, accounts = embedded(page)
+    assert len(accounts["ids"]) == 10_000 and accounts["ids"][-1] == "acct-09999"
+    assert run["months"] == ["2026-01", "2026-02", "2026-03"]
+    last = accounts["accounts"][-1]
+    assert last["d"] == "999.00" and last["m"][2][:3] == ["100.00", "10.00", "110.00"]
+
+
+def test_report_command_rebuilds_the_page(quickstart_dir: Path, tmp_path: Path) -> None:
+    run_dir = tmp_path / "run"
+    shutil.copytree(quickstart_dir, run_dir)
+    (run_dir / "report.html").unlink()
+    result = CliRunner().invoke(app, ["report", str(run_dir)])
+    assert result.exit_code == 0, result.output
+    assert "report.html (6 accounts" in result.output
+    assert (run_dir / "report.html").read_bytes() == (quickstart_dir / "report.html").read_bytes()
+
+
+def _break(run_dir: Path, how: str) -> str:
+    """Damage a copied run one way; return what the error message must name."""
+    events, summary = run_dir / "events.jsonl", run_dir / "summary.json"
+    if how == "no events":
+        events.unlink()
+        return "events.jsonl: missing"
+    if how == "no summary":
+        summary.unlink()
+        return "summary.json: missing"
+    if how == "summary not json":
+        summary.write_text("{ not json", encoding="utf-8")
+        return "summary.json: not JSON"
+    if how == "summary without accounts":
+        data = _summary(run_dir)
+        del data["accounts"]
+        summary.write_text(json.dumps(data), encoding="utf-8")
+        return "`accounts` is missing"
+    if how == "amount as float":
+        data = _summary(run_dir)
+        data["accounts"]["acme"]["total_amount_due"] = 0.5
+        summary.write_text(json.dumps(data), encoding="utf-8")
+        return "accounts.acme.total_amount_due"
+    if how == "event not json":
+        lines = events.read_text(encoding="utf-8").splitlines()
+        lines[2] = lines[2][:-5]
+        events.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        return "events.jsonl line 3: not JSON"
+    if how == "event without time":
+        lines = events.read_text(encoding="utf-8").splitlines()
+        record = json.loads(lines[4])
+        record["at"] = "yesterday"
+        lines[4] = json.dumps(record)
+        events.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        return "events.jsonl line 5: at: 'yesterday' is not an ISO 8601 time"
+    raise AssertionError(how)
+
+
+@pytest.mark.parametrize(
+    "how",
+    [
+        "no events",
+        "no summary",
+        "summary not json",
+        "summary without accounts",
+        "amount as float",
+        "event not json",
+        "event without time",
+    ],
+)
+def test_report_command_refuses_missing_or_malformed_outputs(
+    quickstart_dir: Path, tmp_path: Path, how: str
+) -> None:
+    run_dir = tmp_path / "run"
+    shutil.copytree(quickstart_dir, run_dir)
+    named = _break(run_dir, how)
+    result = CliRunner().invoke(app, ["report", str(run_dir)])
+    assert result.exit_code == 2
+    assert named in result.output
+    assert "Traceback" not in result.output
+
+
+def test_report_command_refuses_a_missing_directory(tmp_path: Path) -> None:
+    result = CliRunner().invoke(app, ["report", str(tmp_path / "nowhere")])
+    assert result.exit_code == 2
+    assert "no such run directory" in result.output
