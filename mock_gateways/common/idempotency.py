@@ -14,6 +14,8 @@ from mock_gateways.common.errors import GatewayError, bad_request
 MAX_KEY_LENGTH = 255
 
 
+#: canonical request text (sorted keys, Decimals as text), built once rather than per request
+_CANONICAL = json.JSONEncoder(sort_keys=True, separators=(",", ":"), default=str)
 #: compact JSON for stored bodies (no spaces; the replay decodes it)
 _COMPACT = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False, check_circular=False)
 
@@ -69,7 +71,7 @@ def check_key(key: object, header: str = "Idempotency-Key") -> str:
 def fingerprint(operation: str, params: dict[str, Any]) -> bytes:
     """Digest of the request's canonical text, to tell a replay from a reuse with other
     parameters (16 bytes kept per record instead of the text)."""
-    text = json.dumps([operation, params], sort_keys=True, separators=(",", ":"), default=str)
+    text = _CANONICAL.encode([operation, params])
     return hashlib.blake2b(text.encode(), digest_size=16).digest()
 
 
