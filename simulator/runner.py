@@ -3,9 +3,11 @@ invariants and write the outputs (events.jsonl, summary.json)."""
 
 from __future__ import annotations
 
+import gc
 import json
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -26,6 +28,25 @@ class RunResult:
     ok: bool
 
 
+#: young-generation collections every this many allocations during a run (CPython: 700)
+RUN_GC_THRESHOLD = 100_000
+
+
+@contextmanager
+def few_collections() -> Iterator[None]:
+    """A run allocates millions of small objects and keeps most of them to its end (ledgers,
+    deductions, gateway records); with CPython's default the cyclic collector rescans them
+    hundreds of times, a fifth of a large run. Collect young objects every 100,000
+    allocations instead (a run makes few reference cycles), and restore the setting after."""
+    previous = gc.get_threshold()
+    gc.set_threshold(RUN_GC_THRESHOLD, *previous[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*previous)
+
+
+@few_collections()
 def run_scenario(
     scenario: Any,
     *,
