@@ -83,7 +83,10 @@ def check_command(directory: Path = DIR_OPTION) -> None:
             typer.echo(f"ok {name}: {len(recorded.figures)} figures, event log unchanged")
             continue
         drifted += 1
-        typer.secho(f"DRIFT {name}: {len(drift.moves)} figure(s) moved", fg="red", bold=True)
+        changed = ", event log changed" if drift.log_changed else ""
+        typer.secho(
+            f"DRIFT {name}: {len(drift.moves)} figure(s) moved{changed}", fg="red", bold=True
+        )
         for line in drift_lines(drift):
             typer.echo(line)
     if drifted:

@@ -57,7 +57,8 @@ def drift_lines(drift: Drift) -> list[str]:
     """The moves as an aligned table, then the event log's digest if it changed."""
     header = Move("account", "month", "figure", "before", "after")
     rows = [header, *drift.moves] if drift.moves else []
-    widths = [max(len(getattr(r, col)) for r in rows) for col in ("account", "month", "figure")]
+    columns = ("account", "month", "figure")
+    widths = [max((len(getattr(r, col)) for r in rows), default=0) for col in columns]
     lines = []
     for row in rows:
         lines.append(

@@ -27,11 +27,13 @@ class Deduction:
 
     @property
     def month(self) -> str:
-        """The month whose fees it collects: a month-end deduction runs on the 1st (or just
-        after) for the month before; a threshold deduction belongs to the month it starts in."""
+        """The month whose fees it collects. A month-end deduction runs on the 1st (or minutes
+        later, after one in flight settles) for the month before; a threshold deduction starts
+        when an hour's fee is recorded, at that hour's end, so 00:00 on the 1st still belongs
+        to the month before."""
         if self.trigger == "month_end":
             return month_of(self.initiated - timedelta(days=1))
-        return month_of(self.initiated)
+        return month_of(self.initiated - timedelta(seconds=1))
 
 
 class DeductionBook:

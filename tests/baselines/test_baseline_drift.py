@@ -1,0 +1,151 @@
+"""`billing-sim baseline record` and `check` on temporary copies: a moved figure, a changed policy
+number and a changed event log are each reported (exit 1, the figure named with before and
+after); a missing directory, baseline or scenario is a clear error (exit 2)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner, Result
+
+from simulator.baselines.figures import run_figures
+from simulator.report.inputs import load_run
+from simulator.runner import run_scenario
+from simulator.scenario import load_scenario
+
+REPO = Path(__file__).resolve().parents[2]
+SCENARIOS = REPO / "scenarios"
+
+
+def _cli(*args: str) -> Result:
+    from simulator.cli import app
+
+    return CliRunner().invoke(app, list(args))
+
+
+@pytest.fixture
+def recorded(tmp_path: Path) -> tuple[Path, Path]:
+    """(baseline dir, scenario copy) for overdue-suspension, recorded from the copy."""
+    scenario = tmp_path / "overdue-suspension.yaml"
+    shutil.copy(SCENARIOS / "overdue-suspension.yaml", scenario)
+    directory = tmp_path / "baselines"
+    result = _cli("baseline", "record", str(scenario), "--dir", str(directory))
+    assert result.exit_code == 0, result.output
+    assert "recorded" in result.output
+    return directory, scenario
+
+
+def _baseline(directory: Path) -> Path:
+    return directory / "overdue-suspension-seed42.json"
+
+
+def test_clean_check_exits_0(recorded: tuple[Path, Path]) -> None:
+    directory, _ = recorded
+    result = _cli("baseline", "check", "--dir", str(directory))
+    assert result.exit_code == 0, result.output
+    assert "ok " in result.output and "event log unchanged" in result.output
+
+
+def test_a_moved_figure_is_named_with_before_and_after(recorded: tuple[Path, Path]) -> None:
+    directory, _ = recorded
+    path = _baseline(directory)
+    data = json.loads(path.read_text(encoding="utf-8"))
+    assert data["figures"]["late-payer 2026-01 fees"] == "6406.25"
+    data["figures"]["late-payer 2026-01 fees"] = "6400.00"
+    path.write_text(json.dumps(data, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    result = _cli("baseline", "check", "--dir", str(directory))
+    assert result.exit_code == 1
+    assert "DRIFT" in result.output and "1 figure(s) moved" in result.output
+    moved = [line.split() for line in result.output.splitlines() if "6400.00" in line]
+    assert moved == [["late-payer", "2026-01", "fees", "6400.00", "->", "6406.25"]]
+    assert "record again" in result.output
+
+
+def test_a_changed_policy_number_moves_money(recorded: tuple[Path, Path]) -> None:
+    """AUTO-7 with 10 days' grace instead of 15: suspended sooner, fewer fees metered."""
+    directory, scenario = recorded
+    text = scenario.read_text(encoding="utf-8")
+    scenario.write_text(
+        text.replace("overdue_grace_days: 15", "overdue_grace_days: 10"), encoding="utf-8"
+    )
+    result = _cli("baseline", "check", "--dir", str(directory))
+    assert result.exit_code == 1
+    rows = {tuple(line.split()[:3]) for line in result.output.splitlines()}
+    assert ("late-payer", "2026-01", "fees") in rows
+    assert ("(run)", "-", "fees") in rows
+    assert "events.jsonl sha256" in result.output
+
+
+def test_a_changed_event_log_alone_is_drift(recorded: tuple[Path, Path]) -> None:
+    """H-2: the same scenario and seed give the same log; another digest is reported."""
+    directory, _ = recorded
+    path = _baseline(directory)
+    data = json.loads(path.read_text(encoding="utf-8"))
+    data["events_sha256"] = "0" * 64
+    path.write_text(json.dumps(data, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    result = _cli("baseline", "check", "--dir", str(directory))
+    assert result.exit_code == 1
+    assert "events.jsonl sha256 000000000000… ->" in result.output
+    assert "no recorded figure moved" in result.output
+
+
+def test_another_seed_is_recorded_beside(recorded: tuple[Path, Path]) -> None:
+    directory, scenario = recorded
+    result = _cli("baseline", "record", str(scenario), "--dir", str(directory), "--seed", "7")
+    assert result.exit_code == 0, result.output
+    assert (directory / "overdue-suspension-seed7.json").is_file()
+    assert _cli("baseline", "check", "--dir", str(directory)).exit_code == 0
+
+
+def test_missing_directory_or_empty_one_exits_2(tmp_path: Path) -> None:
+    result = _cli("baseline", "check", "--dir", str(tmp_path / "nowhere"))
+    assert result.exit_code == 2 and "no such baseline directory" in result.output
+    result = _cli("baseline", "check", "--dir", str(tmp_path))
+    assert result.exit_code == 2 and "no baseline files" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_missing_scenario_exits_2(recorded: tuple[Path, Path]) -> None:
+    directory, scenario = recorded
+    scenario.unlink()
+    result = _cli("baseline", "check", "--dir", str(directory))
+    assert result.exit_code == 2
+    assert "does not exist" in result.output and "Traceback" not in result.output
+
+
+def test_malformed_baseline_exits_2(tmp_path: Path) -> None:
+    (tmp_path / "broken-seed1.json").write_text('{"scenario": "x"', encoding="utf-8")
+    result = _cli("baseline", "check", "--dir", str(tmp_path))
+    assert result.exit_code == 2
+    assert "broken-seed1.json: not JSON" in result.output
+
+
+def test_recording_an_invalid_or_missing_scenario_exits_2(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("name: bad\nseed: one\n", encoding="utf-8")
+    result = _cli("baseline", "record", str(bad), "--dir", str(tmp_path / "b"))
+    assert result.exit_code == 2 and "bad.yaml" in result.output
+    result = _cli("baseline", "record", str(tmp_path / "gone.yaml"), "--dir", str(tmp_path))
+    assert result.exit_code == 2 and "Traceback" not in result.output
+
+
+def test_quickstart_figures_per_account_and_month(tmp_path: Path) -> None:
+    """The figures a baseline keeps: deductions by trigger and outcome in the month whose fees
+    they collect (AUTO-2, AUTO-4, AUTO-6), repayments (PAY-1), link outcomes and reasons
+    (CARD-4, LINK-1), tax (OV-1) and what stayed outstanding at each close (OV-2)."""
+    run_scenario(load_scenario(SCENARIOS / "quickstart.yaml"), transport="direct", out=tmp_path)
+    figures = run_figures(load_run(tmp_path))
+    assert figures["lapsed 2026-01 deductions.threshold.failed.count"] == 2
+    assert figures["lapsed 2026-01 deductions.threshold.failed.amount"] == "3000.00"
+    assert figures["lapsed 2026-01 repayments.paid.amount"] == "2500.00"
+    assert figures["lapsed 2026-01 account.suspended"] == 1
+    assert figures["acme 2026-01 deductions.month_end.succeeded.amount"] == "650.00"
+    assert figures["acme 2026-01 outstanding"] == "650.00"
+    assert figures["expiring 2026-01 links.rejected.expires_this_month"] == 1
+    assert figures["copycat 2026-01 links.rejected.already_linked"] == 1
+    assert figures["euro-gmbh 2026-01 tax"] == "235.60"
+    assert figures["acme 2026-02 coding_plan"] == "10.00"
+    assert figures["copycat - status"] == "deactivated"
