@@ -69,6 +69,20 @@ Feature: Automatic payment thresholds
       | 8.00 | 20:00 UTC on 31 December 2025 | the threshold |
       | 8.01 | 20:00 UTC on 31 December 2025 | the threshold |
 
+  @AUTO-3 @AUTO-1
+  Scenario: Making PayPal the default with fees already above its threshold deducts at once
+    Given it is 10 March 2026 00:00 UTC
+    And Ada's default payment method is a Visa card
+    And Ada also has PayPal with a threshold of USD 8.00
+    And Ada uses qwen-max for USD 10.00 an hour
+    When the clock reaches 10 March 2026 05:10 UTC
+    Then Ada has had no deduction
+    When Ada makes her PayPal her default payment method
+    Then a deduction of USD 50.00 from Ada's PayPal started at 05:10 UTC on 10 March 2026
+    When the clock reaches 10 March 2026 06:00 UTC
+    Then a deduction of USD 10.00 from Ada's PayPal started at 06:00 UTC on 10 March 2026
+    And Ada's PayPal is charged USD 50.00
+
   @AUTO-3
   Scenario: Without a threshold of its own a PayPal account deducts at USD 100.00
     Given it is 10 February 2026 00:00 UTC

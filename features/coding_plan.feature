@@ -39,3 +39,16 @@ Feature: Coding Plan
     Then Ada's Coding Plan renewals are:
       | renewed                      | amount | outcome                              |
       | 10:00 UTC on 3 February 2026 | 10.00  | failed, because the bank declined it |
+
+  @PLAN-1
+  Scenario: A plan bought on the 31st renews on the last day of shorter months
+    Given it is 31 January 2026 10:00 UTC
+    And Ada's default payment method is a Visa card
+    When Ada buys the Lite Coding Plan with her Visa card
+    And the clock reaches 1 May 2026 00:00 UTC
+    Then Ada's Coding Plan renewals are:
+      | renewed                    | amount | outcome   |
+      | 10:00 UTC on 28 February 2026 | 10.00  | succeeded |
+      | 10:00 UTC on 31 March 2026    | 10.00  | succeeded |
+      | 10:00 UTC on 30 April 2026    | 10.00  | succeeded |
+    And Ada's Visa card is charged USD 10.00 4 times

@@ -53,6 +53,32 @@ Feature: Manual payment
     And USD 250.00 of it came from Ada's balance and USD 250.00 was charged
     And Ada's Mastercard is charged USD 250.00
 
+  @PAY-3 @PAY-1
+  Scenario: A manual payment the balance covers charges no payment method
+    Given Ada has a prepaid balance of USD 100.00
+    And Ada uses qwen-max for USD 10.00 an hour until 14 January 2026 05:00 UTC
+    When the clock reaches 14 January 2026 05:10 UTC
+    And Ada pays everything she owes with her Mastercard
+    And 30 minutes pass
+    Then Ada's payment of USD 50.00 is paid
+    And USD 50.00 of it came from Ada's balance and USD 0.00 was charged
+    And Ada's Mastercard is never charged
+    And Ada's Total Amount Due is USD 0.00
+
+  @PAY-5 @AUTO-4 @AUTO-6
+  Scenario: A payment still pending at the month end is not deducted a second time
+    Given it is 31 January 2026 12:00 UTC
+    And Ada's fees reach USD 1,000.00 at 22:00 UTC on 31 January 2026
+    When the clock reaches 31 January 2026 23:50 UTC
+    And Ada pays everything she owes with her Mastercard
+    And the clock reaches 1 February 2026 01:00 UTC
+    Then Ada's deductions are:
+      | started                       | amount   | by            | outcome                              |
+      | 22:00 UTC on 31 January 2026  | 1,000.00 | the threshold | failed, because the bank declined it |
+    And Ada's payment of USD 1,000.00 is paid
+    And Ada's Mastercard is charged USD 1,000.00 once
+    And Ada's Total Amount Due is USD 0.00
+
   @PAY-4
   Scenario Outline: The customer pays with any active linked method
     Given Ada owes USD 1,000.00 after a failed deduction at 10:00 UTC on 14 January 2026
