@@ -160,6 +160,25 @@ Feature: Automatic payment thresholds
     When the clock reaches 24 January 2026 00:00 UTC
     Then Ada's Total Spend for January 2026 is USD 4,720.00 in all
 
+  @AUTO-7 @PAY-2
+  Scenario: Paying part of what is owed leaves the account suspended; paying the rest resumes it
+    Given it is 1 January 2026 00:00 UTC
+    And Ada's default payment method is a Visa card whose later charges are declined
+    And Ada also has a Mastercard
+    And Ada's fees reach USD 1,000.00 at 10:00 UTC on 1 January 2026
+    When the clock reaches 16 January 2026 10:29 UTC
+    Then Ada's account is not suspended
+    When the clock reaches 16 January 2026 10:30 UTC
+    Then Ada's account became overdue and was suspended at 10:30 UTC on 16 January 2026
+    When Ada pays USD 400.00 with her Mastercard
+    And 1 hour passes
+    Then Ada's payment of USD 400.00 is paid
+    And Ada's account is still suspended
+    When Ada pays everything she owes with her Mastercard
+    And 30 minutes pass
+    Then Ada's payment of USD 600.00 is paid
+    And Ada's account is active again
+
   @AUTO-8 @3DS-1
   Scenario: Automatic deductions never ask for 3D Secure, even when the bank always would
     Given it is 2 March 2026 00:00 UTC

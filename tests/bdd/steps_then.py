@@ -203,6 +203,12 @@ def overdue_and_suspended(billing: BillingWorld, name: str, when: str) -> None:
     assert not billing.engine.is_metering(billing.known(name))
 
 
+@then(parsers.re(rf"{NAME}'s account is (?P<still>not|still) suspended"))
+def suspended(billing: BillingWorld, name: str, still: str) -> None:
+    status = billing.account(name).status
+    assert (status == "suspended") == (still == "still"), status
+
+
 @then(parsers.re(rf"{NAME}'s account is active again"))
 def active_again(billing: BillingWorld, name: str) -> None:
     assert billing.events(name, "account.resumed"), "no account.resumed event"
