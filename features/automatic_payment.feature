@@ -140,6 +140,7 @@ Feature: Automatic payment thresholds
   @AUTO-7 @PAY-1
   Scenario: Fees unpaid 15 days after a failed deduction suspend the account until they are paid
     Given it is 1 January 2026 00:00 UTC
+    And the grace before an account with unpaid fees is suspended lasts 15 days
     And Ada's default payment method is a Visa card whose later charges are declined
     And Ada also has a Mastercard
     And Ada uses qwen-max for USD 240.00 a day

@@ -5,6 +5,7 @@ Feature: One payment method, one account
 
   Background:
     Given it is 5 January 2026 12:00 UTC
+    And the cool-down after closing an account lasts 30 days
     And Ada's default payment method is a Visa card
     And Ada also has PayPal
     And Bob has an account in the United States
@@ -33,6 +34,17 @@ Feature: One payment method, one account
       | 29   | not linked, because it is already linked to another account |
       | 30   | linked                                                    |
       | 31   | linked                                                    |
+
+  @LINK-2
+  Scenario: The cool-down is a setting; a shorter one frees the card sooner
+    Given the cool-down after closing an account lasts 7 days
+    When Ada closes her account
+    And 6 days pass
+    And Bob links Ada's Visa card
+    Then Bob's Visa card is not linked, because it is already linked to another account
+    When 1 day passes
+    And Bob links Ada's Visa card
+    Then Bob's Visa card is linked
 
   @LINK-2 @LINK-1
   Scenario Outline: Removing a method from the first account frees it at once

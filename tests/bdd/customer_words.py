@@ -208,6 +208,13 @@ def reason(words: str) -> str:
         raise ValueError(f"unknown reason {words!r}; known: {'; '.join(REASONS)}") from None
 
 
+#: interpretations of RULES.md a scenario may restate or change, in words -> policy setting
+DAY_SETTINGS = {
+    "the cool-down after closing an account": "cooldown_days",
+    "the grace before an account with unpaid fees is suspended": "overdue_grace_days",
+}
+
+
 def account_id(name: str) -> str:
     """Ada -> ada: the account of the person the feature names."""
     return name.strip().lower()

@@ -8,7 +8,7 @@ from decimal import Decimal
 from pytest_bdd import given, parsers
 
 from .billing_world import BillingWorld
-from .customer_words import MONEY, NAME, card, country, moment, usd
+from .customer_words import DAY_SETTINGS, MONEY, NAME, card, country, moment, usd
 
 
 @given(parsers.re(r"it is (?P<when>.+)"))
@@ -88,3 +88,11 @@ def owes_after_failure(billing: BillingWorld, name: str, amount: str, when: str)
 @given(parsers.re(r"PayPal declines every payment until (?P<until>.+)"))
 def paypal_declines(billing: BillingWorld, until: str) -> None:
     billing.gateway_fault("paypal", "orders.create", "decline", moment(until))
+
+
+@given(parsers.re(r"(?P<setting>.+) lasts (?P<days>\d+) days"))
+def setting_lasts(billing: BillingWorld, setting: str, days: str) -> None:
+    """An interpretation of RULES.md (a policy setting), stated or changed by the scenario."""
+    if setting not in DAY_SETTINGS:
+        raise KeyError(f"no setting called {setting!r}; known: {'; '.join(DAY_SETTINGS)}")
+    billing.set_policy(**{DAY_SETTINGS[setting]: int(days)})
