@@ -16,6 +16,7 @@ from simulator.calendar import is_business_day
 from .billing_world import BillingWorld
 from .customer_words import (
     MONEY,
+    MONTHS,
     NAME,
     POSSESSIVE,
     SUBJECT,
@@ -98,24 +99,21 @@ def amount_due(billing: BillingWorld, name: str, amount: str) -> None:
 def spending_trend(
     billing: BillingWorld, name: str, first: str, last: str, datatable: list[list[str]]
 ) -> None:
-    """Columns: month, then "in all", a product, or a billing mode."""
+    """Columns: month, then any of "in all", a product, a billing mode."""
     engine, key = billing.engine, billing.known(name)
-    header, *rows = datatable
-    shown = []
-    for row in rows:
-        cells = [row[0]]
-        for column in header[1:]:
-            filters = (
-                {"mode": _MODES[column]} if column in _MODES
-                else {} if column == "in all" else {"product": column}
-            )  # fmt: skip
-            (point,) = engine.spending_trend(key, month_of(row[0]), month_of(row[0]), **filters)
-            cells.append(f"{_money(round_cents(point.total))}")
-        shown.append(cells)
-    assert [r[0] for r in rows] == [r[0] for r in shown]
-    all_points = engine.spending_trend(key, month_of(first), month_of(last))
-    assert len(all_points) == len(rows), f"the trend has {len(all_points)} months"
-    assert shown == [[r[0], *(str(usd(f"USD {c}")) for c in r[1:])] for r in rows], shown
+    (_, *columns), *rows = datatable
+    trends = [
+        engine.spending_trend(
+            key, month_of(first), month_of(last),
+            **({"mode": _MODES[c]} if c in _MODES else {} if c == "in all" else {"product": c}),
+        )
+        for c in columns
+    ]  # fmt: skip
+    shown = [
+        [f"{MONTHS[points[0].month - 1]} {points[0].year}", *(str(_money(p.total)) for p in points)]
+        for points in zip(*trends, strict=True)
+    ]
+    assert shown == [[month, *(str(usd(f"USD {c}")) for c in cells)] for month, *cells in rows]
 
 
 # --- deductions (AUTO) ------------------------------------------------------------------------
