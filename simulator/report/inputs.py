@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -23,18 +24,32 @@ class RunOutputsError(Exception):
 _TWO_PLACES = re.compile(r"-?[0-9]+\.[0-9]{2}")
 
 
+@lru_cache(maxsize=1 << 16)
+def _decimal(text: str) -> Decimal | None:
+    """The amount `text` holds, None if it is not a two-place decimal. A large run repeats the
+    same few amounts millions of times: each is checked once."""
+    return Decimal(text) if _TWO_PLACES.fullmatch(text) else None
+
+
+def _not_an_amount(value: object, where: str | Callable[[], str]) -> RunOutputsError:
+    named = where() if callable(where) else where
+    return RunOutputsError(f'{named}: expected a two-place amount such as "12.50", got {value!r}')
+
+
 def amount_text(value: object, where: str | Callable[[], str]) -> str:
     """A two-place decimal string from the outputs, checked and returned as it is. `where` may
-    be a function: a large run checks millions of amounts, and only a bad one needs a name."""
-    if isinstance(value, str) and _TWO_PLACES.fullmatch(value):
+    be a function: only a bad amount needs its name built."""
+    if isinstance(value, str) and _decimal(value) is not None:
         return value
-    named = where() if callable(where) else where
-    raise RunOutputsError(f'{named}: expected a two-place amount such as "12.50", got {value!r}')
+    raise _not_an_amount(value, where)
 
 
 def amount(value: object, where: str | Callable[[], str]) -> Decimal:
     """The same amount as an exact Decimal (never a float), for sums."""
-    return Decimal(amount_text(value, where))
+    parsed = _decimal(value) if isinstance(value, str) else None
+    if parsed is None:
+        raise _not_an_amount(value, where)
+    return parsed
 
 
 def month_of(at: datetime) -> str:
@@ -84,7 +99,7 @@ class RunOutputs:
 
     def figure(self, value: object, *path: str) -> str:
         """A two-place amount read from summary.json at `path` (e.g. accounts, acme, ...)."""
-        if isinstance(value, str) and _TWO_PLACES.fullmatch(value):
+        if isinstance(value, str) and _decimal(value) is not None:
             return value  # the common case, without building the error's name
         return amount_text(value, lambda: f"{self._summary_name}: {'.'.join(path)}")
 

@@ -60,7 +60,7 @@ def _method(fields: dict[str, Any]) -> str:
 
 
 def _join(*parts: object) -> str:
-    return " · ".join(str(p) for p in parts if p not in (None, ""))
+    return " · ".join([p if isinstance(p, str) else str(p) for p in parts if p or p == 0])
 
 
 def _note(event: Event) -> str:
@@ -148,16 +148,17 @@ class Timelines:
             self._track(event)
 
     def _deduction(self, event: Event, deduction: Deduction) -> None:
+        # str() of an amount read as two places gives those two places back
         key = (deduction.account, f"deduction {deduction.deduction}")
         trigger = deduction.trigger.replace("_", " ")
         if event.type == "deduction.initiated":
-            row = self._row(event, format_amount(deduction.amount), "")
+            row = self._row(event, str(deduction.amount), "")
             self._open[key] = (row, event.at)
             row[3] = _join(trigger, _method(event.fields), "pending")
             return
         opened = self._open.pop(key, None)
         if opened is None:  # its start is not in the log: a row of its own
-            self._row(event, format_amount(deduction.amount), _join(trigger, deduction.outcome))
+            self._row(event, str(deduction.amount), _join(trigger, deduction.outcome))
             return
         row, began = opened
         outcome = _join(deduction.outcome, deduction.reason, _after(began, event.at))
