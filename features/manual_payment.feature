@@ -94,6 +94,14 @@ Feature: Manual payment
       | American Express card |
       | PayPal                |
 
+  @PAY-4
+  Scenario: A removed method can no longer pay
+    Given Ada owes USD 1,000.00 after a failed deduction at 10:00 UTC on 14 January 2026
+    When Ada removes her Mastercard
+    And Ada pays USD 100.00 with her removed Mastercard
+    Then Ada is told her Mastercard is not active, and nothing is paid
+    And Ada's Total Amount Due is USD 1,000.00
+
   @PAY-4 @PAY-5
   Scenario: A payment from a card the bank declines fails after 30 minutes and nothing is paid
     Given Ada owes USD 1,000.00 after a failed deduction at 10:00 UTC on 14 January 2026

@@ -30,7 +30,7 @@ from simulator.scenario import (
     Scenario,
     UsageEntry,
 )
-from simulator.world import ScriptedAction, World, built_world
+from simulator.world import RunError, ScriptedAction, World, built_world
 
 from .customer_words import TestCard, account_id, spoken
 
@@ -207,9 +207,9 @@ class BillingWorld:
         return self.world.clock.now()
 
     def _record(self, kind: str, item: Any) -> None:
-        """Do one step of the story and keep it for `replay`."""
-        self.script.append((kind, item))
+        """Do one step of the story and, once done, keep it for `replay`."""
         _apply(self.world, kind, item)
+        self.script.append((kind, item))
 
     def run_until(self, when: datetime) -> None:
         if when < self.now:
@@ -224,6 +224,15 @@ class BillingWorld:
         key = self.known(name)
         self._record("perform", (key, ScriptedAction(self.now, kind, payload)))
         self._record("run", self.now)
+
+    def attempt(self, name: str, kind: str, payload: Any) -> str | None:
+        """An action the engine may refuse without a reason code (the world then raises
+        RunError and logs no event): the refusal's message, or None if it went through."""
+        try:
+            self.perform(name, kind, payload)
+        except RunError as refused:
+            return str(refused)
+        return None
 
     def _settle_links(self, attempts: list[tuple[str, int]]) -> None:
         """Let the customers finish their 3D Secure and PayPal pages (a few minutes), or
@@ -275,9 +284,10 @@ class BillingWorld:
         """What `name` typed or chose for their method called `label`."""
         return self.entries[self.known(name)][self.method_id(name, label)]
 
-    def repay(self, name: str, amount: Decimal | str, label: str | None) -> None:
+    def repay(self, name: str, amount: Decimal | str, label: str | None) -> str | None:
+        """A manual payment; returns the message of a refusal the event log cannot show."""
         method = "default" if label is None else self.method_id(name, label)
-        self.perform(name, "repay", RepayAction(amount=amount, method=method))
+        return self.attempt(name, "repay", RepayAction(amount=amount, method=method))
 
     def set_default(self, name: str, label: str) -> None:
         self.perform(name, "set_default", MethodRef(method=self.method_id(name, label)))
@@ -423,6 +433,8 @@ class BillingWorld:
         lines = [
             f"simulated time: {spoken(self.now)} (transport {self.transport}, seed {self.seed})"
         ]
+        if self.noted.get("refusal"):
+            lines.append(f"last refusal: {self.noted['refusal']}")
         for key in self.drafts:
             recent = self.events(key)[-limit:]
             lines.append(f"{key}: last {len(recent)} of {len(self.events(key))} events")

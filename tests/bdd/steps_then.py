@@ -304,6 +304,17 @@ def payment_failed(billing: BillingWorld, name: str, amount: str, why: str) -> N
     assert shown == [(usd(amount), "failed", reason(why))], shown
 
 
+@then(parsers.re(rf"{NAME} is told {POSSESSIVE} (?P<label>.+) is not active, and nothing is paid"))
+def told_not_active(billing: BillingWorld, name: str, label: str) -> None:
+    """PAY-4: only an active method can pay. The engine refuses with a clear message (no
+    reason code, so no event); a rejection event would do as well."""
+    refusal = billing.noted.get("refusal")
+    payment = billing.events(name, "repayment.submitted", "repayment.rejected")[-1:]
+    rejected = bool(payment) and payment[0]["type"] == "repayment.rejected"
+    assert rejected or (refusal and "not active" in refusal), refusal
+    assert billing.money_taken(name, label) == []
+
+
 @then(parsers.re(rf"{NAME}'s payment is refused, because (?P<why>.+)"))
 def payment_refused(billing: BillingWorld, name: str, why: str) -> None:
     payment = _latest_payment(billing, name)

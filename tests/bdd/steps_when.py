@@ -102,9 +102,10 @@ def links_someone_elses(
 
 
 @when(parsers.re(rf"{NAME} pays (?P<amount>{MONEY}|everything {SUBJECT} owes) with "
-                 rf"{POSSESSIVE} (?P<label>.+)"))  # fmt: skip
+                 rf"{POSSESSIVE} (?:removed )?(?P<label>.+)"))  # fmt: skip
 def pays(billing: BillingWorld, name: str, amount: str, label: str) -> None:
-    billing.repay(name, "all" if amount.startswith("everything") else usd(amount), label)
+    refused = billing.repay(name, "all" if amount.startswith("everything") else usd(amount), label)
+    billing.noted["refusal"] = refused
 
 
 @given(parsers.re(rf"{NAME} makes {POSSESSIVE} (?P<label>.+) {POSSESSIVE} default payment method"))
