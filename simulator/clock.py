@@ -33,9 +33,17 @@ class SimClock:
         self.env = env or simpy.Environment(initial_time=0)
         #: called with (account, when) before a timer for that account runs
         self.before_timer: Callable[[str | None], None] | None = None
+        #: the last instant asked for, by SimPy time: every event, timer and gateway call
+        #: reads the time, and it changes far less often than that
+        self._last: tuple[float, datetime] = (0, self.start)
 
     def now(self) -> datetime:
-        return self.start + timedelta(seconds=self.env.now)
+        seconds, instant = self._last
+        if seconds != self.env.now:
+            seconds = self.env.now
+            instant = self.start + timedelta(seconds=seconds)
+            self._last = (seconds, instant)
+        return instant
 
     def seconds_until(self, when: datetime) -> int:
         delta = when - self.now()
