@@ -4,7 +4,6 @@ overview queries (OV-1..4) are here."""
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Literal
@@ -151,11 +150,15 @@ class BillingEngine:
         account = self._ctx.account(account_id)
         rate = self._rate(pretax_per_hour_total, account_id)
         threshold = account.threshold(self._ctx.policy)
-        fee_per_hour = rate * (1 + account.tax_rate)
-        if threshold is None or fee_per_hour == 0 or not account.is_metering:
+        tax = account.tax_rate
+        if threshold is None or rate == 0 or tax == -1 or not account.is_metering:
             return None
         remaining = threshold - account.ledger.toward_threshold
-        return max(1, math.ceil(remaining / fee_per_hour))
+        # ceil(remaining / (rate * (1 + tax))) on the numerators and denominators: exact, and
+        # without the three Fractions it would build each time a meter plans
+        numerator = remaining.numerator * rate.denominator * tax.denominator
+        denominator = remaining.denominator * rate.numerator * (tax.denominator + tax.numerator)
+        return max(1, -(-numerator // denominator))
 
     @staticmethod
     def _rate(value: object, account_id: str) -> Fraction:
