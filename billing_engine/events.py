@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal
 from fractions import Fraction
+from json.encoder import encode_basestring  # type: ignore[attr-defined]
 from typing import Any
 
 from billing_engine.money import format_amount
@@ -62,9 +63,41 @@ def to_record(event: Event, seq: int) -> dict[str, Any]:
     return record
 
 
-#: one encoder for every line (json.dumps would build a new one per call with these options)
+#: one encoder for nested values (json.dumps would build a new one per call with these options)
 _ENCODER = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False, check_circular=False)
+_RESERVED = frozenset({"seq", "at", "type", "account"})
+
+
+def _json_value(value: Any) -> str:
+    """The JSON text of one field, as `_ENCODER.encode(_plain(value))` gives it; the common
+    scalars are written directly (a run writes several fields per event, a million events)."""
+    kind = type(value)
+    if kind is str:
+        return encode_basestring(value)
+    if kind is int:
+        return int.__repr__(value)
+    if value is None:
+        return "null"
+    if kind is bool:
+        return "true" if value else "false"
+    if kind is Fraction:
+        return f'"{format_amount(value)}"'
+    if kind is dict and all(type(key) is str for key in value):
+        members = ",".join(f"{encode_basestring(k)}:{_json_value(value[k])}" for k in sorted(value))
+        return f"{{{members}}}"
+    return _ENCODER.encode(_plain(value))
 
 
 def to_json(event: Event, seq: int) -> str:
-    return _ENCODER.encode(to_record(event, seq))
+    """The event's line: `to_record` as compact JSON, written field by field."""
+    fields = event.fields
+    if not _RESERVED.isdisjoint(fields):
+        return _ENCODER.encode(to_record(event, seq))
+    parts = [
+        f'{{"seq":{seq},"at":"{format_time(event.at)}","type":{_json_value(event.type)},'
+        f'"account":{_json_value(event.account)}'
+    ]
+    for key in sorted(fields):
+        parts.append(f",{_json_value(key)}:{_json_value(fields[key])}")
+    parts.append("}")
+    return "".join(parts)
