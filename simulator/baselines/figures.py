@@ -1,6 +1,5 @@
-"""The figures a baseline keeps for one run: per account and month the fees, tax and spend
-(OV-1, OV-4), what stayed outstanding (OV-2), deductions by trigger and outcome (AUTO-2..6),
-repayments, link outcomes and reasons; per account its amount due; the run's totals."""
+"""The figures a baseline keeps for one run: per account and month spend, fees, tax, outstanding
+(OV-1, OV-2, OV-4), deductions by trigger and outcome (AUTO-2..6), repayments and link outcomes."""
 
 from __future__ import annotations
 

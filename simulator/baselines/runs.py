@@ -1,6 +1,5 @@
-"""Recording a baseline (run the scenario, keep its figures) and checking one (run it again from
-the scenario file it names, compare). Runs use the `direct` transport: the event log is
-byte-identical across transports (H-2), and direct is the fastest."""
+"""Recording a baseline (run the scenario, keep its figures) and checking one (run again, compare),
+over the `direct` transport: the fastest, its event log byte-identical to the others' (H-2)."""
 
 from __future__ import annotations
 

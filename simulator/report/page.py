@@ -1,6 +1,5 @@
-"""Building DIR/report.html: one pass over the event log, the figures from summary.json, and one
-self-contained page (inline CSS and JS, data embedded; the per-account part gzip-compressed and
-opened by the browser's own DecompressionStream, so 10,000 accounts stay a few megabytes)."""
+"""Building DIR/report.html: one pass over the event log plus summary.json, one page with inline
+CSS and JS; per-account data gzip-packed, opened by the browser's own DecompressionStream."""
 
 from __future__ import annotations
 

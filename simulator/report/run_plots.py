@@ -1,6 +1,5 @@
-"""The run-wide figures behind the report's plots, summed exactly here (decimal strings out):
-money billed and deducted per day, open verification holds per hour, deductions by trigger and
-outcome, and spend and outstanding across accounts at each month end."""
+"""The run-wide figures behind the report's plots, summed exactly here (decimal strings out): per
+day, holds per hour, deductions by trigger and outcome, and each month's close over accounts."""
 
 from __future__ import annotations
 

@@ -1,6 +1,5 @@
-"""The committed baselines: every teaching scenario has one, and none of their figures moved.
-A failure here is a change to money (or to the event log): if intended, record again with
-`billing-sim baseline record SCENARIO... --dir baselines/` and commit the moved lines."""
+"""The committed baselines: every teaching scenario has one and none drifted. If a change to money
+is intended, run `billing-sim baseline record SCENARIO... --dir baselines/`, commit the lines."""
 
 from __future__ import annotations
 
@@ -21,6 +20,7 @@ NOT_BASELINED = {"population-10k-year"}
 
 
 def test_every_teaching_scenario_has_a_baseline_at_its_seed() -> None:
+    """Issue 6: each teaching scenario is baselined at its own seed (H-2 makes that meaningful)."""
     scenarios = {
         path.stem: load_scenario(path)
         for path in sorted((REPO / "scenarios").glob("*.yaml"))
@@ -43,6 +43,7 @@ def test_committed_baselines_have_not_drifted() -> None:
 
 
 def test_baseline_files_are_sorted_and_hold_one_figure_per_line() -> None:
+    """Issue 6: diff-friendly files: sorted keys, `ACCOUNT MONTH FIGURE` one per line."""
     figure_line = re.compile(r'    "[^"]+ [^" ]+ [^" ]+": ("-?\d+\.\d\d"|\d+|"[a-z_]+"),?')
     for path in baselines_in(BASELINES):
         text = path.read_text(encoding="utf-8")

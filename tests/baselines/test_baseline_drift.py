@@ -1,6 +1,5 @@
-"""`billing-sim baseline record` and `check` on temporary copies: a moved figure, a changed policy
-number and a changed event log are each reported (exit 1, the figure named with before and
-after); a missing directory, baseline or scenario is a clear error (exit 2)."""
+"""`billing-sim baseline record` and `check` on temporary copies: a moved figure, policy number or
+event log is reported (exit 1, figure, before, after); a missing dir, baseline or scenario: 2."""
 
 from __future__ import annotations
 
@@ -43,6 +42,7 @@ def _baseline(directory: Path) -> Path:
 
 
 def test_clean_check_exits_0(recorded: tuple[Path, Path]) -> None:
+    """H-2: the same scenario and seed rerun to the same figures and digest: exit 0."""
     directory, _ = recorded
     result = _cli("baseline", "check", "--dir", str(directory))
     assert result.exit_code == 0, result.output
@@ -50,6 +50,7 @@ def test_clean_check_exits_0(recorded: tuple[Path, Path]) -> None:
 
 
 def test_a_moved_figure_is_named_with_before_and_after(recorded: tuple[Path, Path]) -> None:
+    """OV-4 fees moved: the drift names account, month, figure, before and after; exit 1."""
     directory, _ = recorded
     path = _baseline(directory)
     data = json.loads(path.read_text(encoding="utf-8"))
@@ -93,6 +94,7 @@ def test_a_changed_event_log_alone_is_drift(recorded: tuple[Path, Path]) -> None
 
 
 def test_another_seed_is_recorded_beside(recorded: tuple[Path, Path]) -> None:
+    """H-2 per seed: each seed has its own baseline file, checked alike."""
     directory, scenario = recorded
     result = _cli("baseline", "record", str(scenario), "--dir", str(directory), "--seed", "7")
     assert result.exit_code == 0, result.output
@@ -101,6 +103,7 @@ def test_another_seed_is_recorded_beside(recorded: tuple[Path, Path]) -> None:
 
 
 def test_missing_directory_or_empty_one_exits_2(tmp_path: Path) -> None:
+    """Issue 6: no baselines to check is exit 2, not a silent pass."""
     result = _cli("baseline", "check", "--dir", str(tmp_path / "nowhere"))
     assert result.exit_code == 2 and "no such baseline directory" in result.output
     result = _cli("baseline", "check", "--dir", str(tmp_path))
@@ -109,6 +112,7 @@ def test_missing_directory_or_empty_one_exits_2(tmp_path: Path) -> None:
 
 
 def test_missing_scenario_exits_2(recorded: tuple[Path, Path]) -> None:
+    """Issue 6: a baseline whose scenario file is gone is exit 2, naming it."""
     directory, scenario = recorded
     scenario.unlink()
     result = _cli("baseline", "check", "--dir", str(directory))
@@ -117,6 +121,7 @@ def test_missing_scenario_exits_2(recorded: tuple[Path, Path]) -> None:
 
 
 def test_malformed_baseline_exits_2(tmp_path: Path) -> None:
+    """Issue 6: a baseline file that is not JSON is exit 2, naming it."""
     (tmp_path / "broken-seed1.json").write_text('{"scenario": "x"', encoding="utf-8")
     result = _cli("baseline", "check", "--dir", str(tmp_path))
     assert result.exit_code == 2
@@ -124,6 +129,7 @@ def test_malformed_baseline_exits_2(tmp_path: Path) -> None:
 
 
 def test_recording_an_invalid_or_missing_scenario_exits_2(tmp_path: Path) -> None:
+    """Issue 6: recording an invalid or missing scenario is exit 2 with its problems."""
     bad = tmp_path / "bad.yaml"
     bad.write_text("name: bad\nseed: one\n", encoding="utf-8")
     result = _cli("baseline", "record", str(bad), "--dir", str(tmp_path / "b"))

@@ -1,6 +1,5 @@
-"""The report in a real browser: Debian's Chromium, headless, driven by Playwright (never its own
-downloaded browser). The page loads without console errors, the account picker and the Spending
-Trend filters change what is drawn (OV-1, OV-3, OV-4), and a screenshot goes to reports/."""
+"""The report in Debian's Chromium, headless, via Playwright: no console errors; the picker and the
+Spending Trend filters change what is drawn (OV-1, OV-3, OV-4); a screenshot goes to reports/."""
 
 from __future__ import annotations
 
@@ -114,6 +113,7 @@ def test_report_in_chromium_filters_redraw_the_trend(
 def test_picker_reaches_every_one_of_ten_thousand_accounts(
     browser: Browser, large_dir: Path
 ) -> None:
+    """OV-2 for any of 10,000 accounts: search finds it, ordering by amount due works."""
     opened = Opened(browser, large_dir / "report.html")
     assert "10000 of 10000 accounts match" in opened.text("#account-count")
     opened.pick("acct-09999")

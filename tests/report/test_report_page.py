@@ -1,6 +1,5 @@
-"""The report page's content, read back from the data it embeds: the Billing Overview figures
-per account (OV-1..4), the run-wide plots, the timeline, self-containment, H-4, and the
-`billing-sim report DIR` command's exit statuses."""
+"""The report's content read back from the data it embeds (OV-1..4, run-wide plots, timeline, H-4),
+the page's self-containment, and `billing-sim report DIR`'s exit statuses."""
 
 from __future__ import annotations
 
@@ -38,6 +37,7 @@ def _dec(value: str | int | None) -> Decimal:
 
 
 def test_run_out_writes_report_html_beside_its_outputs(quickstart_dir: Path) -> None:
+    """Issue 6: `run --out DIR` writes DIR/report.html for every account (OV-1..4)."""
     page = _page(quickstart_dir)
     assert page.startswith("<!DOCTYPE html>")
     run, accounts = embedded(page)
@@ -108,6 +108,7 @@ def test_deductions_by_trigger_and_outcome_match_the_summary(quickstart_dir: Pat
 
 
 def test_fees_deducted_per_day_add_up_to_the_deductions(quickstart_dir: Path) -> None:
+    """H-3 in the plots: per-day deductions sum to the log's; fees accrued to date only grow."""
     run, _ = embedded(_page(quickstart_dir))
     days = run["plots"]["days"]
     succeeded = sum(
@@ -150,6 +151,7 @@ def test_timeline_holds_deductions_repayments_links_and_holds(quickstart_dir: Pa
 
 
 def test_page_needs_no_network(quickstart_dir: Path) -> None:
+    """Issue 6: inline CSS and JS, data embedded: no script, style, font, image or fetch."""
     """Inline CSS and JS, data embedded: no external script, style, font, image or fetch."""
     page = _page(quickstart_dir)
     assert not re.search(r"<(script|img|iframe)[^>]+src=|<link\b|@import|url\(|fetch\(", page)
@@ -190,6 +192,7 @@ def test_h4_a_card_number_in_the_outputs_is_masked(quickstart_dir: Path, tmp_pat
 
 
 def test_same_run_gives_the_same_page(quickstart_dir: Path, tmp_path: Path) -> None:
+    """H-2 carried to the page: the same outputs give the same bytes (gzip without a time)."""
     first = write_report(quickstart_dir, tmp_path / "a.html")
     second = write_report(quickstart_dir, tmp_path / "b.html")
     assert first.path.read_bytes() == second.path.read_bytes()
@@ -197,6 +200,7 @@ def test_same_run_gives_the_same_page(quickstart_dir: Path, tmp_path: Path) -> N
 
 
 def test_ten_thousand_accounts_stay_a_small_page(large_dir: Path) -> None:
+    """OV-1..4 for 10,000 accounts: all on the page for the picker, packed small."""
     """Every account is on the page for the picker; the per-account data is compressed."""
     page = _page(large_dir)
     assert len(page.encode("utf-8")) < 2_000_000
@@ -208,6 +212,7 @@ def test_ten_thousand_accounts_stay_a_small_page(large_dir: Path) -> None:
 
 
 def test_report_command_rebuilds_the_page(quickstart_dir: Path, tmp_path: Path) -> None:
+    """Issue 6: `billing-sim report DIR` rebuilds the page `run` wrote, byte for byte."""
     run_dir = tmp_path / "run"
     shutil.copytree(quickstart_dir, run_dir)
     (run_dir / "report.html").unlink()
@@ -269,6 +274,7 @@ def _break(run_dir: Path, how: str) -> str:
 def test_report_command_refuses_missing_or_malformed_outputs(
     quickstart_dir: Path, tmp_path: Path, how: str
 ) -> None:
+    """Issue 6: bad outputs exit 2, naming file and fault, no traceback (H-3: no float amount)."""
     run_dir = tmp_path / "run"
     shutil.copytree(quickstart_dir, run_dir)
     named = _break(run_dir, how)
@@ -279,6 +285,7 @@ def test_report_command_refuses_missing_or_malformed_outputs(
 
 
 def test_report_command_refuses_a_missing_directory(tmp_path: Path) -> None:
+    """Issue 6: a missing run directory is exit 2 with a clear message."""
     result = CliRunner().invoke(app, ["report", str(tmp_path / "nowhere")])
     assert result.exit_code == 2
     assert "no such run directory" in result.output
