@@ -126,8 +126,8 @@
   }
 
   // Lines over x in [0, xMax]; step series hold each value until the next point.
-  function lineChart(container, { xMax, ticks, series }) {
-    const top = Math.max(0, ...series.flatMap((s) => s.points.map((p) => size(p[1]))));
+  function lineChart(container, { xMax, ticks, series, counts = false }) {
+    const top = Math.max(counts ? 4 : 0, ...series.flatMap((s) => s.points.map((p) => size(p[1]))));
     const plot = frame(container, top);
     const xOf = (x) => plot.x + (plot.w * x) / Math.max(xMax, 1);
     for (const [x, label] of ticks) {
@@ -221,14 +221,15 @@
     lineChart($("holds-chart"), {
       xMax: hours, ticks: monthTicks(hours, 3600000),
       series: [{ name: "holds open", color: COLORS.hold, step: true, points: RUN.plots.holds }],
+      counts: true,  // whole holds: at least 0..4 on the axis
     });
     renderDeductions($("deductions-chart"), RUN.plots.deductions);
     const months = RUN.plots.months;
     barChart($("outstanding-chart"), {
       labels: months.map((m) => m.month),
-      series: [{ name: "outstanding", color: COLORS.outstanding, values: months.map((m) => m.outstanding) }],
-      valueLabels: months.map((m) => m.outstanding),
-      subLabels: months.map((m) => `${m.owing} owing`),
+      series: [{ name: "outstanding", color: COLORS.outstanding, values: months.map((m) => (m.closed ? m.outstanding : null)) }],
+      valueLabels: months.map((m) => (m.closed ? m.outstanding : null)),
+      subLabels: months.map((m) => (m.closed ? `${m.owing} owing` : "not closed")),
     });
     barChart($("spend-chart"), {
       labels: months.map((m) => m.month),

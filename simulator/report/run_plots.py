@@ -58,6 +58,8 @@ class RunPlots:
             bucket[1] = open_now
 
     def plots(self, outputs: RunOutputs, book: DeductionBook, months: list[str]) -> dict[str, Any]:
+        # every day of the span, and the settling after it, even where nothing happened
+        self.last_day = max(self.last_day, (outputs.end - self.start).days)
         per_month = _per_month(outputs, months)
         return {
             "days": self._per_day(),
