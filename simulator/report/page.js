@@ -18,6 +18,8 @@
   const PRETAX = 0, TAX = 1, TOTAL = 2, PAYG = 3, PLAN = 4, OUTSTANDING = 5, BY_PRODUCT = 6;
   const TABLE_LIMIT = 1000;
   const $ = (id) => document.getElementById(id);
+  // the largest of many values (spreading a long array into Math.max overflows the stack)
+  const largest = (values, floor) => values.reduce((top, v) => (v > top ? v : top), floor);
 
   function fmt(value) {
     if (value === null || value === undefined) return "–";
@@ -92,7 +94,7 @@
   // Bars per label; `series` stack when several. valueLabels: the precomputed text over a group.
   function barChart(container, { labels, series, valueLabels, subLabels }) {
     const heights = labels.map((_, i) => series.reduce((top, s) => top + size(s.values[i]), 0));
-    const plot = frame(container, Math.max(0, ...heights));
+    const plot = frame(container, largest(heights, 0));
     const slot = plot.w / Math.max(labels.length, 1);
     const barWidth = Math.min(56, slot * 0.7);
     const every = Math.ceil(64 / slot);
@@ -127,7 +129,7 @@
 
   // Lines over x in [0, xMax]; step series hold each value until the next point.
   function lineChart(container, { xMax, ticks, series, counts = false }) {
-    const top = Math.max(counts ? 4 : 0, ...series.flatMap((s) => s.points.map((p) => size(p[1]))));
+    const top = largest(series.flatMap((s) => s.points.map((p) => size(p[1]))), counts ? 4 : 0);
     const plot = frame(container, top);
     const xOf = (x) => plot.x + (plot.w * x) / Math.max(xMax, 1);
     for (const [x, label] of ticks) {
@@ -245,7 +247,7 @@
     container.replaceChildren();
     const width = chartWidth(container), row = 26, left = 150;
     const root = svg("svg", { viewBox: `0 0 ${width} ${Math.max(entries.length, 1) * row + 8}`, role: "img" });
-    const most = Math.max(1, ...entries.map((e) => e.count));
+    const most = largest(entries.map((e) => e.count), 1);
     entries.forEach((e, i) => {
       const y = 4 + i * row;
       root.append(svg("text", { x: left - 8, y: y + 15, "text-anchor": "end" }, `${e.trigger.replace("_", " ")} · ${e.outcome}`));
@@ -410,7 +412,7 @@
     const lanes = LANES.filter((lane) => rows.some((r) => r.category === lane));
     const width = chartWidth(container), left = 90, laneHeight = 18;
     const spanMinutes = Math.max(1, (Date.parse(RUN.span.end) - START) / 60000);
-    const last = Math.max(spanMinutes, ...rows.map((r) => r.minute));
+    const last = largest(rows.map((r) => r.minute), spanMinutes);
     const root = svg("svg", { viewBox: `0 0 ${width} ${lanes.length * laneHeight + 30}`, role: "img" });
     const xOf = (m) => left + ((width - left - 12) * m) / last;
     lanes.forEach((lane, i) => {
