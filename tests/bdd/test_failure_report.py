@@ -4,13 +4,16 @@ simulated time and each account's latest events (and says so when time has not s
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import pytest
 
-from .billing_world import BillingWorld
+from .billing_world import TRANSPORT_ENV, BillingWorld
 from .conftest import REPORT_SECTION, pytest_bdd_step_error
 from .customer_words import card, moment
+
+pytest_plugins = ["pytester"]
 
 
 @dataclass
@@ -116,3 +119,44 @@ def test_pytest_bdd_calls_the_hook(request):
     impls = request.config.pluginmanager.hook.pytest_bdd_step_error.get_hookimpls()
     ours = pytest_bdd_step_error.__code__.co_filename
     assert ours in [impl.function.__code__.co_filename for impl in impls]
+
+
+FAILING_FEATURE = """\
+Feature: A scenario that fails on purpose
+  @AUTO-2
+  Scenario: Ada's card is charged more than she spent
+    Given it is 31 January 2026 22:00 UTC
+    And Ada's default payment method is a Visa card
+    And Ada uses qwen-max for USD 10.00 an hour
+    When the clock reaches 1 February 2026 00:30 UTC
+    Then Ada's Visa card is charged USD 99.00
+"""
+
+
+def test_a_real_failing_scenario_prints_the_simulated_world(pytester, monkeypatch):
+    """End to end: this package's steps and conftest, copied beside a failing feature, run by
+    pytest-bdd (in this process, over the direct transport to keep it quick)."""
+    monkeypatch.setenv(TRANSPORT_ENV, "direct")
+    package = pytester.mkpydir("bddcopy")
+    for source in Path(__file__).parent.glob("*.py"):
+        if source.name.startswith(("steps_", "billing_", "customer_", "conftest")):
+            (package / source.name).write_text(source.read_text())
+    (package / "test_failing.py").write_text(
+        "from pytest_bdd import scenarios\n"
+        "from .steps_given import *  # noqa: F403\n"
+        "from .steps_then import *  # noqa: F403\n"
+        "from .steps_when import *  # noqa: F403\n"
+        "scenarios('failing.feature')\n"
+    )
+    (package / "failing.feature").write_text(FAILING_FEATURE)
+    result = pytester.runpytest("-p", "no:cacheprovider", "--import-mode=importlib")
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(
+        [
+            f"*Captured {REPORT_SECTION} call*",
+            "failed step: Then Ada's Visa card is charged USD 99.00",
+            "simulated time: Sunday 1 February 2026 00:30 UTC (transport direct, seed 42)",
+            "ada: last * events",
+            '*"type":"deduction.succeeded"*"amount":"20.00"*',
+        ]
+    )
