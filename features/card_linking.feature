@@ -20,6 +20,19 @@ Feature: Linking a bank card
       | 02/26  | linked                                        |
 
   @CARD-4
+  Scenario Outline: The expiry month is judged at the moment of linking, across the year end
+    Given it is <linked>
+    When Ada links a Visa card expiring <expiry>
+    Then Ada's Visa card is <result>
+
+    Examples:
+      | linked                         | expiry | result                                          |
+      | 31 December 2025 23:59 UTC     | 12/25  | not linked, because the card expires this month |
+      | 31 December 2025 23:59 UTC     | 01/26  | linked                                          |
+      | 1 January 2026 00:00 UTC       | 12/25  | not linked, because the card has expired        |
+      | 1 January 2026 00:00 UTC       | 01/26  | not linked, because the card expires this month |
+
+  @CARD-4
   Scenario Outline: Card details must be complete and correct
     When Ada links a card with <mistake>
     Then the card is not linked, because <reason>
