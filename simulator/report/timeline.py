@@ -118,7 +118,8 @@ class Timelines:
         self.plan_charges: dict[str, dict[str, dict[str, Decimal]]] = defaultdict(dict)
         #: account -> method id -> [label, state]; state linked | default | unlinked
         self.methods: dict[str, dict[int, list[str]]] = defaultdict(dict)
-        self._open: dict[tuple[str, str], tuple[list[Any], datetime]] = {}
+        #: (account, what, id) -> (its row, when it started, its note before the outcome)
+        self._open: dict[tuple[Any, ...], tuple[list[Any], datetime, str]] = {}
 
     def _kind(self, kind: str) -> int:
         return self.kinds.setdefault(kind, len(self.kinds))
@@ -134,67 +135,65 @@ class Timelines:
             return
         if deduction is not None:
             self._deduction(event, deduction)
+        elif event.type == "repayment.submitted":
+            prefix = _join(
+                _method(event.fields), f"from balance {event.fields.get('from_balance')}"
+            )
+            self._start(
+                event, ("repayment", event.fields.get("repayment")), _shown_amount(event), prefix
+            )
         elif event.type == "repayment.settled":
-            self._repayment_settled(event)
+            key = ("repayment", event.fields.get("repayment"))
+            self._settle(event, key, _join(event.fields.get("status"), event.fields.get("reason")))
         else:
-            row = self._row(event, _shown_amount(event), _note(event))
-            if event.type == "repayment.submitted":
-                self._open[(event.account, str(event.fields.get("repayment")))] = (row, event.at)
-                row[3] = _join(
-                    _method(event.fields),
-                    f"from balance {event.fields.get('from_balance')}",
-                    "pending",
-                )
+            self._row(event, _shown_amount(event), _note(event))
             self._track(event)
 
-    def _deduction(self, event: Event, deduction: Deduction) -> None:
-        # str() of an amount read as two places gives those two places back
-        key = (deduction.account, f"deduction {deduction.deduction}")
-        trigger = deduction.trigger.replace("_", " ")
-        if event.type == "deduction.initiated":
-            row = self._row(event, str(deduction.amount), "")
-            self._open[key] = (row, event.at)
-            row[3] = _join(trigger, _method(event.fields), "pending")
-            return
-        opened = self._open.pop(key, None)
-        if opened is None:  # its start is not in the log: a row of its own
-            self._row(event, str(deduction.amount), _join(trigger, deduction.outcome))
-            return
-        row, began = opened
-        outcome = _join(deduction.outcome, deduction.reason, _after(began, event.at))
-        row[3] = row[3].replace("pending", outcome)
+    def _start(self, event: Event, key: tuple[str, object], amount: str | None, note: str) -> None:
+        """A row for something that settles later: "pending" until its outcome arrives."""
+        row = self._row(event, amount, _join(note, "pending"))
+        self._open[(event.account or "", *key)] = (row, event.at, note)
 
-    def _repayment_settled(self, event: Event) -> None:
-        opened = self._open.pop((event.account or "", str(event.fields.get("repayment"))), None)
-        status = str(event.fields.get("status"))
-        if opened is None:
-            self._row(event, _shown_amount(event), _join(status, event.fields.get("reason")))
+    def _settle(self, event: Event, key: tuple[str, object], outcome: str) -> None:
+        opened = self._open.pop((event.account or "", *key), None)
+        if opened is None:  # its start is not in the log: a row of its own
+            self._row(event, _shown_amount(event), outcome)
             return
-        row, began = opened
-        row[3] = row[3].replace("pending", _join(status, event.fields.get("reason")))
-        row[3] = _join(row[3], _after(began, event.at))
+        row, began, note = opened
+        row[3] = _join(note, outcome, _after(began, event.at))
+
+    def _deduction(self, event: Event, deduction: Deduction) -> None:
+        key = ("deduction", deduction.deduction)
+        if event.type == "deduction.initiated":
+            trigger = deduction.trigger.replace("_", " ")
+            # str() of an amount read as two places gives those two places back
+            self._start(event, key, str(deduction.amount), _join(trigger, _method(event.fields)))
+        else:
+            self._settle(event, key, _join(deduction.outcome, deduction.reason))
 
     def _track(self, event: Event) -> None:
         """Plan charges per month and the account's payment methods, from the same events."""
         f, account = event.fields, event.account or ""
+        methods = self.methods[account]
         if event.type in PLAN_CHARGES:
             months = self.plan_charges[account].setdefault(str(f.get("plan")), {})
             key = month_of(event.at)
             months[key] = months.get(key, Decimal(0)) + event.amount()
         elif event.type == "payment_method.linked" and isinstance(f.get("method"), int):
-            methods = self.methods[account]
             if f.get("default"):
-                for entry in methods.values():
-                    entry[1] = "linked" if entry[1] == "default" else entry[1]
-            methods[f["method"]] = [_note(event).replace(" · default", ""), "linked"]
-            if f.get("default"):
-                methods[f["method"]][1] = "default"
+                self._make_default(methods, f["method"])
+            label = _note(event).replace(" · default", "")
+            methods[f["method"]] = [label, "default" if f.get("default") else "linked"]
         elif event.type == "payment_method.default_changed":
-            for method_id, entry in self.methods[account].items():
-                if entry[1] != "unlinked":
-                    entry[1] = "default" if method_id == f.get("method") else "linked"
-        elif event.type == "payment_method.unlinked" and f.get("method") in self.methods[account]:
-            self.methods[account][f["method"]][1] = "unlinked"
+            self._make_default(methods, f.get("method"))
+        elif event.type == "payment_method.unlinked" and f.get("method") in methods:
+            methods[f["method"]][1] = "unlinked"
+
+    @staticmethod
+    def _make_default(methods: dict[int, list[str]], chosen: object) -> None:
+        for method_id, entry in methods.items():
+            if entry[1] != "unlinked":
+                entry[1] = "default" if method_id == chosen else "linked"
 
     def kind_table(self) -> list[list[str]]:
         """[label, category] per kind code, in code order."""
