@@ -1,0 +1,128 @@
+"""`make bench`: the scale run (population-10k-year over `direct`) and a 500-account slice of it
+over `wsgi` and `http`, each in a fresh interpreter, with wall time, peak memory and rates.
+Speed is measured here, never asserted."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from rich.console import Console
+from rich.table import Table
+
+SCENARIO = Path(__file__).resolve().parent.parent / "scenarios" / "population-10k-year.yaml"
+#: (transport, accounts: None = the scenario's own count) measured by default
+CASES: tuple[tuple[str, int | None], ...] = (("direct", None), ("wsgi", 500), ("http", 500))
+#: what issue 4 asks of the full direct run (shown for reference, not checked)
+TARGET_SECONDS, TARGET_MIB = 20, 1024
+
+
+@dataclass(frozen=True)
+class Measure:
+    transport: str
+    accounts: int
+    account_months: int
+    events: int
+    wall_seconds: float
+    peak_mib: float
+    ok: bool
+
+    @property
+    def account_months_per_second(self) -> float:
+        return self.account_months / self.wall_seconds
+
+    @property
+    def events_per_second(self) -> float:
+        return self.events / self.wall_seconds
+
+
+def measure(scenario_path: Path, transport: str, accounts: int | None) -> Measure:
+    """One run in this process: the whole of run_scenario (event log, summary, invariants and
+    report written to a temporary directory). Peak memory is this process's maximum RSS."""
+    from simulator.runner import run_scenario
+    from simulator.scenario import load_scenario
+
+    scenario = load_scenario(scenario_path)
+    if accounts is not None and scenario.population is not None:
+        population = scenario.population.model_copy(update={"count": accounts})
+        scenario = scenario.model_copy(update={"population": population})
+    with tempfile.TemporaryDirectory(prefix="billing-sim-bench-") as out:
+        began = time.perf_counter()
+        result = run_scenario(scenario, transport=transport, out=Path(out))
+        wall = time.perf_counter() - began
+    run = result.summary["run"]
+    # ru_maxrss is in KiB on Linux
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return Measure(
+        transport, run["accounts"], run["account_months"], run["events"], wall, peak, result.ok
+    )
+
+
+def measure_apart(scenario_path: Path, transport: str, accounts: int | None) -> Measure:
+    """`measure` in a fresh interpreter, so each run's peak memory is its own."""
+    command = [sys.executable, "-m", "simulator.bench", "--one", transport, str(scenario_path)]
+    if accounts is not None:
+        command += ["--accounts", str(accounts)]
+    done = subprocess.run(command, check=True, capture_output=True, text=True)
+    return Measure(**json.loads(done.stdout.strip().splitlines()[-1]))
+
+
+def table(scenario_name: str, measures: list[Measure]) -> Table:
+    out = Table(
+        title=f"billing-sim bench: {scenario_name}",
+        caption=f"target for the full direct run: {TARGET_SECONDS} s, {TARGET_MIB} MiB "
+        "(measured, not tested)",
+    )
+    for name in ("transport", "accounts", "acct-months", "events", "wall s", "peak MiB"):
+        out.add_column(name, justify="left" if name == "transport" else "right")
+    out.add_column("acct-months/s", justify="right")
+    out.add_column("events/s", justify="right")
+    out.add_column("checks", justify="center")
+    for m in measures:
+        out.add_row(
+            m.transport,
+            f"{m.accounts:,}",
+            f"{m.account_months:,}",
+            f"{m.events:,}",
+            f"{m.wall_seconds:.1f}",
+            f"{m.peak_mib:,.0f}",
+            f"{m.account_months_per_second:,.0f}",
+            f"{m.events_per_second:,.0f}",
+            "ok" if m.ok else "FAILED",
+        )
+    return out
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m simulator.bench", description=__doc__)
+    parser.add_argument("scenario", nargs="?", type=Path, default=SCENARIO)
+    parser.add_argument(
+        "--slice", type=int, default=500, help="accounts in the wsgi and http runs (500)"
+    )
+    parser.add_argument(
+        "--accounts", type=int, default=None, help="accounts in the direct run (all)"
+    )
+    parser.add_argument("--one", metavar="TRANSPORT", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.one:  # the child of measure_apart: one run, its figures as JSON on stdout
+        print(json.dumps(asdict(measure(args.scenario, args.one, args.accounts))))
+        return
+    console = Console()
+    measures = []
+    for transport, accounts in CASES:
+        count = args.accounts if accounts is None else args.slice
+        what = "all accounts" if count is None else f"{count} accounts"
+        with console.status(f"running {args.scenario.name} over {transport} ({what})..."):
+            measures.append(measure_apart(args.scenario, transport, count))
+    console.print(table(args.scenario.stem, measures))
+
+
+if __name__ == "__main__":
+    main()
