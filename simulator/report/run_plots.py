@@ -47,15 +47,14 @@ class RunPlots:
             totals[figure] = totals.get(figure, ZERO) + deduction.amount
         elif event.type in ("preauth.authorized", "preauth.released"):
             hold = (event.account, event.fields.get("authorization"))
+            hour = int(since.total_seconds() // 3600)
+            bucket = self.holds.setdefault(hour, [len(self._open_holds)] * 2)  # open as it began
             if event.type == "preauth.authorized":
                 self._open_holds.add(hold)
             else:
                 self._open_holds.discard(hold)
-            hour = int(since.total_seconds() // 3600)
-            open_now = len(self._open_holds)
-            bucket = self.holds.setdefault(hour, [open_now, open_now])
-            bucket[0] = max(bucket[0], open_now)
-            bucket[1] = open_now
+            bucket[0] = max(bucket[0], len(self._open_holds))
+            bucket[1] = len(self._open_holds)
 
     def plots(self, outputs: RunOutputs, book: DeductionBook, months: list[str]) -> dict[str, Any]:
         # every day of the span, and the settling after it, even where nothing happened
@@ -97,7 +96,7 @@ class RunPlots:
     def _hold_steps(self) -> list[list[int]]:
         """[hour, open] where the count changes: the most open during an hour of changes, then
         what stayed open at its end, held until the next point."""
-        steps: list[list[int]] = [[0, 0]]
+        steps: list[list[int]] = [] if 0 in self.holds else [[0, 0]]
         for hour in sorted(self.holds):
             most, at_end = self.holds[hour]
             steps.append([hour, most])

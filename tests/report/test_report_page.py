@@ -125,6 +125,22 @@ def test_fees_deducted_per_day_add_up_to_the_deductions(quickstart_dir: Path) ->
     assert accrued == sorted(accrued) and accrued[-1] > 0  # fees accrued to date only grow
 
 
+def test_open_holds_plot_follows_the_log(quickstart_dir: Path) -> None:
+    """CARD-5, PAYPAL-1: each USD 1.00 hold counts from placing to release; all are released."""
+    run, _ = embedded(_page(quickstart_dir))
+    open_holds, peak = set(), 0
+    for event in _events(quickstart_dir):
+        hold = (event["account"], event.get("authorization"))
+        if event["type"] == "preauth.authorized":
+            open_holds.add(hold)
+        elif event["type"] == "preauth.released":
+            open_holds.discard(hold)
+        peak = max(peak, len(open_holds))
+    steps = run["plots"]["holds"]
+    assert max(count for _, count in steps) == peak >= 4
+    assert steps[-1][1] == 0 and [hour for hour, _ in steps] == sorted({h for h, _ in steps})
+
+
 def test_timeline_holds_deductions_repayments_links_and_holds(quickstart_dir: Path) -> None:
     """The lapsed account: a declined deduction (AUTO-6), overdue and suspended (AUTO-7), a
     manual repayment by PayPal that settles paid 30 minutes later (PAY-1, PAY-5)."""
