@@ -4,8 +4,10 @@ Exactly: fees == undeducted + in_flight + repaying + billed + paid (H-3)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from fractions import Fraction
+from types import MappingProxyType
 from typing import Literal
 
 from billing_engine.money import ZERO, round_cents
@@ -148,6 +150,10 @@ class AccountLedger:
         else:
             self.billed += from_billed
             self.undeducted += from_undeducted
+
+    def spend_in(self, month: YearMonth) -> Mapping[tuple[str, BillingMode], Spend]:
+        """One month's spend by (product or plan, billing mode), read-only."""
+        return MappingProxyType(self.spend.get((month[0], month[1]), {}))
 
     def spend_of(
         self,
