@@ -3,10 +3,12 @@ and the facts of the run. Everything is read from the engine's own queries and t
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
 from billing_engine.events import format_time
+from billing_engine.ledger import BILLING_MODES, Spend
 from billing_engine.money import format_amount
 
 if TYPE_CHECKING:
@@ -25,6 +27,27 @@ def months_between(world: World) -> list[tuple[int, int]]:
     return months
 
 
+def month_figures(entries: Mapping[tuple[str, str], Spend], products: Iterable[str]) -> dict:
+    """One account-month of the summary from the month's spend by (product, mode): what
+    total_spend (all modes, then each) and spending_trend (each product) give, in one pass."""
+    pretax = tax = Fraction(0)
+    by_mode = dict.fromkeys(BILLING_MODES, Fraction(0))
+    by_product = dict.fromkeys(products, Fraction(0))
+    for (product, mode), spend in entries.items():
+        pretax += spend.pretax
+        tax += spend.tax
+        by_mode[mode] += spend.total
+        if product in by_product:
+            by_product[product] += spend.total
+    return {
+        "pretax": format_amount(pretax),
+        "tax": format_amount(tax),
+        "total": format_amount(pretax + tax),
+        "by_mode": {mode: format_amount(value) for mode, value in by_mode.items()},
+        "by_product": {product: format_amount(value) for product, value in by_product.items()},
+    }
+
+
 def summarize(world: World, *, transport: str) -> dict[str, Any]:
     engine, log = world.engine, world.log
     months = months_between(world)
@@ -33,42 +56,21 @@ def summarize(world: World, *, transport: str) -> dict[str, Any]:
     for account_id in engine.account_ids():
         account = engine.account(account_id)
         products = world.meters[account_id].plan.products if account_id in world.meters else ()
+        ledger = account.ledger
         per_month = {}
         for year, month in months:
-            spend = engine.total_spend(account_id, year, month)
             key = f"{year:04d}-{month:02d}"
             per_month[key] = {
-                **{name: format_amount(value) for name, value in spend.fields().items()},
-                "by_mode": {
-                    mode: format_amount(
-                        engine.total_spend(account_id, year, month, mode=mode).total
-                    )
-                    for mode in ("payg", "coding_plan")
-                },
-                "by_product": {
-                    product: format_amount(
-                        sum(
-                            (
-                                p.total
-                                for p in engine.spending_trend(
-                                    account_id, (year, month), (year, month), product=product
-                                )
-                            ),
-                            Fraction(0),
-                        )
-                    )
-                    for product in products
-                },
+                **month_figures(ledger.spend_in((year, month)), products),
                 "outstanding_at_close": log.outstanding_at_close.get((account_id, key)),
             }
-        ledger = account.ledger
         fees += ledger.fees
         paid += ledger.paid
         outstanding += ledger.outstanding
         accounts[account_id] = {
             "country": account.country,
             "status": account.status,
-            "total_amount_due": format_amount(engine.total_amount_due(account_id)),
+            "total_amount_due": format_amount(ledger.amount_due),
             "months": per_month,
         }
     deductions: dict[str, dict[str, int]] = {}
