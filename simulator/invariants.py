@@ -122,17 +122,38 @@ def thresholds_honoured(world: World) -> Invariant:
     return Invariant("thresholds_honoured", not over, "; ".join(over[:5]) or "no account over")
 
 
+#: how much of an output file no_card_data scans at once (whole lines)
+_SCAN_CHARS = 1 << 22
+
+
+def _leaks(text: str, numbers: set[str]) -> bool:
+    return '"cvv"' in text or any(run in numbers for run in _DIGIT_RUNS.findall(text))
+
+
+def first_leak(path: Path, numbers: set[str]) -> int | None:
+    """The number of the first line of `path` holding a CVV field or one of `numbers`. The
+    file is scanned in blocks of whole lines (a digit run never spans a line break), and only
+    a block that leaks is read line by line."""
+    lineno = 0
+    with path.open(encoding="utf-8") as text:
+        while block := text.read(_SCAN_CHARS):
+            block += text.readline()
+            if _leaks(block, numbers):
+                for offset, line in enumerate(block.split("\n"), 1):
+                    if _leaks(line, numbers):
+                        return lineno + offset
+            lineno += block.count("\n")
+    return None
+
+
 def no_card_data(world: World, outputs: Iterable[Path]) -> Invariant:
     """H-4: no full card number and no CVV field in any output file."""
     numbers = world.card_numbers()
     found = []
     for path in outputs:
-        with path.open(encoding="utf-8") as text:
-            for lineno, line in enumerate(text, 1):
-                digits = _DIGIT_RUNS.findall(line)
-                if '"cvv"' in line or any(run in numbers for run in digits):
-                    found.append(f"{path.name}:{lineno}")
-                    break
+        lineno = first_leak(path, numbers)
+        if lineno is not None:
+            found.append(f"{path.name}:{lineno}")
     return Invariant(
         "no_card_data", not found, "; ".join(found) or f"{len(numbers)} card numbers absent"
     )
