@@ -3,6 +3,7 @@ cleanly: used by `mock_gateways.serve` and by the contract tests."""
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from types import TracebackType
 
@@ -33,7 +34,10 @@ class RunningServer:
         if not self._thread.is_alive():
             return
         socket_map = self._server._map
-        self._server.trigger.pull_trigger(lambda: wasyncore.close_all(socket_map))
+        # OSError: the loop is already closing its sockets (the trigger's own among them) and
+        # ends by itself, so there is only the thread to wait for.
+        with contextlib.suppress(OSError):
+            self._server.trigger.pull_trigger(lambda: wasyncore.close_all(socket_map))
         self._thread.join(timeout)
         self._server.task_dispatcher.shutdown(timeout=timeout)
 
