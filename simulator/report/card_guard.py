@@ -7,9 +7,8 @@ import re
 
 from billing_engine.card_validation import brand_of, luhn_valid
 
-# 12..19 digits not touching other digits; separators inside a number are not expected in the
-# outputs (they hold no free text typed by a customer)
-_DIGIT_RUN = re.compile(r"(?<!\d)\d{12,19}(?!\d)")
+# 12..19 digits, as typed (single spaces or dashes between them allowed), not touching others
+_DIGIT_RUN = re.compile(r"(?<!\d)\d(?:[ -]?\d){11,18}(?!\d)")
 
 
 def mask_card_numbers(text: str) -> tuple[str, int]:
@@ -18,10 +17,10 @@ def mask_card_numbers(text: str) -> tuple[str, int]:
 
     def replace(match: re.Match[str]) -> str:
         nonlocal masked
-        digits = match.group(0)
+        digits = match.group(0).replace(" ", "").replace("-", "")
         brand = brand_of(digits)
         if brand is None or not luhn_valid(digits):
-            return digits
+            return match.group(0)
         masked += 1
         return f"{brand} ••••{digits[-4:]}"
 
