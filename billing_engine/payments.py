@@ -42,6 +42,13 @@ class Payments:
                 f"repay amount {format_amount(wanted)} must be whole cents above 0.00 and at "
                 f"most the outstanding {format_amount(payable)} (PAY-2)",
             )
+        if method is not None and method.status != "active":
+            self._refuse(
+                account,
+                wanted,
+                "method_not_active",
+                f"payment method {method.id} is {method.status}, not active (PAY-4)",
+            )
         if method is None and account.balance < wanted:
             self._refuse(
                 account, wanted, "no_payment_method", "no payment method given and no default"
@@ -87,11 +94,11 @@ class Payments:
         )
 
     def _repay_method(self, account: Account, method_id: int | None) -> PaymentMethod | None:
-        """PAY-4: any active method; none given means the default (may be None when the
-        balance covers the whole amount)."""
+        """PAY-4: the method asked for (repay refuses it unless it is active); none given means
+        the default (may be None when the balance covers the whole amount)."""
         if method_id is None:
             return account.default_method
-        return account.active_method(method_id)
+        return account.method(method_id)
 
     def _refuse(self, account: Account, amount: Fraction, reason: str, message: str) -> None:
         self.ctx.emit("repayment.rejected", account.id, reason=reason, amount=amount)

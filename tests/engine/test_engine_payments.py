@@ -149,7 +149,8 @@ def test_pay3_repay_from_balance_alone_needs_no_method(world: World) -> None:
 
 
 def test_pay4_repay_with_any_active_method(world: World) -> None:
-    """PAY-4: a card or PayPal, any active one, not just the default."""
+    """PAY-4: a card or PayPal, any active one, not just the default; an unlinked one is
+    refused with a reason (logged) and charges nothing."""
     failed_deduction(world)
     world.link_paypal()
     world.engine.repay("acme", "10", method_id=1)
@@ -158,8 +159,12 @@ def test_pay4_repay_with_any_active_method(world: World) -> None:
     with pytest.raises(UnknownPaymentMethod, match="no payment method 7"):
         world.engine.repay("acme", "10", method_id=7)
     world.engine.unlink("acme", 1)
-    with pytest.raises(UnknownPaymentMethod, match="unlinked"):
+    charges = len(world.paypal.charges)
+    with pytest.raises(PaymentRefused, match="payment method 1 is unlinked") as refused:
         world.engine.repay("acme", "10", method_id=1)
+    assert refused.value.reason == "method_not_active"
+    assert world.sink.of("repayment.rejected")[-1].fields["reason"] == "method_not_active"
+    assert len(world.paypal.charges) == charges
 
 
 def test_pay5_status_updates_30_minutes_later_and_no_duplicate_payment(world: World) -> None:
