@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from functools import lru_cache
 from typing import Protocol
 
 MIN_YEAR, MAX_YEAR = 1970, 9000
@@ -54,6 +55,9 @@ def parse_instant(text: str) -> datetime:
     return parsed
 
 
+@lru_cache(maxsize=4096)
 def format_instant(when: datetime) -> str:
-    """UTC, seconds precision kept as given, `Z` suffix: the one way gateways write times."""
+    """UTC, seconds precision kept as given, `Z` suffix: the one way gateways write times.
+    Cached: one response writes the same few instants several times (created, updated, now),
+    and equal instants always give the same text."""
     return when.astimezone(UTC).isoformat().replace("+00:00", "Z")
