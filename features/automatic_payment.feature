@@ -159,7 +159,7 @@ Feature: Automatic payment thresholds
     And 30 minutes pass
     Then Ada's account is active again
     When the clock reaches 24 January 2026 00:00 UTC
-    Then Ada's Total Spend for January 2026 is USD 4,720.00 in all
+    Then Ada's Total Spend for January 2026 is USD 4,710.00 in all
 
   @AUTO-7 @PAY-2
   Scenario: Paying part of what is owed leaves the account suspended; paying the rest resumes it

@@ -118,8 +118,10 @@ class Meter:
         """Record every hour that ended at or before `now` (and not after the run's end)."""
         until = min(floor_hour(now), self.end)
         if not self.engine.is_metering(self.account_id):
-            # Suspended hours are not metered (AUTO-7); resume with the hour under way.
-            self.fed_until = max(self.fed_until, until)
+            # Suspended hours are not metered (AUTO-7), nor the part-hours at either end:
+            # metering resumes with the first whole hour after the account resumes.
+            resumes = until if until == now or until == self.end else until + HOUR
+            self.fed_until = max(self.fed_until, resumes)
             return
         while self.fed_until < until:
             segment_end = self._segment_end(self.fed_until, until)

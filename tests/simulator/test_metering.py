@@ -113,3 +113,24 @@ def test_auto4_timer_at_month_end_runs_after_the_last_hour_is_metered():
     clock.env.process(customer_usage(type("W", (), {"env": clock.env, "clock": clock}), meter))
     clock.env.run(until=int((month_end - START).total_seconds()) + 1)
     assert seen == [Fraction(48)]
+
+
+def test_auto7_suspension_meters_no_part_hour_at_either_end():
+    """AUTO-7: hours while suspended are not metered, nor the part-hours at suspension and at
+    resumption: metering resumes with the first whole hour after the account resumes."""
+    plan = UsagePlan([UsageEntry(product="qwen-max", hourly=Decimal(1))], START)
+    clock = SimClock(START)
+    engine = ThresholdLedger(clock, Fraction(10**9))
+    meter = Meter("acme", plan, engine, START, START + timedelta(days=2))
+    metering = True
+    engine.is_metering = lambda account_id: metering
+
+    def at(hours: float) -> datetime:
+        return START + timedelta(hours=hours)
+
+    meter.catch_up(at(10.5))  # suspended at 10:30: hours up to 10:00 metered
+    metering = False
+    meter.catch_up(at(20.25))  # resumed at 20:15
+    metering = True
+    meter.catch_up(at(24))
+    assert engine.total == 10 + 3  # 21:00-24:00 after the resumption
