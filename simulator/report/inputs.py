@@ -56,7 +56,7 @@ def month_of(at: datetime) -> str:
     return f"{at.year:04d}-{at.month:02d}"
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)  # not frozen: a large run makes millions, and frozen ones init slowly
 class Event:
     """One line of events.jsonl: the common keys checked, the type's own fields as read."""
 
@@ -138,28 +138,38 @@ def _parse_time(value: object, where: str) -> datetime:
 
 
 def _event(line: str, source: str, number: int, times: dict[str, datetime]) -> Event:
-    where = f"{source} line {number}"
     try:
         record = json.loads(line)
     except json.JSONDecodeError as exc:
-        raise RunOutputsError(f"{where}: not JSON ({exc.msg})") from None
+        raise RunOutputsError(f"{source} line {number}: not JSON ({exc.msg})") from None
     if not isinstance(record, dict):
-        raise RunOutputsError(f"{where}: expected a JSON object")
+        raise RunOutputsError(f"{source} line {number}: expected a JSON object")
     seq, at, kind = record.pop("seq", None), record.pop("at", None), record.pop("type", None)
     account = record.pop("account", None)
+    when = times.get(at) if isinstance(at, str) else None
+    if (
+        when is None
+        or seq.__class__ is not int
+        or kind.__class__ is not str
+        or not kind
+        or not (account is None or account.__class__ is str)
+    ):  # one test on the common path, the reasons only for a bad line
+        when = _checked(seq, at, kind, account, f"{source} line {number}")
+        times[at] = when
+    return Event(
+        seq=seq, at=when, type=kind, account=account, fields=record, source=source, line=number
+    )
+
+
+def _checked(seq: object, at: object, kind: object, account: object, where: str) -> datetime:
+    """The event's time, once its common keys are known to be sound."""
     if not isinstance(seq, int) or isinstance(seq, bool):
         raise RunOutputsError(f"{where}: `seq` must be an integer, got {seq!r}")
     if not isinstance(kind, str) or not kind:
         raise RunOutputsError(f"{where}: `type` must be an event type, got {kind!r}")
     if account is not None and not isinstance(account, str):
         raise RunOutputsError(f"{where}: `account` must be a string or null, got {account!r}")
-    when = times.get(at) if isinstance(at, str) else None
-    if when is None:
-        when = _parse_time(at, f"{where}: at")
-        times[at] = when
-    return Event(
-        seq=seq, at=when, type=kind, account=account, fields=record, source=source, line=number
-    )
+    return _parse_time(at, f"{where}: at")
 
 
 def load_run(directory: Path) -> RunOutputs:
