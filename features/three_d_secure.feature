@@ -43,11 +43,19 @@ Feature: 3D Secure
   @3DS-1 @3DS-2 @PLAN-1
   Scenario: A Coding Plan order may need 3D Secure too; left unanswered it charges nothing
     Given Ada's default payment method is a Visa card whose bank always asks for 3D Secure
-    When Ada buys the Lite Coding Plan with her Visa card
+    When Ada buys the Lite Coding Plan with her Visa card and abandons 3D Secure
     Then Ada was asked for 3D Secure 2 times
     When 10 minutes pass
     Then Ada's Lite Coding Plan purchase is refused, because 3D Secure was abandoned
     And Ada's Visa card is never charged
+
+  @3DS-1 @3DS-2 @PLAN-1
+  Scenario: A Coding Plan order the customer passes 3D Secure for is paid
+    Given Ada's default payment method is a Visa card whose bank always asks for 3D Secure
+    When Ada buys the Lite Coding Plan with her Visa card and completes 3D Secure
+    And 10 minutes pass
+    Then Ada was asked for 3D Secure 2 times
+    And Ada's Visa card is charged USD 10.00
 
   @3DS-2 @CARD-3
   Scenario Outline: What the customer does on the bank's page decides whether the card is linked

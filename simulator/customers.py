@@ -4,9 +4,9 @@ their scripted actions."""
 
 from __future__ import annotations
 
-from collections.abc import Generator
+from collections.abc import Callable, Generator
 from datetime import timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import simpy
 
@@ -20,6 +20,7 @@ if TYPE_CHECKING:
 THINK_TIME = timedelta(minutes=2)
 
 Process = Generator[simpy.Event, Any, None]
+T = TypeVar("T")
 
 
 def customer_usage(world: World, meter: Meter) -> Process:
@@ -38,30 +39,65 @@ def customer_usage(world: World, meter: Meter) -> Process:
             continue
 
 
+def attempted(call: Callable[[], T]) -> T | None:
+    """What the engine answered, or None when it refused with a reason: such a refusal is an
+    outcome already in the event log. A refusal without one (the scenario asked for the
+    impossible) stops the run."""
+    try:
+        return call()
+    except BillingError as refused:
+        if refused.reason is None:
+            raise
+        return None
+
+
+def answering_a_challenge(
+    world: World, account_id: str, outcome: Any, behaviour: str, returned: Callable[[], object]
+) -> Process:
+    """The customer's bank asks for 3D Secure: after a while they pass or fail the challenge
+    and come back (`returned`), or they walk away and the engine notices the time-out itself."""
+    if behaviour == "abandon":
+        return
+    yield world.clock.env.timeout(int(THINK_TIME.total_seconds()))
+    world.browser.answer_challenge(outcome, passed=behaviour == "pass")
+    world.account_changing(account_id)
+    returned()
+    world.account_changed(account_id)
+
+
 def linking_a_card(world: World, account_id: str, entry: Any) -> Process:
     """The customer types their card; if their bank challenges them, they answer (or not)."""
     outcome = world.engine.link_card(account_id, entry.card.details())
-    if outcome.status != "challenge":
-        return
-    if entry.threeds == "abandon":
-        return  # the engine notices the challenge timed out by itself
-    yield world.clock.env.timeout(int(THINK_TIME.total_seconds()))
-    world.browser.answer_challenge(outcome, passed=entry.threeds == "pass")
-    world.account_changing(account_id)
-    world.engine.complete_threeds(account_id, outcome.method_id)
-    world.account_changed(account_id)
+    if outcome.status == "challenge":
+        yield from answering_a_challenge(
+            world,
+            account_id,
+            outcome,
+            entry.threeds,
+            lambda: world.engine.complete_threeds(account_id, outcome.method_id),
+        )
+
+
+def buying_a_plan(world: World, account_id: str, order: Any) -> Process:
+    """The customer orders a Coding Plan; if their bank challenges the order, they answer."""
+    outcome = attempted(lambda: world.engine.buy_plan(account_id, order.plan, order.method))
+    if outcome is not None and outcome.status == "challenge":
+        yield from answering_a_challenge(
+            world,
+            account_id,
+            outcome,
+            order.threeds,
+            lambda: world.engine.complete_plan_threeds(account_id, order.plan),
+        )
 
 
 def linking_paypal(world: World, account_id: str, entry: Any) -> Process:
     """The customer is sent to PayPal, logs in, and approves the agreement (or not)."""
     paypal = entry.paypal
-    try:
-        outcome = world.engine.start_paypal_link(account_id, threshold=paypal.threshold)
-    except BillingError as refused:
-        if refused.reason is None:
-            raise
-        return  # refused with a reason the event log shows (e.g. invalid_threshold)
-    if outcome.status != "approval":
+    outcome = attempted(
+        lambda: world.engine.start_paypal_link(account_id, threshold=paypal.threshold)
+    )
+    if outcome is None or outcome.status != "approval":
         return
     yield world.clock.env.timeout(int(THINK_TIME.total_seconds()))
     world.browser.answer_paypal(outcome, email=paypal.email, approve=paypal.approve)

@@ -331,6 +331,8 @@ class ActivateAction(_Model):
 class BuyPlanAction(_Model):
     plan: str = Field(min_length=1)  # a key of Policy.plan_prices
     method: MethodIndex
+    #: 3DS-1: what the customer does if the bank challenges the order
+    threeds: ThreeDSBehaviour = "pass"
 
 
 class DeactivateAction(_Model):

@@ -18,7 +18,13 @@ from billing_engine.errors import BillingError
 from billing_engine.events import Event
 from billing_engine.policy import Policy
 from simulator.clock import SimClock
-from simulator.customers import customer_actions, customer_usage, linking_a_card, linking_paypal
+from simulator.customers import (
+    buying_a_plan,
+    customer_actions,
+    customer_usage,
+    linking_a_card,
+    linking_paypal,
+)
 from simulator.eventlog import EventLog
 from simulator.metering import Meter, UsagePlan
 from simulator.scenario import AccountSpec, ActivateAction
@@ -136,7 +142,7 @@ class World:
                 method = None if args.method == "default" else args.method
                 engine.repay(account_id, args.amount, method)
             elif action.kind == "buy_plan":
-                engine.buy_plan(account_id, args.plan, args.method)
+                self.env.process(buying_a_plan(self, account_id, args))
             elif action.kind == "deactivate":
                 engine.deactivate(account_id)
             else:

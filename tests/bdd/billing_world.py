@@ -298,8 +298,9 @@ class BillingWorld:
     def activate(self, name: str, product: str) -> None:
         self.perform(name, "activate", ActivateAction(product=product))
 
-    def buy_plan(self, name: str, plan: str, label: str) -> None:
-        self.perform(name, "buy_plan", BuyPlanAction(plan=plan, method=self.method_id(name, label)))
+    def buy_plan(self, name: str, plan: str, label: str, *, threeds: str = "pass") -> None:
+        order = BuyPlanAction(plan=plan, method=self.method_id(name, label), threeds=threeds)
+        self.perform(name, "buy_plan", order)
 
     def deactivate(self, name: str) -> None:
         self.perform(name, "deactivate", DeactivateAction())

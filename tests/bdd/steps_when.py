@@ -130,7 +130,10 @@ def starts_using(billing: BillingWorld, name: str, product: str) -> None:
 
 
 @when(
-    parsers.re(rf"{NAME} buys the (?P<plan>Lite|Pro) Coding Plan with {POSSESSIVE} (?P<label>.+)")
+    parsers.re(
+        rf"{NAME} buys the (?P<plan>Lite|Pro) Coding Plan with {POSSESSIVE} (?P<label>.+?)"
+        r"(?: and (?P<does>completes|fails|abandons) 3D Secure)?"
+    )
 )
-def buys_plan(billing: BillingWorld, name: str, plan: str, label: str) -> None:
-    billing.buy_plan(name, plan.lower(), label)
+def buys_plan(billing: BillingWorld, name: str, plan: str, label: str, does: str | None) -> None:
+    billing.buy_plan(name, plan.lower(), label, threeds=_THREEDS[does or "completes"])

@@ -1,0 +1,67 @@
+"""What simulated customers do at a bank's challenge page, for a card link and for a Coding Plan
+order (3DS-1, 3DS-2, PLAN-1)."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from simulator.scenario import AccountSpec, Scenario
+from simulator.world import built_world
+
+START = datetime(2026, 3, 2, 9, tzinfo=UTC)
+ALWAYS_CHALLENGED = "4000002760003184"
+
+
+def run_account(spec: dict) -> list[str]:
+    scenario = Scenario.model_validate(
+        {"name": "customers", "start": START, "duration": {"days": 1}}
+    )
+    with built_world(
+        scenario, [], seed=1, transport="direct", events_path=None, keep_events=True
+    ) as world:
+        world.add_account(AccountSpec.model_validate(spec))
+        world.run(until=START + timedelta(hours=2))
+        return world.log.kept
+
+
+def plan_order(threeds: str) -> dict:
+    return {
+        "id": "ada",
+        "country": "US",
+        "payment_methods": [
+            {"card": {"number": ALWAYS_CHALLENGED, "exp": "12/30", "cvv": "123", "name": "ADA"}}
+        ],
+        "actions": [
+            {
+                "at": START + timedelta(minutes=30),
+                "buy_plan": {"plan": "lite", "method": 0, "threeds": threeds},
+            }
+        ],
+    }
+
+
+@pytest.mark.parametrize(
+    ("threeds", "outcome"),
+    [
+        ("pass", ("plan.purchased", None)),
+        ("abandon", ("plan.purchase_refused", "threeds_abandoned")),
+    ],
+)
+def test_3ds1_a_challenged_plan_order_goes_on_when_answered_and_ends_when_abandoned(
+    threeds, outcome
+):
+    events = [json.loads(line) for line in run_account(plan_order(threeds))]
+    challenged = [e for e in events if e["type"] == "threeds.challenged" and e.get("plan")]
+    assert [e["at"] for e in challenged] == ["2026-03-02T09:30:00Z"]
+    [ended] = [e for e in events if e["type"].startswith("plan.")]
+    assert (ended["type"], ended.get("reason")) == outcome
+
+
+def test_plan1_an_unknown_method_index_stops_the_run_with_a_clear_error():
+    order = plan_order("pass")
+    order["actions"][0]["buy_plan"]["method"] = 3
+    with pytest.raises(Exception, match="no payment method 3"):
+        run_account(order)
