@@ -79,9 +79,16 @@ def run_scenario(
         world.log.close()
         summary = summarize(world, transport=transport)
         invariants = check_invariants(world, outputs=[p for p in [events_path] if p])
+    # The world (engine, gateways, every ledger) is done with: free it (it holds reference
+    # cycles) before the outputs are written, so its memory serves them.
+    del world
+    gc.collect()
     summary["invariants"] = [i.as_dict() for i in invariants]
     summary["run"]["wall_seconds"] = round(time.perf_counter() - began, 3)
     if out is not None:
-        (out / "summary.json").write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
+        # Streamed: a large run's summary is tens of MB of JSON text.
+        with (out / "summary.json").open("w", encoding="utf-8") as file:
+            json.dump(summary, file, indent=2)
+            file.write("\n")
         write_report(out)  # DIR/report.html, read back from the two files just written
     return RunResult(summary=summary, events_path=events_path, ok=all(i.ok for i in invariants))
