@@ -44,7 +44,8 @@ class EngineContext:
         return self.clock.now()
 
     def emit(self, type_: str, account: str | None, **fields: object) -> None:
-        self.sink.emit(Event(at=self.now(), type=type_, account=account, fields=dict(fields)))
+        # `fields` is this call's own keyword dict: the event may keep it as it is
+        self.sink.emit(Event(self.now(), type_, account, fields))
 
     def call_at(self, when: datetime, fn: Callable[[], None], account: str | None) -> None:
         self.scheduler.call_at(when, fn, account=account)

@@ -35,8 +35,7 @@ class EventLog:
         self.count += 1
         line = to_json(event, self.count)
         if self._file is not None:
-            self._file.write(line)
-            self._file.write("\n")
+            self._file.write(line + "\n")
         if self._keep:
             self.kept.append(line)
         self._tally(event)
