@@ -32,7 +32,7 @@ class UsagePlan:
     """The pretax cost per hour of an account's products over time; entries without `from`
     start at `start`. An entry's hourly cost is fixed within a month (a `monthly` amount is
     spread over that month's hours), so costs are worked out once per month and stretch
-    between two rate changes, and reused for every segment the meter feeds from them."""
+    between two rate changes, and reused while the meter plans and feeds within them."""
 
     def __init__(self, entries: Iterable[Usage], start: datetime) -> None:
         self.start = start
@@ -40,8 +40,9 @@ class UsagePlan:
         self.products = tuple(dict.fromkeys(e.product for e in self.entries))
         bounds = {e.from_ or start for e in self.entries} | {e.until for e in self.entries}
         self._changes = sorted(b for b in bounds if b is not None)
-        #: (year, month, stretch between rate changes) -> (costs per product, their total)
-        self._costs: dict[tuple[int, int, int], tuple[dict[str, Fraction], Fraction]] = {}
+        #: the last costs worked out, under (year, month, stretch between rate changes): the
+        #: meter only moves forward, so one is enough
+        self._last: tuple[tuple[int, int, int], tuple[dict[str, Fraction], Fraction]] | None = None
 
     def _active(self, entry: Usage, hour: datetime) -> bool:
         return (entry.from_ or self.start) <= hour and (entry.until is None or hour < entry.until)
@@ -50,15 +51,16 @@ class UsagePlan:
         """Pretax cost of the hour starting at `hour` per product (first-seen order), and their
         total. Shared: callers only read them."""
         key = (*month_of(hour), bisect_right(self._changes, hour))
-        found = self._costs.get(key)
-        if found is None:
-            costs: dict[str, Fraction] = {}
-            for entry in self.entries:
-                if self._active(entry, hour):
-                    cost = entry.pretax_per_hour(hour)
-                    if cost:
-                        costs[entry.product] = costs.get(entry.product, Fraction(0)) + cost
-            found = self._costs[key] = (costs, sum(costs.values(), Fraction(0)))
+        if self._last is not None and self._last[0] == key:
+            return self._last[1]
+        costs: dict[str, Fraction] = {}
+        for entry in self.entries:
+            if self._active(entry, hour):
+                cost = entry.pretax_per_hour(hour)
+                if cost:
+                    costs[entry.product] = costs.get(entry.product, Fraction(0)) + cost
+        found = (costs, sum(costs.values(), Fraction(0)))
+        self._last = (key, found)
         return found
 
     def at(self, hour: datetime) -> dict[str, Fraction]:
