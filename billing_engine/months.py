@@ -44,6 +44,9 @@ def hours_by_month(end: datetime, hours: int) -> list[tuple[YearMonth, int]]:
     """The `hours` whole hours ending at `end`, counted per month of each hour's start (the last
     hour of a month, metered at 00:00 on the 1st, belongs to that month)."""
     start = end - hours * HOUR
+    first = month_of(start)
+    if hours and first == month_of(end - HOUR):
+        return [(first, hours)]  # the usual case: the meter cuts its batches at month ends
     counts: list[tuple[YearMonth, int]] = []
     counted = 0
     while counted < hours:
