@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal
 from fractions import Fraction
+from functools import lru_cache
 from json.encoder import encode_basestring  # type: ignore[attr-defined]
 from typing import Any
 
@@ -22,7 +23,10 @@ class Event:
     fields: dict[str, Any] = field(default_factory=dict)
 
 
+@lru_cache(maxsize=256)
 def format_time(at: datetime) -> str:
+    """ISO 8601 UTC to the second. Cached: events come in time order, many at one instant
+    (a month end closes every account at 00:00), and equal instants give the same text."""
     if at.tzinfo is not UTC:
         at = at.astimezone(UTC)
     if at.year < 1000:  # strftime leaves such years unpadded; keep its exact text
