@@ -11,7 +11,7 @@ from billing_engine.account import Account
 from billing_engine.charging import take_payment
 from billing_engine.context import EngineContext
 from billing_engine.deduction import Deduction, Trigger
-from billing_engine.ledger import BILLING_MODES, Spend
+from billing_engine.ledger import BILLING_MODES, NO_SPEND, Spend
 from billing_engine.months import (
     YearMonth,
     hours_by_month,
@@ -165,12 +165,11 @@ class Collection:
     def emit_month_closed(self, account: Account, month: YearMonth) -> None:
         """The month's spend (OV-1), split by billing mode where there was any (OV-4)."""
         ledger = account.ledger
-        by_mode = {}
-        for mode in BILLING_MODES:
-            spend = ledger.spend_of({month}, mode=mode).get(month)
-            if spend is not None:
-                by_mode[mode] = spend.fields()
-        total = ledger.spend_of({month}).get(month, Spend())
+        per_mode: dict[str, Spend] = {}
+        for (_, mode), spend in ledger.spend_in(month).items():
+            per_mode[mode] = per_mode.get(mode, NO_SPEND) + spend
+        by_mode = {mode: per_mode[mode].fields() for mode in BILLING_MODES if mode in per_mode}
+        total = sum(per_mode.values(), NO_SPEND)
         self.ctx.emit(
             "month.closed",
             account.id,
