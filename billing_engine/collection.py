@@ -12,6 +12,7 @@ from billing_engine.charging import take_payment
 from billing_engine.context import EngineContext
 from billing_engine.deduction import Deduction, Trigger
 from billing_engine.ledger import BILLING_MODES, NO_SPEND, Spend
+from billing_engine.money import ZERO
 from billing_engine.months import (
     YearMonth,
     hours_by_month,
@@ -31,9 +32,11 @@ class Collection:
         """The fees of `hours` whole hours ending now; then the threshold check, once."""
         if not account.is_metering or hours == 0:
             return
-        tax_per_hour = pretax_per_hour * account.tax_rate
+        # Untaxed accounts skip the tax arithmetic (exact either way: it is zero)
+        tax_per_hour = pretax_per_hour * account.tax_rate if account.tax_rate else ZERO
         for month, count in hours_by_month(self.ctx.now(), hours):
-            account.ledger.accrue_fee(month, product, count * pretax_per_hour, count * tax_per_hour)
+            tax = count * tax_per_hour if tax_per_hour else ZERO
+            account.ledger.accrue_fee(month, product, count * pretax_per_hour, tax)
         self.check_threshold(account)
 
     def check_threshold(self, account: Account) -> None:

@@ -78,11 +78,13 @@ class AccountLedger:
         if entries is None:
             entries = self.spend[ym] = {}
         so_far = entries.get((product, mode), NO_SPEND)
-        entries[product, mode] = Spend(so_far.pretax + pretax, so_far.tax + tax)
+        # most accounts pay no tax: adding a zero tax is skipped (exact either way)
+        total_tax = so_far.tax + tax if tax else so_far.tax
+        entries[product, mode] = Spend(so_far.pretax + pretax, total_tax)
 
     def accrue_fee(self, month: YearMonth, product: str, pretax: Fraction, tax: Fraction) -> None:
         self.add_spend(month, product, "payg", pretax, tax)
-        fee = pretax + tax
+        fee = pretax + tax if tax else pretax
         self.fees += fee
         self.undeducted += fee
         self.since_attempt += fee
