@@ -8,7 +8,7 @@ from fractions import Fraction
 
 from billing_engine.account import Account
 from billing_engine.context import EngineContext
-from billing_engine.money import to_decimal
+from billing_engine.money import ZERO, to_decimal
 from billing_engine.payment_methods import CardMethod, PaymentMethod
 from billing_engine.ports import GatewayResult, GatewayUnavailable
 
@@ -63,8 +63,11 @@ def take_payment(
 ) -> Payment:
     """Balance first, then the method. The balance part is reserved now; the caller gives it
     back if the payment settles as failed."""
-    from_balance = min(account.balance, amount)
-    charged = amount - from_balance
+    if not account.balance and amount > 0:  # no prepaid balance, the usual case
+        from_balance, charged = ZERO, amount
+    else:
+        from_balance = min(account.balance, amount)
+        charged = amount - from_balance
     failure = None
     if charged > 0:
         if method is None:
@@ -72,5 +75,6 @@ def take_payment(
         else:
             result = charge_method(ctx, method, charged, key, merchant_initiated=merchant_initiated)
             failure = None if result.ok else result.reason
-    account.balance -= from_balance
+    if from_balance:
+        account.balance -= from_balance
     return Payment(from_balance, charged, failure)
