@@ -36,6 +36,17 @@ class Spend:
 NO_SPEND = Spend()
 
 
+def sum_nonzero(*amounts: Fraction) -> Fraction:
+    """The exact sum, adding only the amounts that are not zero: most parts of a ledger are
+    zero most of the time (nothing billed, in flight or repaying), and each Fraction addition
+    costs more than the test."""
+    total = ZERO
+    for amount in amounts:
+        if amount:
+            total = total + amount if total else amount
+    return total
+
+
 @dataclass(frozen=True)
 class TrendPoint:
     year: int
@@ -104,7 +115,7 @@ class AccountLedger:
     @property
     def outstanding(self) -> Fraction:
         """Every fee not yet paid, exact (H-3)."""
-        return self.undeducted + self.in_flight + self.repaying + self.billed
+        return sum_nonzero(self.undeducted, self.in_flight, self.repaying, self.billed)
 
     @property
     def amount_due(self) -> Fraction:
@@ -114,12 +125,12 @@ class AccountLedger:
     @property
     def payable(self) -> Fraction:
         """What a deduction or a repayment may take now: outstanding, not in flight, in cents."""
-        return round_cents(self.billed + self.undeducted)
+        return round_cents(sum_nonzero(self.billed, self.undeducted))
 
     def start_deduction(self) -> Fraction:
         """Move everything payable into flight; the sub-cent remainder stays undeducted."""
         amount = self.payable
-        self.undeducted = self.billed + self.undeducted - amount
+        self.undeducted = sum_nonzero(self.billed, self.undeducted) - amount
         self.billed = ZERO
         self.in_flight = amount
         self.since_attempt = ZERO
