@@ -91,6 +91,10 @@ class FaultDecision:
     fired: tuple[str, ...] = ()
 
 
+#: the decision when no rule fires (nearly every call): one shared instance, it is frozen
+NO_FAULT = FaultDecision()
+
+
 @dataclass
 class FaultPlan:
     rules: list[FaultRule] = field(default_factory=list)
@@ -115,6 +119,8 @@ class FaultPlan:
                 before = ConnectionReset(operation)
             elif rule.kind == "timeout":
                 lost = True
+        if not fired:
+            return NO_FAULT
         return FaultDecision(latency, decline, before, lost, tuple(fired))
 
     def replace(self, raw_rules: object) -> None:
