@@ -24,10 +24,11 @@ class Spend:
 
     @property
     def total(self) -> Fraction:
-        return self.pretax + self.tax
+        return sum_nonzero(self.pretax, self.tax)
 
     def __add__(self, other: Spend) -> Spend:
-        return Spend(self.pretax + other.pretax, self.tax + other.tax)
+        # Sums of a month's spend often start from nothing or carry no tax: zeros are skipped
+        return Spend(sum_nonzero(self.pretax, other.pretax), sum_nonzero(self.tax, other.tax))
 
     def fields(self) -> dict[str, Fraction]:
         return {"pretax": self.pretax, "tax": self.tax, "total": self.total}

@@ -12,7 +12,8 @@ YearMonth = tuple[int, int]
 
 
 def month_of(at: datetime) -> YearMonth:
-    at = at.astimezone(UTC)
+    if at.tzinfo is not UTC:  # the simulated clock's instants are UTC already
+        at = at.astimezone(UTC)
     return at.year, at.month
 
 
