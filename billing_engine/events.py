@@ -12,7 +12,7 @@ from functools import lru_cache
 from json.encoder import encode_basestring  # type: ignore[attr-defined]
 from typing import Any
 
-from billing_engine.money import format_amount
+from billing_engine.money import cents, format_amount, format_cents
 
 
 @dataclass(frozen=True)
@@ -85,11 +85,22 @@ def _json_value(value: Any) -> str:
     if kind is bool:
         return "true" if value else "false"
     if kind is Fraction:
-        return f'"{format_amount(value)}"'
+        return f'"{format_cents(cents(value))}"'
     if kind is dict and all(type(key) is str for key in value):
-        members = ",".join(f"{encode_basestring(k)}:{_json_value(value[k])}" for k in sorted(value))
+        members = ",".join(f"{_json_key(k)}{_json_value(value[k])}" for k in sorted(value))
         return f"{{{members}}}"
     return _ENCODER.encode(_plain(value))
+
+
+#: field name -> its JSON text and colon; events use a few dozen names, a million times
+_KEYS: dict[str, str] = {}
+
+
+def _json_key(name: str) -> str:
+    text = _KEYS.get(name)
+    if text is None:
+        text = _KEYS[name] = f"{encode_basestring(name)}:"
+    return text
 
 
 def to_json(event: Event, seq: int) -> str:
@@ -102,6 +113,6 @@ def to_json(event: Event, seq: int) -> str:
         f'"account":{_json_value(event.account)}'
     ]
     for key in sorted(fields):
-        parts.append(f",{_json_value(key)}:{_json_value(fields[key])}")
+        parts.append(f",{_json_key(key)}{_json_value(fields[key])}")
     parts.append("}")
     return "".join(parts)
