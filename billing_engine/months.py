@@ -6,6 +6,7 @@ from __future__ import annotations
 import calendar
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
+from functools import lru_cache
 
 HOUR = timedelta(hours=1)
 YearMonth = tuple[int, int]
@@ -31,7 +32,13 @@ def previous_month(year: int, month: int) -> YearMonth:
 
 def next_month_start(at: datetime) -> datetime:
     """The first 00:00 UTC on a 1st strictly after `at`."""
-    return month_start(*next_month(*month_of(at)))
+    return _start_after(*month_of(at))
+
+
+@lru_cache(maxsize=1024)
+def _start_after(year: int, month: int) -> datetime:
+    # every meter asks for its month's end each time it plans: a run spans few months
+    return month_start(*next_month(year, month))
 
 
 def months_in(first: YearMonth, last: YearMonth) -> Iterator[YearMonth]:
