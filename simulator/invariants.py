@@ -126,8 +126,17 @@ def thresholds_honoured(world: World) -> Invariant:
 _SCAN_CHARS = 1 << 22
 
 
+#: every ASCII digit as "0": twelve zeros in a row after it mark a run of 12 digits or more
+_DIGITS_AS_ZERO = bytes.maketrans(b"123456789", b"000000000")
+_TWELVE_DIGITS = b"0" * 12
+
+
 def _leaks(text: str, numbers: set[str]) -> bool:
-    return '"cvv"' in text or any(run in numbers for run in _DIGIT_RUNS.findall(text))
+    if '"cvv"' in text:
+        return True
+    if text.isascii() and _TWELVE_DIGITS not in text.encode("ascii").translate(_DIGITS_AS_ZERO):
+        return False  # no run of 12 digits at all: nothing to look up (a C-speed scan)
+    return any(run in numbers for run in _DIGIT_RUNS.findall(text))
 
 
 def first_leak(path: Path, numbers: set[str]) -> int | None:
