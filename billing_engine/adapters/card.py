@@ -168,8 +168,10 @@ class CardAdapter:
         return body
 
     def _mutate(self, call: Call) -> Answer:
-        lookup = idempotency_lookup(call.idempotency_key or "")
-        return call_idempotent(self.transport, call, lookup=lookup, attempts=self.attempts)
+        key = call.idempotency_key or ""
+        return call_idempotent(
+            self.transport, call, lookup=lambda: idempotency_lookup(key), attempts=self.attempts
+        )
 
     @staticmethod
     def _result(answer: Answer, *, release: bool = False) -> GatewayResult:

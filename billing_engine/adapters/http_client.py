@@ -161,7 +161,7 @@ def call_idempotent(
     transport: Transport,
     call: Call,
     *,
-    lookup: Call | None = None,
+    lookup: Call | Callable[[], Call] | None = None,
     attempts: int = DEFAULT_ATTEMPTS,
 ) -> Answer:
     """Send a mutating call until it gets an answer, keeping its idempotency key.
@@ -169,13 +169,14 @@ def call_idempotent(
     After UNKNOWN, `lookup` (a GET answering {"status", "body"} of the original request, or 404
     when nothing was committed) is asked first; without it, or when the look-up itself fails,
     the call is resent with the same key, which the gateway answers as a replay. Raises
-    GatewayUnavailable after `attempts` sends without an answer."""
+    GatewayUnavailable after `attempts` sends without an answer. `lookup` may be a function
+    making the look-up: it is then built only when an answer was lost (rarely)."""
     for _ in range(attempts):
         outcome = transport.send(call)
         if isinstance(outcome, Answer):
             return outcome
         if outcome is UNKNOWN and lookup is not None:
-            found = transport.send(lookup)
+            found = transport.send(lookup() if callable(lookup) else lookup)
             if isinstance(found, Answer) and found.ok:
                 return Answer(int(found.body["status"]), found.body["body"])
     raise GatewayUnavailable(f"{call.operation}: no usable answer after {attempts} attempts")
