@@ -43,12 +43,7 @@ class Collection:
         """AUTO-2/3: fees since the last attempt at or over the default method's threshold start a
         deduction of everything payable at once, or right after the one in flight settles."""
         threshold = account.threshold(self.ctx.policy)
-        if threshold is None:
-            return
-        # toward_threshold < threshold, i.e. min(since_attempt, undeducted) < threshold; this
-        # runs after every metered batch, and the first test nearly always settles it
-        ledger = account.ledger
-        if ledger.since_attempt < threshold or ledger.undeducted < threshold:
+        if threshold is None or account.ledger.toward_threshold < threshold:
             return
         if account.deduction_in_flight is None:
             self.initiate(account, "threshold")
