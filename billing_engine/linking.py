@@ -8,6 +8,7 @@ from fractions import Fraction
 
 from billing_engine.account import Account
 from billing_engine.card_validation import brand_of, check_shape, digits_of, rejection_reason
+from billing_engine.challenges import result_at_timeout, result_on_return
 from billing_engine.collection import Collection
 from billing_engine.context import EngineContext
 from billing_engine.errors import InvalidCard, InvalidThreshold, UnknownPaymentMethod
@@ -100,11 +101,8 @@ class Linking:
             raise UnknownPaymentMethod(f"account {account.id}: method {method_id} is not a card")
         if method.status != "pending" or method.threeds_transaction_id is None:
             return self.outcome(method)
-        try:
-            result = self.ctx.threeds.result(method.threeds_transaction_id)
-        except GatewayUnavailable:
-            return self.outcome(method)  # still open; the time-out check settles it
-        if result.trans_status == "C":
+        result = result_on_return(self.ctx.threeds, method.threeds_transaction_id)
+        if result is None:
             return self.outcome(method)
         return self._after_challenge(account, method, result)
 
@@ -112,13 +110,7 @@ class Linking:
         """3DS-2: a challenge not completed in time is abandoned."""
         if method.status != "pending" or method.threeds_transaction_id is None:
             return
-        transaction_id = method.threeds_transaction_id
-        try:
-            result = self.ctx.threeds.result(transaction_id)
-        except GatewayUnavailable:
-            result = ThreeDSResult(transaction_id, "C")
-        if result.trans_status == "C":
-            result = ThreeDSResult(transaction_id, "U", reason="timed_out")
+        result = result_at_timeout(self.ctx.threeds, method.threeds_transaction_id)
         self._after_challenge(account, method, result)
 
     def _after_challenge(

@@ -6,6 +6,7 @@ from __future__ import annotations
 from fractions import Fraction
 
 from billing_engine.account import Account
+from billing_engine.challenges import result_at_timeout, result_on_return
 from billing_engine.charging import charge_method
 from billing_engine.context import EngineContext
 from billing_engine.errors import PaymentRefused, UnknownProduct
@@ -72,11 +73,8 @@ class PlanOrders:
         if order.status != "pending":
             return self.outcome(order)
         assert order.threeds_transaction_id is not None
-        try:
-            result = self.ctx.threeds.result(order.threeds_transaction_id)
-        except GatewayUnavailable:
-            return self.outcome(order)  # still open; the time-out check settles it
-        if result.trans_status == "C":
+        result = result_on_return(self.ctx.threeds, order.threeds_transaction_id)
+        if result is None:
             return self.outcome(order)
         return self._after_threeds(account, order, result, challenged=True)
 
@@ -85,13 +83,7 @@ class PlanOrders:
         if order.status != "pending":
             return
         assert order.threeds_transaction_id is not None
-        transaction_id = order.threeds_transaction_id
-        try:
-            result = self.ctx.threeds.result(transaction_id)
-        except GatewayUnavailable:
-            result = ThreeDSResult(transaction_id, "C")
-        if result.trans_status == "C":
-            result = ThreeDSResult(transaction_id, "U", reason="timed_out")
+        result = result_at_timeout(self.ctx.threeds, order.threeds_transaction_id)
         self._after_threeds(account, order, result, challenged=True)
 
     def _after_threeds(

@@ -15,7 +15,8 @@ DOMAIN = {
     "outcomes", "payment_methods", "plan", "preauth", "repayment",
 }  # fmt: skip
 SERVICE = {
-    "bootstrap", "charging", "collection", "context", "lifecycle", "linking", "payments",
+    "bootstrap", "challenges", "charging", "collection", "context", "lifecycle", "linking",
+    "payments",
     "plan_orders", "service", "verification",
 }  # fmt: skip
 FOREIGN = ("simpy", "flask", "simulator", "mock_gateways", "random", "httpx")
