@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -12,7 +11,7 @@ from billing_engine.adapters.http_client import (
     DEFAULT_ATTEMPTS,
     Answer,
     Call,
-    HttpTransport,
+    OverHttp,
     Transport,
     call_idempotent,
     call_read,
@@ -22,7 +21,6 @@ from billing_engine.adapters.http_client import (
 from billing_engine.ports import (
     CardDetails,
     CardToken,
-    Clock,
     GatewayResult,
     HoldStatus,
     TokenizeResult,
@@ -181,22 +179,11 @@ class CardAdapter:
         return GatewayResult(ok=True, id=answer.body["id"], release_at=release_at)
 
 
-class HttpCardGateway(CardAdapter):
+class HttpCardGateway(OverHttp, CardAdapter):
     """Over httpx: `HttpCardGateway.over_wsgi(app, clock=c)` (in-process WSGI) or
-    `HttpCardGateway.over_url("http://127.0.0.1:PORT", clock=c)` (a real server). With a
-    clock, each request carries X-Sim-Time."""
+    `HttpCardGateway.over_url("http://127.0.0.1:PORT", clock=c)` (a real server)."""
 
-    @classmethod
-    def over_wsgi(
-        cls, app: Callable[..., Any], *, clock: Clock | None = None, **options: Any
-    ) -> HttpCardGateway:
-        return cls(HttpTransport.over_wsgi(app, clock=clock, base_url="http://card.sim"), **options)
-
-    @classmethod
-    def over_url(
-        cls, base_url: str, *, clock: Clock | None = None, timeout: float = 5.0, **options: Any
-    ) -> HttpCardGateway:
-        return cls(HttpTransport.over_url(base_url, clock=clock, timeout=timeout), **options)
+    wsgi_base_url = "http://card.sim"
 
 
 class DirectCardGateway(CardAdapter):

@@ -6,7 +6,7 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Final
+from typing import Any, ClassVar, Final, Self
 from urllib.parse import quote
 
 import httpx
@@ -155,6 +155,29 @@ class HttpTransport(Transport):
 
     def close(self) -> None:
         self.client.close()
+
+
+class OverHttp:
+    """The two ways to build an adapter (a class taking a Transport first) over httpx:
+    `over_wsgi(app, clock=c)` in process, or `over_url("http://127.0.0.1:PORT", clock=c)` to a
+    real server. With a clock, each request carries X-Sim-Time."""
+
+    #: the base URL requests carry in process (WSGI needs one, any host will do)
+    wsgi_base_url: ClassVar[str] = "http://gateway.sim"
+
+    @classmethod
+    def over_wsgi(
+        cls, app: Callable[..., Any], *, clock: Clock | None = None, **options: Any
+    ) -> Self:
+        transport = HttpTransport.over_wsgi(app, clock=clock, base_url=cls.wsgi_base_url)
+        return cls(transport, **options)  # type: ignore[call-arg]
+
+    @classmethod
+    def over_url(
+        cls, base_url: str, *, clock: Clock | None = None, timeout: float = 5.0, **options: Any
+    ) -> Self:
+        transport = HttpTransport.over_url(base_url, clock=clock, timeout=timeout)
+        return cls(transport, **options)  # type: ignore[call-arg]
 
 
 def call_idempotent(

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
@@ -12,14 +11,14 @@ from billing_engine.adapters.http_client import (
     DEFAULT_ATTEMPTS,
     Answer,
     Call,
-    HttpTransport,
+    OverHttp,
     Transport,
     call_idempotent,
     call_read,
     idempotency_lookup,
     path_segment,
 )
-from billing_engine.ports import Clock, ThreeDSResult
+from billing_engine.ports import ThreeDSResult
 
 
 class ThreeDSAdapter:
@@ -85,21 +84,10 @@ class ThreeDSAdapter:
         )
 
 
-class HttpThreeDSGateway(ThreeDSAdapter):
+class HttpThreeDSGateway(OverHttp, ThreeDSAdapter):
     """Over httpx: `HttpThreeDSGateway.over_wsgi(app, clock=c)` or `.over_url(url, clock=c)`."""
 
-    @classmethod
-    def over_wsgi(
-        cls, app: Callable[..., Any], *, clock: Clock | None = None, **options: Any
-    ) -> HttpThreeDSGateway:
-        transport = HttpTransport.over_wsgi(app, clock=clock, base_url="http://threeds.sim")
-        return cls(transport, **options)
-
-    @classmethod
-    def over_url(
-        cls, base_url: str, *, clock: Clock | None = None, timeout: float = 5.0, **options: Any
-    ) -> HttpThreeDSGateway:
-        return cls(HttpTransport.over_url(base_url, clock=clock, timeout=timeout), **options)
+    wsgi_base_url = "http://threeds.sim"
 
 
 class DirectThreeDSGateway(ThreeDSAdapter):
