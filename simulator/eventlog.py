@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable
-from datetime import timedelta
 from pathlib import Path
 from typing import IO
 
@@ -26,7 +25,6 @@ class EventLog:
         self.link_rejections: Counter[str] = Counter()
         #: "paid" | "failed" | "rejected" -> count
         self.repayments: Counter[str] = Counter()
-        self.month_end_deductions: Counter[tuple[str, str]] = Counter()
         self.outstanding_at_close: dict[tuple[str, str], str] = {}
         self._triggers: dict[tuple[str | None, object], str] = {}
         self.observers: list[Callable[[Event], None]] = []
@@ -48,12 +46,6 @@ class EventLog:
         fields = event.fields
         if kind == "deduction.initiated":
             self._triggers[(event.account, fields.get("deduction"))] = fields["trigger"]
-            if fields["trigger"] == "month_end":
-                # Month end runs on the 1st (or minutes later, after an in-flight deduction
-                # settles): the month it closes is the one before.
-                closed = event.at - timedelta(days=1)
-                month = f"{closed.year:04d}-{closed.month:02d}"
-                self.month_end_deductions[(event.account or "", month)] += 1
         elif kind in ("deduction.succeeded", "deduction.failed"):
             trigger = self._triggers.pop((event.account, fields.get("deduction")), "unknown")
             self.deductions[(trigger, kind.split(".")[1])] += 1

@@ -4,6 +4,7 @@ ledgers and the written outputs; a run whose invariant fails exits 1."""
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from fractions import Fraction
@@ -96,13 +97,18 @@ def holds_never_captured(world: World) -> Invariant:
 
 
 def one_month_end_deduction(world: World) -> Invariant:
-    """AUTO-4: at most one month-end deduction per account and month."""
-    repeated = [
-        f"{account} {month}: {count}"
-        for (account, month), count in sorted(world.log.month_end_deductions.items())
-        if count > 1
-    ]
-    total = sum(world.log.month_end_deductions.values())
+    """AUTO-4: at most one month-end deduction per account and the month it closes."""
+    repeated, total = [], 0
+    for account_id in world.engine.account_ids():
+        made = Counter(
+            d.month for d in world.engine.account(account_id).deductions if d.trigger == "month_end"
+        )
+        total += sum(made.values())
+        repeated += [
+            f"{account_id} {year:04d}-{month:02d}: {count}"
+            for (year, month), count in sorted(made.items())
+            if count > 1
+        ]
     return Invariant(
         "one_month_end_deduction", not repeated, "; ".join(repeated[:5]) or f"{total} deductions"
     )
