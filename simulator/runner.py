@@ -46,6 +46,31 @@ def few_collections() -> Iterator[None]:
         gc.set_threshold(*previous)
 
 
+#: JSON text of one account's figures: the C encoder (indenting falls back to pure Python)
+_ACCOUNT_JSON = json.JSONEncoder(separators=(", ", ": "), ensure_ascii=False)
+
+
+def write_summary(path: Path, summary: dict[str, Any]) -> None:
+    """summary.json, indented, with each account's figures on one line of their own: readable
+    and diffable, and a 10,000-account summary is written several times faster than fully
+    indented (and in a third of the size)."""
+    accounts = summary.get("accounts")
+    if not accounts:
+        path.write_text(json.dumps(summary, indent=2, ensure_ascii=False) + "\n", "utf-8")
+        return
+    # the accounts' place in the indented text, marked by a string no JSON text can contain
+    marker = '"\\u0000accounts"'
+    outline = json.dumps({**summary, "accounts": "\0accounts"}, indent=2, ensure_ascii=False)
+    before, after = outline.split(marker)
+    with path.open("w", encoding="utf-8") as file:
+        file.write(before + "{")
+        for number, (account_id, figures) in enumerate(accounts.items()):
+            file.write(",\n    " if number else "\n    ")
+            file.write(f"{json.dumps(account_id, ensure_ascii=False)}: ")
+            file.write(_ACCOUNT_JSON.encode(figures))
+        file.write("\n  }" + after + "\n")
+
+
 @few_collections()
 def run_scenario(
     scenario: Any,
@@ -86,9 +111,6 @@ def run_scenario(
     summary["invariants"] = [i.as_dict() for i in invariants]
     summary["run"]["wall_seconds"] = round(time.perf_counter() - began, 3)
     if out is not None:
-        # Streamed: a large run's summary is tens of MB of JSON text.
-        with (out / "summary.json").open("w", encoding="utf-8") as file:
-            json.dump(summary, file, indent=2)
-            file.write("\n")
+        write_summary(out / "summary.json", summary)
         write_report(out)  # DIR/report.html, read back from the two files just written
     return RunResult(summary=summary, events_path=events_path, ok=all(i.ok for i in invariants))
