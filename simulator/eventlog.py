@@ -1,10 +1,15 @@
 """The run's event log: numbers the engine's events in order, writes them as JSON lines, keeps
-the tallies the summary needs and tells the world about the events it reacts to."""
+the tallies the summary needs and tells the world about the events it reacts to.
+
+A scenario run writes the events of one instant grouped by account, in the accounts' order:
+that order does not depend on how the accounts' timers interleave, so a run split over
+several processes writes the same log as one process (simulator/shards.py)."""
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from datetime import datetime
 from pathlib import Path
 from typing import IO
 
@@ -13,12 +18,27 @@ from billing_engine.money import format_amount
 
 
 class EventLog:
-    def __init__(self, path: Path | None = None, *, keep: bool = False) -> None:
+    """`ranks` (account id -> its place in the run) turns on grouping by account within an
+    instant; without it events are written as they come (the BDD steps read the log between
+    actions at one instant). Accounts missing from `ranks` come after those in it, in the
+    order they are first seen; events of no account come first."""
+
+    def __init__(
+        self,
+        path: Path | None = None,
+        *,
+        keep: bool = False,
+        ranks: Mapping[str, int] | None = None,
+    ) -> None:
         self.path = path
         self._file: IO[str] | None = path.open("w", encoding="utf-8") if path else None
         self.count = 0
         self.kept: list[str] = []
         self._keep = keep
+        self._ranks: dict[str, int] | None = None if ranks is None else dict(ranks)
+        self._instant: datetime | None = None
+        #: the current instant's events, waiting to be written in account order
+        self._pending: list[tuple[int, Event]] = []
         self.types: Counter[str] = Counter()
         #: (trigger, outcome) -> count, outcome "succeeded" | "failed"
         self.deductions: Counter[tuple[str, str]] = Counter()
@@ -30,15 +50,42 @@ class EventLog:
         self.observers: list[Callable[[Event], None]] = []
 
     def emit(self, event: Event) -> None:
+        if self._ranks is None:
+            self._write(event)
+        else:
+            if event.at != self._instant:
+                self.flush()
+                self._instant = event.at
+            self._pending.append((self._rank(event.account), event))
+        self._tally(event)
+        for observer in self.observers:
+            observer(event)
+
+    def flush(self) -> None:
+        """Write the current instant's events (in account order, each account's in turn)."""
+        if self._pending:
+            self._pending.sort(key=_by_rank)  # stable: an account's events keep their order
+            for _, event in self._pending:
+                self._write(event)
+            self._pending.clear()
+
+    def _rank(self, account: str | None) -> int:
+        if account is None:
+            return -1
+        ranks = self._ranks
+        assert ranks is not None
+        rank = ranks.get(account)
+        if rank is None:
+            rank = ranks[account] = len(ranks)
+        return rank
+
+    def _write(self, event: Event) -> None:
         self.count += 1
         line = to_json(event, self.count)
         if self._file is not None:
             self._file.write(line + "\n")
         if self._keep:
             self.kept.append(line)
-        self._tally(event)
-        for observer in self.observers:
-            observer(event)
 
     def _tally(self, event: Event) -> None:
         kind = event.type
@@ -63,6 +110,11 @@ class EventLog:
                 )
 
     def close(self) -> None:
+        self.flush()
         if self._file is not None:
             self._file.close()
             self._file = None
+
+
+def _by_rank(entry: tuple[int, Event]) -> int:
+    return entry[0]

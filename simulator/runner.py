@@ -94,8 +94,9 @@ def run_scenario(
         out.mkdir(parents=True, exist_ok=True)
         events_path = out / "events.jsonl"
     began = time.perf_counter()
+    ranks = {spec.id: rank for rank, spec in enumerate(accounts)}
     with built_world(
-        scenario, accounts, seed=seed, transport=transport, events_path=events_path
+        scenario, accounts, seed=seed, transport=transport, events_path=events_path, ranks=ranks
     ) as world:
         world.gateways.install_faults(scenario.faults, start=scenario.start)
         world.populate()

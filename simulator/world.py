@@ -3,7 +3,7 @@ billing engine wired to both, and the customers of the scenario going about thei
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
@@ -217,10 +217,13 @@ def built_world(
     transport: str,
     events_path: Path | None,
     keep_events: bool = False,
+    ranks: Mapping[str, int] | None = None,
 ) -> Iterator[World]:
+    """`ranks` (account id -> place in the run) groups each instant's events by account, as a
+    scenario run writes them (see EventLog)."""
     clock = SimClock(scenario.start)
     policy = scenario.make_policy()
-    log = EventLog(events_path, keep=keep_events)
+    log = EventLog(events_path, keep=keep_events, ranks=ranks)
     try:
         with open_gateways(transport, clock=clock, seed=seed) as gateways:
             world = World(
