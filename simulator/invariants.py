@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -30,18 +30,65 @@ class Invariant:
         return {"name": self.name, "ok": self.ok, "detail": self.detail}
 
 
+Figure = Fraction | int
+
+
+@dataclass(frozen=True)
+class Check:
+    """One invariant as one world found it: what broke there, and the figures its detail
+    reports. A run split over several worlds adds its checks up (`+`) before the verdict."""
+
+    name: str
+    problems: tuple[str, ...] = ()
+    figures: Mapping[str, Figure] = field(default_factory=dict)
+
+    def __add__(self, other: Check) -> Check:
+        figures = dict(self.figures)
+        for key, value in other.figures.items():
+            figures[key] = figures.get(key, 0) + value
+        return Check(self.name, self.problems + other.problems, figures)
+
+    def verdict(self) -> Invariant:
+        """At most five problems are named; a sound run shows its figures."""
+        shown = "; ".join(self.problems[:5]) or _DETAILS[self.name](self.figures)
+        return Invariant(self.name, not self.problems, shown)
+
+
+def _money(figures: Mapping[str, Figure], key: str) -> str:
+    return format_amount(Fraction(figures.get(key, 0)))
+
+
+_DETAILS: dict[str, Callable[[Mapping[str, Figure]], str]] = {
+    "h3_conservation": lambda f: (
+        f"fees {_money(f, 'fees')} = paid {_money(f, 'paid')}"
+        f" + outstanding {_money(f, 'outstanding')}"
+    ),
+    "gateway_ledgers_match": lambda f: ", ".join(f"{kind} {_money(f, kind)}" for kind in sorted(f)),
+    "holds_released_never_captured": lambda f: f"{f.get('holds', 0)} holds",
+    "one_month_end_deduction": lambda f: f"{f.get('deductions', 0)} deductions",
+    "thresholds_honoured": lambda f: "no account over",
+    "no_card_data": lambda f: f"{f.get('card_numbers', 0)} card numbers absent",
+}
+
+
 def check_invariants(world: World, *, outputs: Iterable[Path] = ()) -> list[Invariant]:
+    checks = [*world_checks(world), no_card_data(world.card_numbers(), outputs)]
+    return [check.verdict() for check in checks]
+
+
+def world_checks(world: World) -> list[Check]:
+    """Every invariant that reads the world itself (engine and gateways), in report order;
+    no_card_data reads the outputs and comes last."""
     return [
         conservation(world),
         gateways_agree(world),
         holds_never_captured(world),
         one_month_end_deduction(world),
         thresholds_honoured(world),
-        no_card_data(world, outputs),
     ]
 
 
-def conservation(world: World) -> Invariant:
+def conservation(world: World) -> Check:
     """H-3: per account, every fee is paid or outstanding, to the cent."""
     broken = []
     for account_id in world.engine.account_ids():
@@ -52,31 +99,25 @@ def conservation(world: World) -> Invariant:
                 f"{format_amount(ledger.paid)} + outstanding {format_amount(ledger.outstanding)}"
             )
     totals = world.engine.ledger()
-    detail = (
-        f"fees {format_amount(totals.fees)} = paid {format_amount(totals.paid)}"
-        f" + outstanding {format_amount(totals.outstanding)}"
-    )
-    return Invariant("h3_conservation", not broken, "; ".join(broken[:5]) or detail)
+    figures = {"fees": totals.fees, "paid": totals.paid, "outstanding": totals.outstanding}
+    return Check("h3_conservation", tuple(broken), figures)
 
 
-def gateways_agree(world: World) -> Invariant:
+def gateways_agree(world: World) -> Check:
     """The engine's charges equal what each gateway's ledger took: no double charge, nothing
     lost, whatever faults the run injected."""
     engine_side = world.engine.ledger().charged
     gateway_side = world.gateways.money_taken()
-    mismatches = [
+    mismatches = tuple(
         f"{kind}: engine {format_amount(engine_side.get(kind, Fraction(0)))}"
         f" vs gateway {format_amount(gateway_side.get(kind, Fraction(0)))}"
         for kind in sorted(set(engine_side) | set(gateway_side))
         if engine_side.get(kind, Fraction(0)) != gateway_side.get(kind, Fraction(0))
-    ]
-    detail = ", ".join(
-        f"{kind} {format_amount(amount)}" for kind, amount in sorted(gateway_side.items())
     )
-    return Invariant("gateway_ledgers_match", not mismatches, "; ".join(mismatches) or detail)
+    return Check("gateway_ledgers_match", mismatches, dict(gateway_side))
 
 
-def holds_never_captured(world: World) -> Invariant:
+def holds_never_captured(world: World) -> Check:
     """CARD-5, PAYPAL-1: every verification hold the engine made is, at its gateway, released
     or voided and never captured; one still held at the end is inside its release window."""
     now = world.clock.now()
@@ -91,12 +132,10 @@ def holds_never_captured(world: World) -> Invariant:
                 problems.append(f"{account_id}: hold {preauth.authorization_id} was captured")
             elif status == "held" and release_at is not None and release_at <= now:
                 problems.append(f"{account_id}: hold {preauth.authorization_id} held past release")
-    return Invariant(
-        "holds_released_never_captured", not problems, "; ".join(problems[:5]) or f"{holds} holds"
-    )
+    return Check("holds_released_never_captured", tuple(problems), {"holds": holds})
 
 
-def one_month_end_deduction(world: World) -> Invariant:
+def one_month_end_deduction(world: World) -> Check:
     """AUTO-4: at most one month-end deduction per account and the month it closes."""
     repeated, total = [], 0
     for account_id in world.engine.account_ids():
@@ -109,12 +148,10 @@ def one_month_end_deduction(world: World) -> Invariant:
             for (year, month), count in sorted(made.items())
             if count > 1
         ]
-    return Invariant(
-        "one_month_end_deduction", not repeated, "; ".join(repeated[:5]) or f"{total} deductions"
-    )
+    return Check("one_month_end_deduction", tuple(repeated), {"deductions": total})
 
 
-def thresholds_honoured(world: World) -> Invariant:
+def thresholds_honoured(world: World) -> Check:
     """AUTO-2/3: no account holds fees at or above its threshold without a deduction under way."""
     policy, engine = world.policy, world.engine
     over = []
@@ -125,7 +162,7 @@ def thresholds_honoured(world: World) -> Invariant:
         basis = ledger.toward_threshold
         if threshold is not None and basis >= threshold and not ledger.in_flight:
             over.append(f"{account_id}: {format_amount(basis)} >= {threshold}")
-    return Invariant("thresholds_honoured", not over, "; ".join(over[:5]) or "no account over")
+    return Check("thresholds_honoured", tuple(over))
 
 
 #: how much of an output file no_card_data scans at once (whole lines)
@@ -161,14 +198,12 @@ def first_leak(path: Path, numbers: set[str]) -> int | None:
     return None
 
 
-def no_card_data(world: World, outputs: Iterable[Path]) -> Invariant:
-    """H-4: no full card number and no CVV field in any output file."""
-    numbers = world.card_numbers()
+def no_card_data(numbers: set[str], outputs: Iterable[Path]) -> Check:
+    """H-4: no full card number (of `numbers`, those the customers typed) and no CVV field in
+    any output file."""
     found = []
     for path in outputs:
         lineno = first_leak(path, numbers)
         if lineno is not None:
             found.append(f"{path.name}:{lineno}")
-    return Invariant(
-        "no_card_data", not found, "; ".join(found) or f"{len(numbers)} card numbers absent"
-    )
+    return Check("no_card_data", tuple(found), {"card_numbers": len(numbers)})

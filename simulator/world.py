@@ -3,7 +3,7 @@ billing engine wired to both, and the customers of the scenario going about thei
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
@@ -173,12 +173,7 @@ class World:
 
     def card_numbers(self) -> set[str]:
         """Every card number the run's customers typed (for the H-4 output check)."""
-        return {
-            entry.card.number
-            for spec in self.accounts
-            for _, entry in spec.link_attempts(self.start)
-            if entry.card is not None
-        }
+        return card_numbers(self.accounts, self.start)
 
     # --- running --------------------------------------------------------------------------
 
@@ -201,6 +196,16 @@ class World:
             self.env.run(until=target)  # stops before what is due at `target` itself
         while self.env.peek() <= target:
             self.env.step()
+
+
+def card_numbers(accounts: Iterable[AccountSpec], start: datetime) -> set[str]:
+    """Every card number these customers type in a run starting at `start`."""
+    return {
+        entry.card.number
+        for spec in accounts
+        for _, entry in spec.link_attempts(start)
+        if entry.card is not None
+    }
 
 
 def seeded_rng(seed: int) -> np.random.Generator:
