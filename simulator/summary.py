@@ -3,7 +3,10 @@ and the facts of the run. Everything is read from the engine's own queries and t
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
@@ -15,12 +18,12 @@ if TYPE_CHECKING:
     from simulator.world import World
 
 
-def months_between(world: World) -> list[tuple[int, int]]:
-    """Every month that the run's span touches, in order."""
-    year, month = world.start.year, world.start.month
+def months_between(start: datetime, end: datetime) -> list[tuple[int, int]]:
+    """Every month that the span touches, in order."""
+    year, month = start.year, start.month
     months = []
-    while (year, month) < (world.end.year, world.end.month) or (
-        (year, month) == (world.end.year, world.end.month) and world.end.day > 1
+    while (year, month) < (end.year, end.month) or (
+        (year, month) == (end.year, end.month) and end.day > 1
     ):
         months.append((year, month))
         year, month = (year + 1, 1) if month == 12 else (year, month + 1)
@@ -56,12 +59,44 @@ def _text(amount: Fraction) -> str:
     return format_amount(amount) if amount else _ZERO_TEXT
 
 
-def summarize(world: World, *, transport: str) -> dict[str, Any]:
+@dataclass
+class Tally:
+    """What one world adds to the run's summary: each account's figures as shown, and the
+    run-wide sums, kept exact until shown. A run split over several worlds adds its tallies."""
+
+    accounts: dict[str, Any] = field(default_factory=dict)
+    fees: Fraction = Fraction(0)
+    paid: Fraction = Fraction(0)
+    outstanding: Fraction = Fraction(0)
+    events: int = 0
+    #: (trigger, outcome) -> deductions settled so
+    deductions: Counter[tuple[str, str]] = field(default_factory=Counter)
+    #: "paid" | "failed" | "rejected" -> repayments
+    repayments: Counter[str] = field(default_factory=Counter)
+    linked: int = 0
+    #: reason -> rejected links
+    link_rejections: Counter[str] = field(default_factory=Counter)
+
+    def __add__(self, other: Tally) -> Tally:
+        return Tally(
+            accounts={**self.accounts, **other.accounts},
+            fees=self.fees + other.fees,
+            paid=self.paid + other.paid,
+            outstanding=self.outstanding + other.outstanding,
+            events=self.events + other.events,
+            deductions=self.deductions + other.deductions,
+            repayments=self.repayments + other.repayments,
+            linked=self.linked + other.linked,
+            link_rejections=self.link_rejections + other.link_rejections,
+        )
+
+
+def tally(world: World) -> Tally:
+    """The world's accounts, month by month, and its sums (after its event log is closed)."""
     engine, log = world.engine, world.log
-    months = months_between(world)
+    months = months_between(world.start, world.end)
     month_keys = [f"{year:04d}-{month:02d}" for year, month in months]
-    accounts: dict[str, Any] = {}
-    fees = paid = outstanding = Fraction(0)
+    counted = Tally(events=log.count, linked=log.types.get("payment_method.linked", 0))
     for account_id in engine.account_ids():
         account = engine.account(account_id)
         products = world.meters[account_id].plan.products if account_id in world.meters else ()
@@ -72,43 +107,64 @@ def summarize(world: World, *, transport: str) -> dict[str, Any]:
                 **month_figures(ledger.spend_in((year, month)), products),
                 "outstanding_at_close": log.outstanding_at_close.get((account_id, key)),
             }
-        fees += ledger.fees
-        paid += ledger.paid
-        outstanding += ledger.outstanding
-        accounts[account_id] = {
+        counted.fees += ledger.fees
+        counted.paid += ledger.paid
+        counted.outstanding += ledger.outstanding
+        counted.accounts[account_id] = {
             "country": account.country,
             "status": account.status,
             "total_amount_due": format_amount(ledger.amount_due),
             "months": per_month,
         }
+    counted.deductions.update(log.deductions)
+    counted.repayments.update(log.repayments)
+    counted.link_rejections.update(log.link_rejections)
+    return counted
+
+
+def summarize(world: World, *, transport: str) -> dict[str, Any]:
+    return summary_of(
+        tally(world),
+        scenario=world.scenario,
+        seed=world.seed,
+        transport=transport,
+        start=world.start,
+        end=world.end,
+    )
+
+
+def summary_of(
+    counted: Tally, *, scenario: Any, seed: int, transport: str, start: datetime, end: datetime
+) -> dict[str, Any]:
+    """summary.json's content from the run's tally (without the invariants)."""
     deductions: dict[str, dict[str, int]] = {}
-    for (trigger, outcome), count in sorted(log.deductions.items()):
+    for (trigger, outcome), count in sorted(counted.deductions.items()):
         deductions.setdefault(trigger, {"succeeded": 0, "failed": 0})[outcome] = count
     return {
-        "scenario": world.scenario.name,
-        "description": getattr(world.scenario, "description", None),
-        "seed": world.seed,
+        "scenario": scenario.name,
+        "description": getattr(scenario, "description", None),
+        "seed": seed,
         "transport": transport,
         "span": {
-            "start": format_time(world.start),
-            "end": format_time(world.end),
-            "days": (world.end - world.start).days,
+            "start": format_time(start),
+            "end": format_time(end),
+            "days": (end - start).days,
         },
         "run": {
-            "events": log.count,
-            "accounts": len(accounts),
-            "account_months": len(accounts) * len(months),
+            "events": counted.events,
+            "accounts": len(counted.accounts),
+            "account_months": len(counted.accounts) * len(months_between(start, end)),
         },
-        "accounts": accounts,
+        "accounts": counted.accounts,
         "totals": {
-            "fees": format_amount(fees),
-            "paid": format_amount(paid),
-            "outstanding": format_amount(outstanding),
+            "fees": format_amount(counted.fees),
+            "paid": format_amount(counted.paid),
+            "outstanding": format_amount(counted.outstanding),
             "deductions": deductions,
-            "repayments": {k: log.repayments[k] for k in ("paid", "failed", "rejected")},
+            "repayments": {k: counted.repayments[k] for k in ("paid", "failed", "rejected")},
             "links": {
-                "linked": log.types.get("payment_method.linked", 0),
-                "rejected": dict(sorted(log.link_rejections.items())),
+                "linked": counted.linked,
+                "rejected": dict(sorted(counted.link_rejections.items())),
             },
         },
     }
