@@ -37,6 +37,8 @@ class Collection:
         for month, count in hours_by_month(self.ctx.now(), hours):
             tax = count * tax_per_hour if tax_per_hour else ZERO
             account.ledger.accrue_fee(month, product, count * pretax_per_hour, tax)
+        fee = pretax_per_hour + tax_per_hour if tax_per_hour else pretax_per_hour
+        self.ctx.daily_fees.add(self.ctx.now(), hours, fee)
         self.check_threshold(account)
 
     def check_threshold(self, account: Account) -> None:

@@ -9,6 +9,7 @@ from datetime import datetime
 from fractions import Fraction
 
 from billing_engine.account import Account
+from billing_engine.accrual import DailyFees
 from billing_engine.errors import UnknownAccount
 from billing_engine.events import Event
 from billing_engine.link_registry import LinkRegistry
@@ -39,6 +40,8 @@ class EngineContext:
     registry: LinkRegistry = field(default_factory=LinkRegistry)
     #: money accepted by each gateway for charges (deductions, repayments, plans)
     charged: dict[str, Fraction] = field(default_factory=lambda: {"card": ZERO, "paypal": ZERO})
+    #: every account's PAYG fees together, per day
+    daily_fees: DailyFees = field(default_factory=DailyFees)
 
     def now(self) -> datetime:
         return self.clock.now()

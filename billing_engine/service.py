@@ -5,6 +5,7 @@ overview queries (OV-1..4) are here."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from fractions import Fraction
 from typing import Literal
 
@@ -238,3 +239,8 @@ class BillingEngine:
             plan_paid=sum((x.plan_paid for x in ledgers), ZERO),
             charged=dict(self._ctx.charged),
         )
+
+    def fees_by_day(self) -> dict[date, Fraction]:
+        """Every account's PAYG fees (tax included, Coding Plan charges not) per UTC day of
+        each hour's start, exact; days without fees are left out."""
+        return self._ctx.daily_fees.by_day()

@@ -11,7 +11,7 @@ import billing_engine
 
 PACKAGE = Path(billing_engine.__file__).parent
 DOMAIN = {
-    "account", "card_validation", "deduction", "ledger", "link_registry", "months",
+    "account", "accrual", "card_validation", "deduction", "ledger", "link_registry", "months",
     "outcomes", "payment_methods", "plan", "preauth", "repayment",
 }  # fmt: skip
 SERVICE = {
