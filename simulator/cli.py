@@ -20,6 +20,7 @@ from simulator.conformance import rules_command
 from simulator.report.command import report as report_command
 from simulator.scenario import Scenario, ScenarioError, load_scenario
 from simulator.terminal import print_summary
+from simulator.workers import MIN_ACCOUNTS_PER_WORKER
 
 app = typer.Typer(
     help="Simulate and conformance-test pay-as-you-go cloud billing.",
@@ -110,6 +111,13 @@ def run(
         Transport.wsgi, help="How the engine reaches the gateways."
     ),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar, no summary table."),
+    workers: int | None = typer.Option(
+        None,
+        min=1,
+        help="Processes that share the accounts (default: one per CPU, for runs of at least "
+        f"{MIN_ACCOUNTS_PER_WORKER} accounts per process). The outputs are the same byte for "
+        "byte whatever the number.",
+    ),
 ) -> None:
     """Run SCENARIO: write events.jsonl and summary.json to --out, print a summary.
     Exit 1 when an invariant failed, 2 when the scenario is invalid."""
@@ -121,7 +129,12 @@ def run(
     try:
         with _progress_bar(not quiet) as progress:
             result = runner.run_scenario(
-                loaded, seed=seed, transport=transport.value, out=out_dir, progress=progress
+                loaded,
+                seed=seed,
+                transport=transport.value,
+                out=out_dir,
+                progress=progress,
+                workers=workers,
             )
     except (RunError, BillingError) as exc:  # the scenario asked for what the engine refuses
         typer.secho(f"{scenario}: run stopped: {exc}", fg="red", err=True)

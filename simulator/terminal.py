@@ -54,7 +54,9 @@ def _run_table(summary: Mapping[str, Any]) -> Table:
     table.add_row("account-months", str(run.get("account_months", "?")))
     table.add_row("events", str(run.get("events", "?")))
     if "wall_seconds" in run:
-        table.add_row("wall time", f"{run['wall_seconds']} s")
+        processes = run.get("workers", 1)
+        over = f" over {processes} processes" if processes > 1 else ""
+        table.add_row("wall time", f"{run['wall_seconds']} s{over}")
     return table
 
 

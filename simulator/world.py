@@ -177,6 +177,15 @@ class World:
 
     # --- running --------------------------------------------------------------------------
 
+    def live_through(self, *, progress: Any = None) -> None:
+        """The whole scenario: its faults installed, every customer set going, its span lived
+        through, then only what is already under way finishes (payments settle); the log is
+        closed."""
+        self.gateways.install_faults(self.scenario.faults, start=self.start)
+        self.populate()
+        self.run(until=self.end + self.policy.settlement_delay, progress=progress)
+        self.log.close()
+
     def run(self, *, until: datetime, progress: Any = None, steps: int = 100) -> None:
         """Run to `until` (inclusive of what is due then; the clock then reads `until`),
         reporting progress in `steps`. May be called again to go on: the BDD steps let time pass

@@ -1,0 +1,210 @@
+"""A large run split over worker processes: each lives through the scenario with a share of the
+accounts in a world of its own, and their logs, tallies and checks are merged into exactly what
+one process writes (the event log groups each instant's events by account, so order is kept)."""
+
+from __future__ import annotations
+
+import heapq
+import multiprocessing
+import resource
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from json.decoder import scanstring  # type: ignore[attr-defined]
+from multiprocessing.connection import Connection, wait
+from pathlib import Path
+from typing import Any
+
+from simulator.invariants import Check, world_checks
+from simulator.summary import Tally, tally
+from simulator.world import RunError, built_world
+
+
+def partition(accounts: list[Any], workers: int, start: datetime) -> list[list[Any]]:
+    """The accounts dealt into `workers` shares of about equal size, in their run order within
+    each share. Accounts that type the same card number or PayPal login stay in one share: the
+    engine refuses a method already linked to another account (LINK-1), which a world can only
+    see if it holds both."""
+    parent = list(range(len(accounts)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    first_holder: dict[str, int] = {}
+    for index, spec in enumerate(accounts):
+        for _, entry in spec.link_attempts(start):
+            login = f"card {entry.card.number}" if entry.card else f"paypal {entry.paypal.email}"
+            holder = first_holder.setdefault(login, index)
+            parent[root(index)] = root(holder)
+    groups: dict[int, list[int]] = {}
+    for index in range(len(accounts)):
+        groups.setdefault(root(index), []).append(index)
+    shares: list[list[int]] = [[] for _ in range(workers)]
+    for members in groups.values():
+        min(shares, key=len).extend(members)  # the first of the smallest: deterministic
+    return [[accounts[i] for i in sorted(share)] for share in shares if share]
+
+
+@dataclass(frozen=True)
+class ShareResult:
+    tally: Tally
+    checks: list[Check]
+    peak_mib: float
+
+
+@dataclass(frozen=True)
+class ShardedRun:
+    tally: Tally
+    checks: list[Check]
+    #: resident memory (MiB) of the parent as the workers started plus each worker's peak:
+    #: at most what the run held at once while they ran (forked pages shared count twice)
+    peak_mib: float
+
+
+def run_in_shards(
+    scenario: Any,
+    shares: list[list[Any]],
+    *,
+    seed: int,
+    transport: str,
+    ranks: Mapping[str, int],
+    events_path: Path | None,
+    progress: Callable[[float], None] | None = None,
+) -> ShardedRun:
+    """Live through `scenario` with one worker process per share; merge their outputs into
+    `events_path` (when given). A worker's refusal is raised here as it was raised there."""
+    parent_mib = _resident_mib()
+    context = multiprocessing.get_context("fork")  # the workers inherit the scenario and shares
+    done = context.Array("d", len(shares), lock=False)  # each worker's progress, 0..1
+    parts = [
+        None if events_path is None else events_path.with_name(f".{events_path.name}.{n}")
+        for n in range(len(shares))
+    ]
+    workers, receivers = [], []
+    try:
+        for number, share in enumerate(shares):
+            receiver, sender = context.Pipe(duplex=False)
+            worker = context.Process(
+                target=_live_share,
+                args=(scenario, share, seed, transport, ranks, parts[number], done, number, sender),
+                name=f"billing-sim-share-{number}",
+                daemon=True,
+            )
+            worker.start()
+            sender.close()
+            workers.append(worker)
+            receivers.append(receiver)
+        try:
+            results = _collect(receivers, done, progress)
+        finally:  # on a failure or Ctrl-C, no worker outlives the run
+            for worker in workers:
+                if worker.is_alive():
+                    worker.terminate()
+                worker.join()
+        if events_path is not None:
+            merge_logs([p for p in parts if p is not None], events_path, ranks)
+    finally:
+        for part in parts:
+            if part is not None:
+                part.unlink(missing_ok=True)
+    counted = sum((r.tally for r in results[1:]), results[0].tally)
+    counted.accounts = {a: counted.accounts[a] for a in ranks if a in counted.accounts}
+    checks = [sum(each[1:], each[0]) for each in zip(*(r.checks for r in results), strict=True)]
+    return ShardedRun(counted, checks, parent_mib + sum(r.peak_mib for r in results))
+
+
+def _collect(
+    receivers: list[Connection], done: Any, progress: Callable[[float], None] | None
+) -> list[ShareResult]:
+    results: dict[int, ShareResult] = {}
+    waiting = {receiver: number for number, receiver in enumerate(receivers)}
+    while waiting:
+        for ready in wait(list(waiting), timeout=0.2):
+            number = waiting.pop(ready)  # type: ignore[arg-type]
+            try:
+                outcome, value = ready.recv()  # type: ignore[union-attr]
+            except EOFError:
+                raise RunError(f"worker {number} ended without a result") from None
+            if outcome == "error":
+                raise value
+            results[number] = value
+        if progress is not None:
+            progress(min(done))
+    return [results[n] for n in range(len(receivers))]
+
+
+def _live_share(
+    scenario: Any,
+    share: list[Any],
+    seed: int,
+    transport: str,
+    ranks: Mapping[str, int],
+    part: Path | None,
+    done: Any,
+    number: int,
+    sender: Connection,
+) -> None:
+    """A worker: the scenario with its share of the accounts; its tally and checks back."""
+
+    def report(fraction: float) -> None:
+        done[number] = fraction
+
+    try:
+        with built_world(
+            scenario, share, seed=seed, transport=transport, events_path=part, ranks=ranks
+        ) as world:
+            world.live_through(progress=report)
+            result = ShareResult(tally(world), world_checks(world), _peak_mib())
+        sender.send(("ok", result))
+    except BaseException as exc:  # every failure, Ctrl-C included, goes back to the parent
+        try:
+            sender.send(("error", exc))
+        except Exception:  # an exception that does not pickle: its text then
+            sender.send(("error", RunError(f"{type(exc).__name__}: {exc}")))
+    finally:
+        sender.close()
+
+
+def _peak_mib() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+
+
+def _resident_mib() -> float:
+    """This process's resident memory now (Linux; 0 where /proc is missing)."""
+    try:
+        pages = int(Path("/proc/self/statm").read_text().split()[1])
+    except (OSError, IndexError, ValueError):
+        return 0.0
+    return pages * resource.getpagesize() / 2**20
+
+
+def merge_logs(parts: list[Path], target: Path, ranks: Mapping[str, int]) -> int:
+    """The workers' logs as one: by instant, then by account rank (one account's events are
+    all in one part, in order), numbered again from 1. Returns the number of events."""
+    count = 0
+    with target.open("w", encoding="utf-8") as out:
+        merged = heapq.merge(*(_keyed(part, ranks) for part in parts), key=_key)
+        for count, (_, line) in enumerate(merged, start=1):
+            # every line starts {"seq":N, (billing_engine.events.to_json)
+            out.write(f'{{"seq":{count}{line[line.index(",") :]}')
+    return count
+
+
+def _key(item: tuple[tuple[str, int], str]) -> tuple[str, int]:
+    return item[0]
+
+
+def _keyed(part: Path, ranks: Mapping[str, int]) -> Iterator[tuple[tuple[str, int], str]]:
+    """Each line with its (time, account rank). The time text sorts as the time (ISO 8601
+    UTC, fixed width) and is read by position: seq, at, type and account come first."""
+    with part.open(encoding="utf-8") as lines:
+        for line in lines:
+            at = line.index(',"at":"') + 7
+            at_end = line.index('"', at)
+            account = line.index(',"account":', at_end) + 11
+            # null: a run-wide event, first in its instant
+            rank = -1 if line[account] == "n" else ranks[scanstring(line, account + 1)[0]]
+            yield (line[at:at_end], rank), line
