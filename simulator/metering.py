@@ -139,8 +139,9 @@ class Meter:
             raise RuntimeError(
                 f"meter for {self.account_id} slept past the hour its fees reached the threshold"
             )
-        # The hour that reaches the threshold goes product by product, as hour-by-hour would.
-        whole = hours - 1 if reach == hours else hours
+        # The hour that reaches the threshold goes product by product, as hour-by-hour would
+        # (next_cut has the hours before it recorded when they end); one product's go at once.
+        whole = hours - 1 if reach == hours and len(costs) > 1 else hours
         for product, cost in costs.items():
             if whole:
                 self.engine.record_usage(
@@ -160,6 +161,11 @@ class Meter:
         if not costs:
             return segment_end if self.plan.next_change(start) is not None else None
         reach = self.engine.hours_until_threshold(self.account_id, total)
-        if reach is not None and 1 <= reach < (segment_end - start) / HOUR:
+        hours = (segment_end - start) / HOUR
+        if reach is not None and len(costs) > 1 and 1 < reach <= hours:
+            # the engine takes each batch as hours ending when it is recorded: the hours before
+            # the one that goes product by product are recorded as they end, an hour before it
+            return start + (reach - 1) * HOUR
+        if reach is not None and 1 <= reach < hours:
             return start + reach * HOUR
         return segment_end

@@ -10,6 +10,7 @@ from fractions import Fraction
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from billing_engine.accrual import DailyFees
 from simulator.clock import SimClock
 from simulator.customers import customer_usage
 from simulator.metering import HOUR, Meter, UsagePlan
@@ -28,8 +29,11 @@ class ThresholdLedger:
         self.records: list[tuple[datetime, str, Fraction]] = []
         self.deductions: list[tuple[datetime, Fraction]] = []
         self.total = Fraction(0)
+        #: the fees by the day each hour starts on, as the engine dates a batch: hours ending now
+        self.days = DailyFees()
 
     def record_usage(self, account_id, product, *, hours, pretax_per_hour):
+        self.days.add(self.clock.now(), hours, pretax_per_hour)
         for _ in range(hours):
             self.pool += pretax_per_hour
             self.total += pretax_per_hour
@@ -100,6 +104,7 @@ def test_batches_equal_hour_by_hour(entries, threshold):
     batched = run_meter(plan, 5, Fraction(threshold), batched=True)
     assert batched.deductions == hourly.deductions
     assert batched.total == hourly.total
+    assert batched.days.by_day() == hourly.days.by_day()  # every batch ends when recorded
 
 
 def test_auto4_timer_at_month_end_runs_after_the_last_hour_is_metered():
