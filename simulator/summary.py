@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
@@ -76,6 +76,8 @@ class Tally:
     linked: int = 0
     #: reason -> rejected links
     link_rejections: Counter[str] = field(default_factory=Counter)
+    #: UTC day -> PAYG fees of the hours starting on it (days without fees left out)
+    fees_by_day: dict[date, Fraction] = field(default_factory=dict)
 
     def __add__(self, other: Tally) -> Tally:
         return Tally(
@@ -88,7 +90,15 @@ class Tally:
             repayments=self.repayments + other.repayments,
             linked=self.linked + other.linked,
             link_rejections=self.link_rejections + other.link_rejections,
+            fees_by_day=_add_days(self.fees_by_day, other.fees_by_day),
         )
+
+
+def _add_days(one: Mapping[date, Fraction], other: Mapping[date, Fraction]) -> dict[date, Fraction]:
+    days = dict(one)
+    for day, fees in other.items():
+        days[day] = days.get(day, Fraction(0)) + fees
+    return days
 
 
 def tally(world: World) -> Tally:
@@ -96,7 +106,11 @@ def tally(world: World) -> Tally:
     engine, log = world.engine, world.log
     months = months_between(world.start, world.end)
     month_keys = [f"{year:04d}-{month:02d}" for year, month in months]
-    counted = Tally(events=log.count, linked=log.types.get("payment_method.linked", 0))
+    counted = Tally(
+        events=log.count,
+        linked=log.types.get("payment_method.linked", 0),
+        fees_by_day=engine.fees_by_day(),
+    )
     for account_id in engine.account_ids():
         account = engine.account(account_id)
         products = world.meters[account_id].plan.products if account_id in world.meters else ()
@@ -167,4 +181,18 @@ def summary_of(
                 "rejected": dict(sorted(counted.link_rejections.items())),
             },
         },
+        "fees_by_day": fees_to_date(counted.fees_by_day, start, end),
     }
+
+
+def fees_to_date(by_day: Mapping[date, Fraction], start: datetime, end: datetime) -> dict:
+    """PAYG fees accrued to the end of each UTC day of the span (and of any later day with
+    fees), all accounts: cumulative, so that each figure is the exact sum rounded once, and the
+    last is totals.fees."""
+    first = min([start.date(), *by_day])
+    last = max([(end - timedelta.resolution).date(), *by_day])  # the end is not in the span
+    running, to_date = Fraction(0), []
+    for offset in range((last - first).days + 1):
+        running += by_day.get(first + timedelta(days=offset), Fraction(0))
+        to_date.append(format_amount(running))
+    return {"first": first.isoformat(), "to_date": to_date}
