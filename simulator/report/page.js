@@ -204,12 +204,13 @@
     const days = RUN.plots.days;
     const count = days.billed.length;
     const dayPoints = (values) => values.map((v, i) => [i, v]);
+    const accrued = days.accrued_to_date
+      ? { name: "fees accrued", color: COLORS.outstanding, points: dayPoints(days.accrued_to_date) }
+      // a summary.json written before it had fees_by_day: exact at month ends only
+      : { name: "fees accrued (known at month ends, dashed between)", color: COLORS.outstanding, dashed: true, markers: true, points: RUN.plots.accrued };
     lineChart($("accrued-chart"), {
       xMax: Math.max(count - 1, 1), ticks: monthTicks(count, 86400000),
-      series: [
-        { name: "fees accrued (known at month ends, dashed between)", color: COLORS.outstanding, dashed: true, markers: true, points: RUN.plots.accrued },
-        { name: "deducted", color: COLORS.succeeded, points: dayPoints(days.deducted_to_date) },
-      ],
+      series: [accrued, { name: "deducted", color: COLORS.succeeded, points: dayPoints(days.deducted_to_date) }],
     });
     lineChart($("days-chart"), {
       xMax: Math.max(count - 1, 1), ticks: monthTicks(count, 86400000),

@@ -1,16 +1,17 @@
 """The run-wide figures behind the report's plots, summed exactly here (decimal strings out): per
-day, holds per hour, deductions by trigger and outcome, and each month's close over accounts."""
+day (fees accrued from summary.json), holds per hour, deductions by trigger and outcome, and each
+month's close over accounts."""
 
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
 from billing_engine.money import format_amount
 from simulator.report.deductions import OUTCOMES, PENDING, Deduction, DeductionBook
-from simulator.report.inputs import Event, RunOutputs
+from simulator.report.inputs import SUMMARY_FILE, Event, RunOutputs, RunOutputsError
 
 ZERO = Decimal(0)
 
@@ -60,9 +61,13 @@ class RunPlots:
         # every day of the span, and the settling after it, even where nothing happened
         self.last_day = max(self.last_day, (outputs.end - self.start).days)
         per_month = _per_month(outputs, months)
+        days = self._per_day()
+        accrued = _accrued_by_day(outputs, self.start, self.last_day + 1)
+        if accrued is not None:
+            days["accrued_to_date"] = accrued
         return {
-            "days": self._per_day(),
-            "accrued": self._accrued(per_month, outputs.end),
+            "days": days,
+            "accrued": None if accrued is not None else self._accrued(per_month, outputs.end),
             "holds": self._hold_steps(),
             "deductions": _by_trigger(book),
             "months": per_month,
@@ -83,7 +88,8 @@ class RunPlots:
 
     def _accrued(self, per_month: list[dict[str, Any]], end: datetime) -> list[list[Any]]:
         """[day, PAYG fees accrued to date] at each month's end (the run's end for a month
-        it ends in): the log has no hourly fee events, the months have exact figures."""
+        it ends in), for a summary.json written before it had fees_by_day: the log has no
+        hourly fee events, the months have exact figures."""
         points: list[list[Any]] = [[0, 0]]
         running = ZERO
         for row in per_month:
@@ -103,6 +109,32 @@ class RunPlots:
             if at_end != most and hour + 1 not in self.holds:
                 steps.append([hour + 1, at_end])
         return steps
+
+
+def _accrued_by_day(outputs: RunOutputs, start: datetime, count: int) -> list[Any] | None:
+    """PAYG fees accrued to the end of each day of the plots, as summary.json's fees_by_day has
+    them (None when it has none). Those are UTC days: for a run starting at midnight they are
+    the plots' days; otherwise each plot day shows the fees to the midnight within it."""
+    fees = outputs.summary.get("fees_by_day")
+    if fees is None:
+        return None
+    try:
+        first = date.fromisoformat(fees["first"])
+        values = list(fees["to_date"])
+    except (KeyError, TypeError, ValueError):
+        raise RunOutputsError(
+            f"{outputs.directory / SUMMARY_FILE}: fees_by_day: expected "
+            '{"first": "YYYY-MM-DD", "to_date": ["12.50", ...]}'
+        ) from None
+    offset = (start.date() - first).days  # where the plots' first day is in the summary's
+    series: list[Any] = []
+    for day in range(offset, offset + count):
+        if day < 0 or not values:
+            series.append(0)  # nothing accrued before the first day
+            continue
+        at = min(day, len(values) - 1)  # nor anything more after the last
+        series.append(compact_text(outputs.figure(values[at], "fees_by_day", "to_date", str(at))))
+    return series
 
 
 def _by_trigger(book: DeductionBook) -> list[dict[str, Any]]:

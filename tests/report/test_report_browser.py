@@ -104,6 +104,10 @@ def test_report_in_chromium_filters_redraw_the_trend(
     opened.page.select_option("#timeline-filter", "all")
     opened.page.select_option("#trend-from", label="2026-01")
 
+    accrued = opened.page.locator("#accrued-chart polyline").first
+    assert accrued.get_attribute("stroke-dasharray") is None  # solid: known every day
+    assert len((accrued.get_attribute("points") or "").split()) == 60  # 59 days and the settling
+
     SCREENSHOTS.mkdir(exist_ok=True)
     opened.page.screenshot(path=str(SCREENSHOTS / "report-quickstart.png"), full_page=True)
     assert opened.errors == []
@@ -124,5 +128,8 @@ def test_picker_reaches_every_one_of_ten_thousand_accounts(
     opened.page.select_option("#account-sort", "due")
     first = opened.page.locator("#account-list option").first.inner_text()
     assert first.startswith("acct-00999 — ")  # highest Total Amount Due first
+    # its summary.json has no fees_by_day: fees accrued are drawn at the month ends, dashed
+    accrued = opened.page.locator("#accrued-chart polyline").first
+    assert accrued.get_attribute("stroke-dasharray") == "5 4"
     assert opened.errors == []
     opened.page.close()

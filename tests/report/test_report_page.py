@@ -15,8 +15,10 @@ from typer.testing import CliRunner
 
 from simulator.cli import app
 from simulator.report.page import write_report
+from simulator.runner import run_scenario
+from simulator.scenario import load_scenario
 
-from .report_fixtures import QUICKSTART_CARDS, embedded
+from .report_fixtures import QUICKSTART_CARDS, SCENARIOS, embedded
 
 
 def _page(directory: Path) -> str:
@@ -108,7 +110,8 @@ def test_deductions_by_trigger_and_outcome_match_the_summary(quickstart_dir: Pat
 
 
 def test_fees_deducted_per_day_add_up_to_the_deductions(quickstart_dir: Path) -> None:
-    """H-3 in the plots: per-day deductions sum to the log's; fees accrued to date only grow."""
+    """H-3 in the plots: per-day deductions sum to the log's; fees accrued to date only grow, to
+    the run's fees, and never fall behind what was deducted."""
     run, _ = embedded(_page(quickstart_dir))
     days = run["plots"]["days"]
     succeeded = sum(
@@ -121,8 +124,44 @@ def test_fees_deducted_per_day_add_up_to_the_deductions(quickstart_dir: Path) ->
     )
     assert sum((_dec(v) for v in days["succeeded"]), Decimal(0)) == succeeded
     assert _dec(days["deducted_to_date"][-1]) == succeeded
-    accrued = [_dec(value) for _, value in run["plots"]["accrued"]]
-    assert accrued == sorted(accrued) and accrued[-1] > 0  # fees accrued to date only grow
+    accrued = [_dec(value) for value in days["accrued_to_date"]]
+    assert accrued == sorted(accrued)
+    assert accrued[-1] == Decimal(_summary(quickstart_dir)["totals"]["fees"])
+    deducted = [_dec(value) for value in days["deducted_to_date"]]
+    assert len(accrued) == len(deducted)
+    assert all(paid <= fees for paid, fees in zip(deducted, accrued, strict=True))
+
+
+def test_fees_accrued_to_each_day_of_card_threshold(tmp_path: Path) -> None:
+    """The accrued line day by day: card-threshold accrues 12.50 an hour all January, 999.99
+    and 2 x 1500.00 on the 1st only; each day shows the fees to its end."""
+    run_scenario(load_scenario(SCENARIOS / "card-threshold.yaml"), transport="direct", out=tmp_path)
+    days = embedded(_page(tmp_path))[0]["plots"]["days"]
+    assert days["accrued_to_date"][0] == "4299.99"
+    assert days["accrued_to_date"][14] == "8499.99"  # 15 January: 4299.99 + 14 x 300.00
+    assert days["accrued_to_date"][30:] == ["13299.99"] * len(days["accrued_to_date"][30:])
+
+
+def test_a_summary_without_fees_by_day_plots_the_month_ends(
+    quickstart_dir: Path, tmp_path: Path
+) -> None:
+    """A summary.json written before fees_by_day: fees accrued at each month end, from the
+    months' figures, the same as the day-by-day line has at those days."""
+    per_day = embedded(_page(quickstart_dir))[0]["plots"]["days"]["accrued_to_date"]
+    run_dir = tmp_path / "older"
+    shutil.copytree(quickstart_dir, run_dir)
+    summary = _summary(run_dir)
+    del summary["fees_by_day"]
+    (run_dir / "summary.json").write_text(json.dumps(summary), encoding="utf-8")
+    write_report(run_dir)
+    plots = embedded(_page(run_dir))[0]["plots"]
+    assert "accrued_to_date" not in plots["days"]
+    assert plots["accrued"][0] == [0, 0]
+    # a month end's point is at the day it closes: the fees to the end of the day before it
+    assert [value for _, value in plots["accrued"][1:]] == [
+        per_day[day - 1] for day, _ in plots["accrued"][1:]
+    ]
+    assert [day for day, _ in plots["accrued"]] == [0, 31, 59]
 
 
 def test_open_holds_plot_follows_the_log(quickstart_dir: Path) -> None:
@@ -260,6 +299,16 @@ def _break(run_dir: Path, how: str) -> str:
         data["accounts"]["acme"]["total_amount_due"] = 0.5
         summary.write_text(json.dumps(data), encoding="utf-8")
         return "accounts.acme.total_amount_due"
+    if how == "fees by day as float":
+        data = _summary(run_dir)
+        data["fees_by_day"]["to_date"][3] = 1.5
+        summary.write_text(json.dumps(data), encoding="utf-8")
+        return "fees_by_day.to_date.3"
+    if how == "fees by day without first":
+        data = _summary(run_dir)
+        del data["fees_by_day"]["first"]
+        summary.write_text(json.dumps(data), encoding="utf-8")
+        return 'fees_by_day: expected {"first": "YYYY-MM-DD"'
     if how == "event not json":
         lines = events.read_text(encoding="utf-8").splitlines()
         lines[2] = lines[2][:-5]
@@ -283,6 +332,8 @@ def _break(run_dir: Path, how: str) -> str:
         "summary not json",
         "summary without accounts",
         "amount as float",
+        "fees by day as float",
+        "fees by day without first",
         "event not json",
         "event without time",
     ],
