@@ -110,8 +110,10 @@ class RunOutputs:
             keys.update(account["months"])
         return sorted(keys)
 
-    def events(self) -> Iterator[Event]:
-        """The event log line by line (it can be large: never held whole in memory)."""
+    def events(self, *, skipping: frozenset[str] = frozenset()) -> Iterator[Event]:
+        """The event log line by line (it can be large: never held whole in memory). A line
+        whose type is in `skipping` is passed over before it is decoded, as far as its leading
+        `"seq":...,"at":"...","type":"..."` (the order events are written in) tells."""
         times: dict[str, datetime] = {}  # many events share an instant: parse each once
         try:
             handle = self.events_path.open(encoding="utf-8")
@@ -120,9 +122,28 @@ class RunOutputs:
         source = str(self.events_path)
         with handle:
             for number, line in enumerate(handle, start=1):
-                if not line.strip():
+                if not line.strip() or (skipping and _leading_type(line) in skipping):
                     continue
                 yield _event(line, source, number, times)
+
+
+#: where a written event's type begins: after its seq (an integer) and time (no quotes inside)
+_TYPE_KEY = '"type":"'
+#: how far into a line the type key can be: seq and a UTC time take at most this much
+_TYPE_KEY_WITHIN = 80
+
+
+def _leading_type(line: str) -> str | None:
+    """The type of an event line as written (`{"seq":N,"at":"...","type":"..."`), without
+    decoding it; None when the line does not begin that way (it is then decoded and checked)."""
+    if not line.startswith('{"seq":'):
+        return None
+    begins = line.find(_TYPE_KEY, 0, _TYPE_KEY_WITHIN)
+    if begins < 0:
+        return None
+    begins += len(_TYPE_KEY)
+    ends = line.find('"', begins)
+    return line[begins:ends] if ends > 0 else None
 
 
 def _parse_time(value: object, where: str) -> datetime:

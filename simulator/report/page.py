@@ -18,7 +18,7 @@ from simulator.report.card_guard import mask_card_numbers
 from simulator.report.deductions import DeductionBook
 from simulator.report.inputs import RunOutputs, load_run
 from simulator.report.run_plots import RunPlots
-from simulator.report.timeline import Timelines
+from simulator.report.timeline import NOT_IN_TIMELINE, Timelines
 
 REPORT_FILE = "report.html"
 
@@ -37,7 +37,10 @@ def page_data(outputs: RunOutputs) -> tuple[dict[str, Any], dict[str, Any]]:
     book = DeductionBook()
     timelines = Timelines(outputs.start)
     plots = RunPlots(outputs.start)
-    for event in outputs.events():
+    # Month closes are a fifth of a large log and nothing here reads them: the month figures
+    # come from summary.json, the timeline leaves them out, and they fall on month starts
+    # within the span, whose every day the plots cover anyway.
+    for event in outputs.events(skipping=NOT_IN_TIMELINE):
         deduction = book.add(event)
         timelines.add(event, deduction)
         plots.add(event, deduction)
