@@ -15,7 +15,9 @@ HOUR = timedelta(hours=1)
 
 
 def floor_hour(at: datetime) -> datetime:
-    return at.replace(minute=0, second=0, microsecond=0)
+    if at.minute or at.second or at.microsecond:
+        return at.replace(minute=0, second=0, microsecond=0)
+    return at  # the meter mostly wakes on the hour: no new instant to build
 
 
 class Usage(Protocol):
