@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Literal
@@ -75,7 +75,7 @@ class Authorization:
     updated_at: datetime
     state: Literal["CREATED", "PARTIALLY_CAPTURED", "CAPTURED", "VOIDED"] = "CREATED"
     captured: Decimal = Decimal("0.00")
-    capture_ids: list[str] = field(default_factory=list)
+    capture_ids: tuple[str, ...] = ()
 
     @property
     def expiration_time(self) -> datetime:
@@ -114,8 +114,10 @@ class Order:
     updated_at: datetime
     status: Literal["CREATED", "COMPLETED"] = "CREATED"
     payment_token_id: str | None = None
-    authorization_ids: list[str] = field(default_factory=list)
-    capture_ids: list[str] = field(default_factory=list)
+    #: tuples, not lists: a run keeps every order, and a tuple of strings drops out of the
+    #: cyclic collector's scans where a list would stay in them
+    authorization_ids: tuple[str, ...] = ()
+    capture_ids: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

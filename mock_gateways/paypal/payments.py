@@ -122,7 +122,7 @@ class PaymentsApi(PayPalStore):
                 updated_at=now,
             )
             self.authorizations[auth.id] = auth
-            order.authorization_ids.append(auth.id)
+            order.authorization_ids += (auth.id,)
         else:
             capture = Capture(
                 id=self._fresh("capture", self.captures, "order", order.id),
@@ -134,7 +134,7 @@ class PaymentsApi(PayPalStore):
                 invoice_id=order.invoice_id,
             )
             self.captures[capture.id] = capture
-            order.capture_ids.append(capture.id)
+            order.capture_ids += (capture.id,)
 
     def get_order(self, order_id: str) -> dict[str, Any]:
         base = self.public_url
@@ -263,7 +263,7 @@ class PaymentsApi(PayPalStore):
             )
             self.captures[capture.id] = capture
             auth.captured += amount
-            auth.capture_ids.append(capture.id)
+            auth.capture_ids += (capture.id,)
             fully = params["final_capture"] or auth.captured == auth.amount
             auth.state = "CAPTURED" if fully else "PARTIALLY_CAPTURED"
             auth.updated_at = now
