@@ -47,9 +47,7 @@ class Record(NamedTuple):
     """One committed request. A long run keeps a record per request, so the body is held
     serialized (one bytes object, not a tree of dicts; pickle, as the store never leaves the
     process and it is several times faster than JSON both ways) and the request as a digest of
-    its canonical text; a replay unpickles the body: equal to the first answer. A tuple of
-    strings, bytes and an int: the cyclic collector stops tracking it once it has seen it, so
-    the ~270,000 records of a large run are not rescanned by every full collection."""
+    its canonical text; a replay unpickles the body: equal to the first answer."""
 
     operation: str
     fingerprint: bytes
@@ -103,7 +101,10 @@ def fingerprint(operation: str, params: dict[str, Any]) -> bytes:
 
 class IdempotencyStore:
     def __init__(self) -> None:
-        self._records: dict[str, Record] = {}
+        #: each Record as a plain tuple of strings, bytes and an int: the cyclic collector
+        #: stops tracking such a tuple once it has seen it (not an instance of a subclass), so
+        #: the ~270,000 records of a large run are not rescanned by every full collection
+        self._records: dict[str, tuple[str, bytes, int, bytes]] = {}
         self._attempts: Counter[tuple[str, str]] = Counter()
 
     def next_attempt(self, operation: str, key: str) -> int:
@@ -113,10 +114,11 @@ class IdempotencyStore:
         return attempt
 
     def get(self, key: str) -> Record | None:
-        return self._records.get(key)
+        found = self._records.get(key)
+        return None if found is None else Record._make(found)
 
     def put(self, key: str, record: Record) -> None:
-        self._records[key] = record
+        self._records[key] = tuple(record)  # type: ignore[assignment]
 
     def __len__(self) -> int:
         return len(self._records)
