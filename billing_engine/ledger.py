@@ -10,7 +10,7 @@ from fractions import Fraction
 from types import MappingProxyType
 from typing import Literal
 
-from billing_engine.money import ZERO, round_cents
+from billing_engine.money import ZERO, RunningSum, round_cents
 from billing_engine.months import YearMonth
 
 BillingMode = Literal["payg", "coding_plan"]
@@ -65,8 +65,8 @@ class AccountLedger:
     #: (year, month) -> (product, mode) -> spend, PAYG fees and Coding Plan charges alike;
     #: by month first, as every month's close and overview reads one month
     spend: dict[YearMonth, dict[tuple[str, BillingMode], Spend]] = field(default_factory=dict)
-    #: every PAYG fee ever accrued, tax included, exact
-    fees: Fraction = ZERO
+    #: every PAYG fee ever accrued, tax included, exact (read as `fees`)
+    accrued: RunningSum = field(default_factory=RunningSum)
     #: fees in no deduction yet; carries the sub-cent remainder of past deductions (may be
     #: a fraction of a cent below zero after rounding up, never more)
     undeducted: Fraction = ZERO
@@ -97,7 +97,7 @@ class AccountLedger:
     def accrue_fee(self, month: YearMonth, product: str, pretax: Fraction, tax: Fraction) -> None:
         self.add_spend(month, product, "payg", pretax, tax)
         fee = pretax + tax if tax else pretax
-        self.fees += fee
+        self.accrued.add(fee)
         self.undeducted += fee
         self.since_attempt += fee
 
@@ -106,6 +106,11 @@ class AccountLedger:
     ) -> None:
         self.add_spend(month, plan, "coding_plan", pretax, tax)
         self.plan_paid += pretax + tax
+
+    @property
+    def fees(self) -> Fraction:
+        """Every PAYG fee ever accrued, tax included, exact."""
+        return self.accrued.value
 
     @property
     def toward_threshold(self) -> Fraction:

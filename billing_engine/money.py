@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
 from fractions import Fraction
+from math import gcd
 
 from billing_engine.errors import InvalidAmount
 
@@ -81,3 +82,40 @@ def format_amount(amount: Fraction | Decimal | int) -> str:
     if isinstance(amount, Decimal):
         return str(amount.quantize(Decimal("0.01"), ROUND_HALF_EVEN))
     return format_cents(cents(Fraction(amount)))
+
+
+class RunningSum:
+    """The exact sum of many amounts, kept as one numerator over a common denominator. Adding
+    Fractions normalises each partial sum (a gcd of ever longer numbers: a ledger's lifetime
+    fees over a year's varied month lengths and tax rates); here the denominator soon holds
+    every addend's, and most additions are one multiplication."""
+
+    __slots__ = ("_denominator", "_numerator")
+
+    def __init__(self) -> None:
+        self._numerator, self._denominator = 0, 1
+
+    def add(self, amount: Fraction) -> None:
+        numerator, denominator = amount.numerator, amount.denominator
+        if self._denominator % denominator == 0:
+            self._numerator += numerator * (self._denominator // denominator)
+            return
+        common = gcd(self._denominator, denominator)
+        self._numerator = self._numerator * (denominator // common) + numerator * (
+            self._denominator // common
+        )
+        self._denominator = self._denominator // common * denominator
+
+    @property
+    def value(self) -> Fraction:
+        return Fraction(self._numerator, self._denominator)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, RunningSum):
+            return NotImplemented
+        return self.value == other.value
+
+    __hash__ = None  # type: ignore[assignment]  # it changes as amounts are added
+
+    def __repr__(self) -> str:
+        return f"RunningSum({self.value!r})"

@@ -8,7 +8,13 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from billing_engine.errors import InvalidAmount
-from billing_engine.money import format_amount, format_cents, parse_amount, round_cents
+from billing_engine.money import (
+    RunningSum,
+    format_amount,
+    format_cents,
+    parse_amount,
+    round_cents,
+)
 
 
 def test_h3_amounts_are_read_exactly_and_floats_refused():
@@ -32,3 +38,11 @@ def test_h3_whole_cents_read_as_the_decimal_they_are(count: int) -> None:
     text = format_cents(count)
     assert Decimal(text) == Decimal(count) / 100
     assert text == str(Decimal(count).scaleb(-2).quantize(Decimal("0.01")))
+
+
+@given(st.lists(st.fractions(max_denominator=10**6)))
+def test_h3_a_running_sum_is_the_exact_sum(amounts: list[Fraction]) -> None:
+    total = RunningSum()
+    for amount in amounts:
+        total.add(amount)
+    assert total.value == sum(amounts, Fraction(0))
