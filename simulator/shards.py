@@ -59,8 +59,8 @@ class ShareResult:
 class ShardedRun:
     tally: Tally
     checks: list[Check]
-    #: resident memory (MiB) of the parent as the workers started plus each worker's peak:
-    #: at most what the run held at once while they ran (forked pages shared count twice)
+    #: resident memory (MiB) of the parent as the workers started plus each worker's peak less
+    #: the pages it shares: about the most the run held at once while they ran
     peak_mib: float
 
 
@@ -169,16 +169,31 @@ def _live_share(
 
 
 def _peak_mib() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+    """This worker's peak resident memory less the pages it still shares with the parent it
+    was forked from (counted once, in the parent's)."""
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+    memory = _memory_mib()
+    return peak - (memory["Rss"] - memory["Pss"]) if memory else peak
 
 
 def _resident_mib() -> float:
-    """This process's resident memory now (Linux; 0 where /proc is missing)."""
+    """This process's resident memory now (0 where /proc is missing)."""
+    return _memory_mib().get("Rss", 0.0)
+
+
+def _memory_mib() -> dict[str, float]:
+    """Rss and Pss (shared pages divided among their sharers) of this process now, in MiB;
+    empty where /proc does not tell (not Linux)."""
     try:
-        pages = int(Path("/proc/self/statm").read_text().split()[1])
-    except (OSError, IndexError, ValueError):
-        return 0.0
-    return pages * resource.getpagesize() / 2**20
+        text = Path("/proc/self/smaps_rollup").read_text()
+    except OSError:
+        return {}
+    found = {}
+    for line in text.splitlines():
+        name, _, value = line.partition(":")
+        if name in ("Rss", "Pss"):
+            found[name] = int(value.split()[0]) / 1024  # kB
+    return found
 
 
 def merge_logs(parts: list[Path], target: Path, ranks: Mapping[str, int]) -> int:
