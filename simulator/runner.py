@@ -43,13 +43,16 @@ def few_collections() -> Iterator[None]:
     """A run allocates millions of small objects and keeps most of them to its end (ledgers,
     deductions, gateway records); with CPython's default the cyclic collector rescans them
     hundreds of times, a fifth of a large run. Collect young objects every 100,000
-    allocations instead (a run makes few reference cycles), and restore the setting after."""
-    previous = gc.get_threshold()
+    allocations instead (a run makes few reference cycles), and restore the settings after
+    (the run may also pause the collector)."""
+    previous, enabled = gc.get_threshold(), gc.isenabled()
     gc.set_threshold(RUN_GC_THRESHOLD, *previous[1:])
     try:
         yield
     finally:
         gc.set_threshold(*previous)
+        if enabled:
+            gc.enable()
 
 
 #: JSON text of one account's figures: the C encoder (indenting falls back to pure Python)
@@ -108,6 +111,9 @@ def run_scenario(
     began = time.perf_counter()
     workers_peak = 0.0
     if workers > 1:
+        # This process holds no world, only the outputs it merges and writes, which make next
+        # to no reference cycles: the collector rests (the workers pause theirs too).
+        gc.disable()
         sharded = run_in_shards(
             scenario,
             partition(accounts, workers, scenario.start),

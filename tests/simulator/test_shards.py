@@ -4,6 +4,7 @@ share a worker; a worker's refusal stops the run as it would in one process."""
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 from pathlib import Path
@@ -113,3 +114,10 @@ def test_merged_logs_go_by_instant_then_account_rank_and_are_numbered_again(tmp_
     assert [(r["seq"], r["type"]) for r in records] == [
         (1, "w"), (2, "v"), (3, "x"), (4, "y"), (5, "u"), (6, "z"),
     ]  # fmt: skip
+
+
+def test_the_collector_is_as_it_was_after_a_run_over_workers(tmp_path):
+    scenario = load_scenario(SCENARIOS / "quickstart.yaml")
+    assert gc.isenabled()
+    run_scenario(scenario, transport="direct", out=tmp_path, workers=2)
+    assert gc.isenabled()
