@@ -16,7 +16,7 @@ from multiprocessing.connection import Connection, wait
 from pathlib import Path
 from typing import Any
 
-from simulator.invariants import Check, world_checks
+from simulator.invariants import Check, first_leak, world_checks
 from simulator.summary import Tally, tally
 from simulator.world import RunError, built_world
 
@@ -50,10 +50,28 @@ def partition(accounts: list[Any], workers: int, start: datetime) -> list[list[A
 
 
 @dataclass(frozen=True)
+class Share:
+    """What one worker is given (inherited by the forked process, never pickled)."""
+
+    number: int
+    scenario: Any
+    accounts: list[Any]
+    seed: int
+    transport: str
+    ranks: Mapping[str, int]
+    #: where the worker writes its part of the event log (None: no log is written)
+    part: Path | None
+    #: every card number the run's customers type, to look for in the part (H-4)
+    card_numbers: frozenset[str]
+
+
+@dataclass(frozen=True)
 class ShareResult:
     tally: Tally
     checks: list[Check]
     peak_mib: float
+    #: no card number or CVV in the worker's part of the event log
+    part_clean: bool
 
 
 @dataclass(frozen=True)
@@ -63,6 +81,9 @@ class ShardedRun:
     #: resident memory (MiB) of the parent as the workers started plus each worker's peak less
     #: the pages it shares: about the most the run held at once while they ran
     peak_mib: float
+    #: the workers found no card number or CVV in their parts of the event log, which hold
+    #: its lines but for their numbers (the H-4 scan, done in parallel)
+    log_clean: bool
 
 
 def run_in_shards(
@@ -73,6 +94,7 @@ def run_in_shards(
     transport: str,
     ranks: Mapping[str, int],
     events_path: Path | None,
+    card_numbers: frozenset[str] = frozenset(),
     progress: Callable[[float], None] | None = None,
 ) -> ShardedRun:
     """Live through `scenario` with one worker process per share; merge their outputs into
@@ -86,11 +108,14 @@ def run_in_shards(
     ]
     workers, receivers = [], []
     try:
-        for number, share in enumerate(shares):
+        for number, accounts in enumerate(shares):
+            share = Share(
+                number, scenario, accounts, seed, transport, ranks, parts[number], card_numbers
+            )
             receiver, sender = context.Pipe(duplex=False)
             worker = context.Process(
                 target=_live_share,
-                args=(scenario, share, seed, transport, ranks, parts[number], done, number, sender),
+                args=(share, done, sender),
                 name=f"billing-sim-share-{number}",
                 daemon=True,
             )
@@ -114,7 +139,8 @@ def run_in_shards(
     counted = sum((r.tally for r in results[1:]), results[0].tally)
     counted.accounts = {a: counted.accounts[a] for a in ranks if a in counted.accounts}
     checks = [sum(each[1:], each[0]) for each in zip(*(r.checks for r in results), strict=True)]
-    return ShardedRun(counted, checks, parent_mib + sum(r.peak_mib for r in results))
+    peak = parent_mib + sum(r.peak_mib for r in results)
+    return ShardedRun(counted, checks, peak, all(r.part_clean for r in results))
 
 
 def _collect(
@@ -137,21 +163,11 @@ def _collect(
     return [results[n] for n in range(len(receivers))]
 
 
-def _live_share(
-    scenario: Any,
-    share: list[Any],
-    seed: int,
-    transport: str,
-    ranks: Mapping[str, int],
-    part: Path | None,
-    done: Any,
-    number: int,
-    sender: Connection,
-) -> None:
+def _live_share(share: Share, done: Any, sender: Connection) -> None:
     """A worker: the scenario with its share of the accounts; its tally and checks back."""
 
     def report(fraction: float) -> None:
-        done[number] = fraction
+        done[share.number] = fraction
 
     # The world keeps almost everything it allocates to the end and makes few reference
     # cycles, and this process ends with the world: the cyclic collector would rescan millions
@@ -159,11 +175,17 @@ def _live_share(
     gc.disable()
     try:
         with built_world(
-            scenario, share, seed=seed, transport=transport, events_path=part, ranks=ranks
+            share.scenario,
+            share.accounts,
+            seed=share.seed,
+            transport=share.transport,
+            events_path=share.part,
+            ranks=share.ranks,
         ) as world:
             world.live_through(progress=report)
-            result = ShareResult(tally(world), world_checks(world), _peak_mib())
-        sender.send(("ok", result))
+            counted, checks = tally(world), world_checks(world)
+        clean = share.part is None or first_leak(share.part, set(share.card_numbers)) is None
+        sender.send(("ok", ShareResult(counted, checks, _peak_mib(), clean)))
     except BaseException as exc:  # every failure, Ctrl-C included, goes back to the parent
         try:
             sender.send(("error", exc))

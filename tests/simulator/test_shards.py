@@ -11,11 +11,12 @@ from pathlib import Path
 
 import pytest
 
+from simulator import eventlog
 from simulator.runner import run_scenario
 from simulator.scenario import AccountSpec, Scenario, load_scenario
 from simulator.shards import merge_logs, partition
 from simulator.workers import MIN_ACCOUNTS_PER_WORKER, workers_for
-from simulator.world import RunError, World
+from simulator.world import RunError, World, card_numbers
 
 SCENARIOS = Path(__file__).resolve().parents[2] / "scenarios"
 
@@ -121,3 +122,25 @@ def test_the_collector_is_as_it_was_after_a_run_over_workers(tmp_path):
     assert gc.isenabled()
     run_scenario(scenario, transport="direct", out=tmp_path, workers=2)
     assert gc.isenabled()
+
+
+def test_h4_a_card_number_in_a_workers_part_is_found_at_its_line_in_the_log(tmp_path, monkeypatch):
+    scenario = load_scenario(SCENARIOS / "quickstart.yaml")
+    leaked = next(iter(card_numbers(scenario.accounts, scenario.start)))
+    write = eventlog.to_json
+
+    def leaking(event, seq):  # the workers are forked: they write this too
+        line = write(event, seq)
+        return line[:-1] + f',"note":"{leaked}"}}' if event.type == "preauth.released" else line
+
+    monkeypatch.setattr(eventlog, "to_json", leaking)
+    found = {}
+    for workers in (1, 2):
+        result = run_scenario(
+            scenario, transport="direct", out=tmp_path / str(workers), workers=workers
+        )
+        found[workers] = next(
+            i for i in result.summary["invariants"] if i["name"] == "no_card_data"
+        )
+    assert not found[2]["ok"]
+    assert found[1] == found[2]  # the same line of events.jsonl named
