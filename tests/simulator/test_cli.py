@@ -117,6 +117,16 @@ def test_run_prints_summary_table_and_passes_options(fake_run, tmp_path: Path):
         assert text in result.output
 
 
+def test_run_passes_workers_and_defaults_to_one_per_cpu(fake_run, tmp_path: Path):
+    path = write(tmp_path, MINIMAL)
+    assert invoke("run", str(path), "--workers", "3").exit_code == 0
+    assert fake_run[-1]["workers"] == 3
+    assert invoke("run", str(path)).exit_code == 0
+    assert fake_run[-1]["workers"] is None  # the runner's default: one per CPU, large runs
+    refused = invoke("run", str(path), "--workers", "0")
+    assert refused.exit_code == 2 and "--workers" in refused.output
+
+
 def test_run_defaults_out_to_scenario_name(fake_run, tmp_path: Path):
     result = invoke("run", str(write(tmp_path, MINIMAL)), "--quiet")
     assert result.exit_code == 0
