@@ -6,12 +6,9 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from simulator.report.inputs import RunOutputs
+from simulator.report.inputs import MODES, RunOutputs
 from simulator.report.run_plots import compact, compact_text
 from simulator.report.timeline import Timelines
-
-#: a month row: pretax, tax, total, payg, coding_plan, outstanding_at_close, [per product]
-MODES = ("payg", "coding_plan")
 
 
 class Products:
@@ -28,24 +25,21 @@ class Products:
 
 
 def _month_row(
-    outputs: RunOutputs,
-    account_id: str,
     key: str,
     month: dict[str, Any],
     own: list[tuple[str, str]],
     plans: dict[str, dict[str, Decimal]],
 ) -> list[Any]:
-    def read(value: object, *path: str) -> str | int:
-        return compact_text(outputs.figure(value, "accounts", account_id, "months", key, *path))
-
+    """[pretax, tax, total, payg, coding_plan, outstanding_at_close, [per product]], as the
+    page reads them (load_run has checked every amount)."""
     by_mode, by_product = month["by_mode"], month["by_product"]
-    row: list[Any] = [read(month[name], name) for name in ("pretax", "tax", "total")]
-    row += [read(by_mode.get(mode, "0.00"), "by_mode", mode) for mode in MODES]
     owed = month.get("outstanding_at_close")
-    row.append(None if owed is None else read(owed, "outstanding_at_close"))
+    row: list[Any] = [compact_text(month[name]) for name in ("pretax", "tax", "total")]
+    row += [compact_text(by_mode.get(mode, "0.00")) for mode in MODES]
+    row.append(None if owed is None else compact_text(owed))
     row.append(
         [
-            read(by_product.get(name, "0.00"), "by_product", name)
+            compact_text(by_product.get(name, "0.00"))
             if mode == "payg"
             else compact(plans[name].get(key, Decimal(0)))
             for name, mode in own
@@ -66,16 +60,15 @@ def account_records(
         figures = [
             None
             if key not in account["months"]
-            else _month_row(outputs, account_id, key, account["months"][key], own, plans)
+            else _month_row(key, account["months"][key], own, plans)
             for key in months
         ]
         ids.append(account_id)
-        due = outputs.figure(account["total_amount_due"], "accounts", account_id, "due")
         records.append(
             {
                 "c": account.get("country", ""),
                 "s": account.get("status", ""),
-                "d": due,
+                "d": account["total_amount_due"],
                 "p": [products.code(name, mode) for name, mode in own],
                 "m": figures,
                 "w": [entry for _, entry in sorted(timelines.methods.get(account_id, {}).items())],

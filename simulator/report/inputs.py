@@ -25,9 +25,10 @@ _TWO_PLACES = re.compile(r"-?[0-9]+\.[0-9]{2}")
 
 
 @lru_cache(maxsize=1 << 16)
-def _decimal(text: str) -> Decimal | None:
+def decimal_of(text: str) -> Decimal | None:
     """The amount `text` holds, None if it is not a two-place decimal. A large run repeats the
-    same few amounts millions of times: each is checked once."""
+    same few amounts millions of times: each is parsed once (a summary's month figures, which
+    load_run has checked, are read with it directly)."""
     return Decimal(text) if _TWO_PLACES.fullmatch(text) else None
 
 
@@ -39,14 +40,14 @@ def _not_an_amount(value: object, where: str | Callable[[], str]) -> RunOutputsE
 def amount_text(value: object, where: str | Callable[[], str]) -> str:
     """A two-place decimal string from the outputs, checked and returned as it is. `where` may
     be a function: only a bad amount needs its name built."""
-    if isinstance(value, str) and _decimal(value) is not None:
+    if isinstance(value, str) and decimal_of(value) is not None:
         return value
     raise _not_an_amount(value, where)
 
 
 def amount(value: object, where: str | Callable[[], str]) -> Decimal:
     """The same amount as an exact Decimal (never a float), for sums."""
-    parsed = _decimal(value) if isinstance(value, str) else None
+    parsed = decimal_of(value) if isinstance(value, str) else None
     if parsed is None:
         raise _not_an_amount(value, where)
     return parsed
@@ -99,7 +100,7 @@ class RunOutputs:
 
     def figure(self, value: object, *path: str) -> str:
         """A two-place amount read from summary.json at `path` (e.g. accounts, acme, ...)."""
-        if isinstance(value, str) and _decimal(value) is not None:
+        if isinstance(value, str) and decimal_of(value) is not None:
             return value  # the common case, without building the error's name
         return amount_text(value, lambda: f"{self._summary_name}: {'.'.join(path)}")
 
@@ -234,33 +235,82 @@ def load_run(directory: Path) -> RunOutputs:
 
 
 def _check_summary(summary: object, name: str) -> None:
-    """The keys the report and the baselines read, with their shapes (amounts are checked where
-    they are read)."""
-
-    def need(container: object, key: str, kind: type, *path: str) -> Any:
-        if not isinstance(container, dict) or key not in container:
-            raise RunOutputsError(f"{name}: `{'.'.join((*path, key))}` is missing")
-        value = container[key]
-        if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
-            where = ".".join((*path, key))
-            raise RunOutputsError(f"{name}: `{where}` has the wrong type ({type(value).__name__})")
-        return value
-
+    """The keys the report and the baselines read, with their shapes, and every amount among
+    them: whatever reads a loaded run's month figures need not check them again."""
     if not isinstance(summary, dict):
         raise RunOutputsError(f"{name}: expected a JSON object at the top level")
-    need(summary, "scenario", str)
-    need(summary, "seed", int)
-    span = need(summary, "span", dict)
+    _need(name, summary, "scenario", str)
+    _need(name, summary, "seed", int)
+    span = _need(name, summary, "span", dict)
     for key in ("start", "end"):
-        _parse_time(need(span, key, str, "span"), f"{name}: span.{key}")
-    totals = need(summary, "totals", dict)
+        _parse_time(_need(name, span, key, str, "span"), f"{name}: span.{key}")
+    totals = _need(name, summary, "totals", dict)
     for key in ("fees", "paid", "outstanding"):
-        amount_text(need(totals, key, str, "totals"), f"{name}: totals.{key}")
-    for account_id, account in need(summary, "accounts", dict).items():
-        need(account, "total_amount_due", str, "accounts", account_id)
-        months = need(account, "months", dict, "accounts", account_id)
+        amount_text(_need(name, totals, key, str, "totals"), f"{name}: totals.{key}")
+    checked: set[str] = set()  # a large run repeats a few thousand amounts a million times
+    for account_id, account in _need(name, summary, "accounts", dict).items():
+        due = _need(name, account, "total_amount_due", str, "accounts", account_id)
+        amount_text(due, f"{name}: accounts.{account_id}.total_amount_due")
+        months = _need(name, account, "months", dict, "accounts", account_id)
         for key, month in months.items():
-            for figure in ("pretax", "tax", "total"):
-                need(month, figure, str, "accounts", account_id, "months", key)
-            need(month, "by_mode", dict, "accounts", account_id, "months", key)
-            need(month, "by_product", dict, "accounts", account_id, "months", key)
+            if not _all_checked(month, checked):
+                path = ("accounts", account_id, "months", key)
+                checked.update(_checked_month(name, month, path))
+
+
+def _need(name: str, container: object, key: str, kind: type, *path: str) -> Any:
+    if not isinstance(container, dict) or key not in container:
+        raise RunOutputsError(f"{name}: `{'.'.join((*path, key))}` is missing")
+    value = container[key]
+    if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+        where = ".".join((*path, key))
+        raise RunOutputsError(f"{name}: `{where}` has the wrong type ({type(value).__name__})")
+    return value
+
+
+#: the billing modes whose spend is read
+MODES = ("payg", "coding_plan")
+
+
+def _month_amounts(month: dict[str, Any]) -> list[object]:
+    """Every amount in a summary month that the report or a baseline reads."""
+    by_mode, owed = month["by_mode"], month.get("outstanding_at_close")
+    amounts = [month["pretax"], month["tax"], month["total"], *month["by_product"].values()]
+    for mode in MODES:
+        if mode in by_mode:
+            amounts.append(by_mode[mode])
+    if owed is not None:  # null for a month still open
+        amounts.append(owed)
+    return amounts
+
+
+def _all_checked(month: object, checked: set[str]) -> bool:
+    """Whether `month` is shaped as expected and holds only amounts in `checked`: the common
+    case, told without building a key's name. Anything else is checked one key at a time."""
+    try:
+        return checked.issuperset(_month_amounts(month))  # type: ignore[arg-type]
+    except (KeyError, TypeError, AttributeError):  # a key missing, a value of the wrong type
+        return False
+
+
+def _checked_month(name: str, month: object, path: tuple[str, ...]) -> list[str]:
+    """The amounts of one month, each checked, or a RunOutputsError naming the first fault."""
+    for figure in ("pretax", "tax", "total"):
+        _need(name, month, figure, str, *path)
+    _need(name, month, "by_mode", dict, *path)
+    _need(name, month, "by_product", dict, *path)
+    assert isinstance(month, dict)  # _need has made sure
+    return [
+        amount_text(value, f"{name}: {'.'.join((*path, *_path_to(month, value)))}")
+        for value in _month_amounts(month)
+    ]
+
+
+def _path_to(container: dict[str, Any], value: object) -> tuple[str, ...]:
+    """The keys under which `value` itself is found in `container`, to name a bad one."""
+    for key, item in container.items():
+        if item is value:
+            return (key,)
+        if isinstance(item, dict) and (inner := _path_to(item, value)):
+            return (key, *inner)
+    return ()

@@ -11,7 +11,14 @@ from typing import Any
 
 from billing_engine.money import format_amount
 from simulator.report.deductions import OUTCOMES, PENDING, Deduction, DeductionBook
-from simulator.report.inputs import SUMMARY_FILE, Event, RunOutputs, RunOutputsError
+from simulator.report.inputs import (
+    MODES,
+    SUMMARY_FILE,
+    Event,
+    RunOutputs,
+    RunOutputsError,
+    decimal_of,
+)
 
 ZERO = Decimal(0)
 
@@ -155,25 +162,26 @@ def _by_trigger(book: DeductionBook) -> list[dict[str, Any]]:
 
 def _per_month(outputs: RunOutputs, months: list[str]) -> list[dict[str, Any]]:
     """Across all accounts, per month: spend (OV-1, by mode OV-4) and what stayed outstanding
-    at its close (OV-2), with how many accounts owed anything then."""
+    at its close (OV-2), with how many accounts owed anything then. load_run has checked every
+    amount read here."""
     rows = []
+    accounts = outputs.summary["accounts"].values()
     for key in months:
-        sums = dict.fromkeys(("pretax", "tax", "total", "payg", "coding_plan", "outstanding"), ZERO)
+        sums = dict.fromkeys(("pretax", "tax", "total", *MODES, "outstanding"), ZERO)
         owing = closed = 0
-        for account_id, account in outputs.summary["accounts"].items():
+        for account in accounts:
             month = account["months"].get(key)
             if month is None:
                 continue
-            path = ("accounts", account_id, "months", key)
             for figure in ("pretax", "tax", "total"):
-                sums[figure] += Decimal(outputs.figure(month[figure], *path, figure))
-            for mode in ("payg", "coding_plan"):
-                if mode in month["by_mode"]:
-                    value = outputs.figure(month["by_mode"][mode], *path, "by_mode", mode)
-                    sums[mode] += Decimal(value)
+                sums[figure] += decimal_of(month[figure])
+            by_mode = month["by_mode"]
+            for mode in MODES:
+                if mode in by_mode:
+                    sums[mode] += decimal_of(by_mode[mode])
             if month.get("outstanding_at_close") is not None:
                 closed += 1
-                owed = Decimal(outputs.figure(month["outstanding_at_close"], *path, "outstanding"))
+                owed = decimal_of(month["outstanding_at_close"])
                 sums["outstanding"] += owed
                 owing += owed > 0
         row: dict[str, Any] = {"month": key, **{k: format_amount(v) for k, v in sums.items()}}

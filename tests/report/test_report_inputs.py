@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -43,3 +44,55 @@ def test_a_line_with_more_than_one_json_text_is_refused(
     run = _run_with_lines(quickstart_dir, tmp_path / "run", [json.dumps(record) + extra + "\n"])
     with pytest.raises(RunOutputsError, match="line 1: not JSON"):
         list(load_run(run).events())
+
+
+def _run_with_month(source: Path, target: Path, change: Any) -> Path:
+    """A copy of the run whose first account's first month `change` has altered."""
+    target.mkdir()
+    summary = json.loads((source / "summary.json").read_text("utf-8"))
+    account = next(iter(summary["accounts"].values()))
+    change(next(iter(account["months"].values())))
+    (target / "summary.json").write_text(json.dumps(summary), "utf-8")
+    (target / "events.jsonl").write_text((source / "events.jsonl").read_text("utf-8"), "utf-8")
+    return target
+
+
+@pytest.mark.parametrize(
+    ("change", "named"),
+    [
+        (lambda m: m.update(pretax="12.5"), r"months\.\d{4}-\d\d\.pretax: expected a two-place"),
+        (lambda m: m.update(tax=1.5), r"months\.\d{4}-\d\d\.tax` has the wrong type \(float\)"),
+        (lambda m: m.pop("total"), r"months\.\d{4}-\d\d\.total` is missing"),
+        (
+            lambda m: m["by_mode"].update(payg=None),
+            r"months\.\d{4}-\d\d\.by_mode\.payg: expected a two-place amount .* got None",
+        ),
+        (lambda m: m.update(by_mode=[]), r"months\.\d{4}-\d\d\.by_mode` has the wrong type"),
+        (
+            lambda m: m["by_product"].update({"qwen-x": ["1.00"]}),
+            r"months\.\d{4}-\d\d\.by_product\.qwen-x: expected a two-place amount",
+        ),
+        (
+            lambda m: m.update(outstanding_at_close="1"),
+            r"months\.\d{4}-\d\d\.outstanding_at_close: expected a two-place amount",
+        ),
+    ],
+)
+def test_load_run_checks_every_month_amount_and_names_a_bad_one(
+    quickstart_dir: Path, tmp_path: Path, change: Any, named: str
+) -> None:
+    """The report and the baselines read the month figures unchecked: load_run refuses any bad
+    one, naming the file and its key (H-3: no float amount)."""
+    run = _run_with_month(quickstart_dir, tmp_path / "run", change)
+    with pytest.raises(RunOutputsError, match=rf"summary\.json: `?accounts\.\S+\.{named}"):
+        load_run(run)
+
+
+def test_load_run_accepts_an_open_month_and_a_mode_left_out(
+    quickstart_dir: Path, tmp_path: Path
+) -> None:
+    def change(month: dict[str, Any]) -> None:
+        month["outstanding_at_close"] = None
+        del month["by_mode"]["coding_plan"]
+
+    load_run(_run_with_month(quickstart_dir, tmp_path / "run", change))
