@@ -253,9 +253,8 @@ def _check_summary(summary: object, name: str) -> None:
         amount_text(due, f"{name}: accounts.{account_id}.total_amount_due")
         months = _need(name, account, "months", dict, "accounts", account_id)
         for key, month in months.items():
-            if not _all_checked(month, checked):
-                path = ("accounts", account_id, "months", key)
-                checked.update(_checked_month(name, month, path))
+            if not _all_sound(month, checked):
+                _check_month(name, month, ("accounts", account_id, "months", key))
 
 
 def _need(name: str, container: object, key: str, kind: type, *path: str) -> Any:
@@ -275,6 +274,8 @@ MODES = ("payg", "coding_plan")
 def _month_amounts(month: dict[str, Any]) -> list[object]:
     """Every amount in a summary month that the report or a baseline reads."""
     by_mode, owed = month["by_mode"], month.get("outstanding_at_close")
+    if not isinstance(by_mode, dict):  # a list would answer `in` below as well
+        raise TypeError(f"by_mode is a {type(by_mode).__name__}")
     amounts = [month["pretax"], month["tax"], month["total"], *month["by_product"].values()]
     for mode in MODES:
         if mode in by_mode:
@@ -284,26 +285,29 @@ def _month_amounts(month: dict[str, Any]) -> list[object]:
     return amounts
 
 
-def _all_checked(month: object, checked: set[str]) -> bool:
-    """Whether `month` is shaped as expected and holds only amounts in `checked`: the common
-    case, told without building a key's name. Anything else is checked one key at a time."""
+def _all_sound(month: object, checked: set[str]) -> bool:
+    """Whether `month` is shaped as expected and holds only two-place amounts (those not in
+    `checked` yet are added): the common case, told without building a key's name."""
     try:
-        return checked.issuperset(_month_amounts(month))  # type: ignore[arg-type]
+        amounts = _month_amounts(month)  # type: ignore[arg-type]
+        if checked.issuperset(amounts):
+            return True
     except (KeyError, TypeError, AttributeError):  # a key missing, a value of the wrong type
         return False
+    sound = [text for text in amounts if text.__class__ is str and decimal_of(text) is not None]
+    checked.update(sound)
+    return len(sound) == len(amounts)
 
 
-def _checked_month(name: str, month: object, path: tuple[str, ...]) -> list[str]:
-    """The amounts of one month, each checked, or a RunOutputsError naming the first fault."""
+def _check_month(name: str, month: object, path: tuple[str, ...]) -> None:
+    """A RunOutputsError naming the first fault in one month, key by key."""
     for figure in ("pretax", "tax", "total"):
         _need(name, month, figure, str, *path)
     _need(name, month, "by_mode", dict, *path)
     _need(name, month, "by_product", dict, *path)
     assert isinstance(month, dict)  # _need has made sure
-    return [
+    for value in _month_amounts(month):
         amount_text(value, f"{name}: {'.'.join((*path, *_path_to(month, value)))}")
-        for value in _month_amounts(month)
-    ]
 
 
 def _path_to(container: dict[str, Any], value: object) -> tuple[str, ...]:
