@@ -111,8 +111,11 @@ class Timelines:
 
     def __init__(self, start: datetime) -> None:
         self.start = start
-        #: account -> rows [minute since start, kind, amount or None, note]
+        #: account -> rows [minutes since its previous row (since the start for its first),
+        #: kind, amount or None, note]: the page's own form
         self.rows: dict[str, list[list[Any]]] = defaultdict(list)
+        self._last_minute: dict[str, int] = {}  # account -> minute of its latest row
+        self._minutes: dict[datetime, int] = {}  # instant -> minutes since the start
         self.kinds: dict[str, int] = {}
         #: account -> plan -> month -> charged (PLAN-1: spend under the Coding Plan mode)
         self.plan_charges: dict[str, dict[str, dict[str, Decimal]]] = defaultdict(dict)
@@ -125,9 +128,13 @@ class Timelines:
         return self.kinds.setdefault(kind, len(self.kinds))
 
     def _row(self, event: Event, amount: str | None, note: str) -> list[Any]:
-        row = [_minutes((event.at - self.start).total_seconds()), self._kind(event.type)]
-        row += [amount, note]
-        self.rows[event.account or ""].append(row)
+        account = event.account or ""
+        minute = self._minutes.get(event.at)
+        if minute is None:  # many events share an instant: its minute is worked out once
+            minute = self._minutes[event.at] = _minutes((event.at - self.start).total_seconds())
+        row = [minute - self._last_minute.get(account, 0), self._kind(event.type), amount, note]
+        self._last_minute[account] = minute
+        self.rows[account].append(row)
         return row
 
     def add(self, event: Event, deduction: Deduction | None) -> None:
@@ -205,8 +212,4 @@ class Timelines:
 
     def encoded(self, account: str) -> list[list[Any]]:
         """The account's rows with times as minutes since the previous row (small numbers)."""
-        previous, out = 0, []
-        for minute, kind, amount, note in self.rows.get(account, ()):
-            out.append([minute - previous, kind, amount, note])
-            previous = minute
-        return out
+        return self.rows.get(account, [])
