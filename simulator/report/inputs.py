@@ -74,7 +74,11 @@ class Event:
         return f"{self.source} line {self.line}"
 
     def amount(self, name: str = "amount") -> Decimal:
-        return amount(self.fields.get(name), lambda: f"{self.where}: {name}")
+        value = self.fields.get(name)
+        parsed = decimal_of(value) if value.__class__ is str else None
+        if parsed is None:  # the error's text only for a bad amount
+            raise _not_an_amount(value, f"{self.where}: {name}")
+        return parsed
 
 
 @dataclass(frozen=True)
@@ -121,30 +125,25 @@ class RunOutputs:
         except OSError as exc:
             raise RunOutputsError(f"{self.events_path}: cannot read: {exc.strerror}") from None
         source = str(self.events_path)
+        # how a skipped type ends the leading type key's value: `month.closed"`
+        skipped_ends = tuple(f'{kind}"' for kind in sorted(skipping) if '"' not in kind)
         with handle:
             for number, line in enumerate(handle, start=1):
-                if not line.strip() or (skipping and _leading_type(line) in skipping):
+                if line.isspace():  # a line read from a file is never ""
                     continue
+                # in the loop, not a function: a call per line would cost what skipping saves
+                if skipped_ends and line.startswith(_LEADING):
+                    begins = line.find(_TYPE_KEY, 0, _TYPE_KEY_WITHIN)
+                    if begins > 0 and line.startswith(skipped_ends, begins + len(_TYPE_KEY)):
+                        continue
                 yield _event(line, source, number, times)
 
 
-#: where a written event's type begins: after its seq (an integer) and time (no quotes inside)
+#: how a written event begins: `{"seq":N,"at":"...","type":"...` (its time has no quotes)
+_LEADING = '{"seq":'
 _TYPE_KEY = '"type":"'
 #: how far into a line the type key can be: seq and a UTC time take at most this much
 _TYPE_KEY_WITHIN = 80
-
-
-def _leading_type(line: str) -> str | None:
-    """The type of an event line as written (`{"seq":N,"at":"...","type":"..."`), without
-    decoding it; None when the line does not begin that way (it is then decoded and checked)."""
-    if not line.startswith('{"seq":'):
-        return None
-    begins = line.find(_TYPE_KEY, 0, _TYPE_KEY_WITHIN)
-    if begins < 0:
-        return None
-    begins += len(_TYPE_KEY)
-    ends = line.find('"', begins)
-    return line[begins:ends] if ends > 0 else None
 
 
 def _parse_time(value: object, where: str) -> datetime:
@@ -159,7 +158,8 @@ def _parse_time(value: object, where: str) -> datetime:
     return parsed.astimezone(UTC)
 
 
-_DECODER = json.JSONDecoder()
+#: what JSONDecoder.raw_decode(text) calls, without the frame around it
+_SCAN = json.JSONDecoder().scan_once
 
 
 def _decoded(line: str) -> Any:
@@ -167,8 +167,8 @@ def _decoded(line: str) -> Any:
     the whitespace scans around it that json.loads makes; anything else goes to json.loads,
     which accepts or refuses it as it always has."""
     try:
-        value, end = _DECODER.raw_decode(line)
-    except json.JSONDecodeError:
+        value, end = _SCAN(line, 0)
+    except (StopIteration, json.JSONDecodeError):  # no JSON text at 0, or a broken one
         return json.loads(line)
     if end == len(line) or (end == len(line) - 1 and line[end] == "\n"):
         return value
