@@ -14,6 +14,7 @@ _DIGIT_RUN = re.compile(r"(?<!\d)\d(?:[ -]?\d){11,18}(?!\d)")
 #: UTF-8 bytes as "0" for an ASCII digit and "x" for anything else (spaces and dashes dropped)
 _DIGITS_AS_ZERO = bytes(ord("0") if ord("0") <= i <= ord("9") else ord("x") for i in range(256))
 _TWELVE_DIGITS = b"0" * 12
+_ASCII = bytes(range(128))
 
 
 def _may_hold_a_number(text: str) -> bool:
@@ -21,9 +22,14 @@ def _may_hold_a_number(text: str) -> bool:
     a C-speed scan rules that out where the regex would look at every character. With the
     separators dropped, a run needs twelve ASCII digits in a row, unless other digits (which
     the regex takes too) are in the text at all."""
-    if not text.isascii() and any(char.isdecimal() for char in set(text) if not char.isascii()):
-        return True
-    return _TWELVE_DIGITS in text.encode(errors="surrogatepass").translate(_DIGITS_AS_ZERO, b" -")
+    data = text.encode(errors="surrogatepass")
+    if not text.isascii():
+        # its other characters, without a Python loop over all of it: UTF-8 writes them in
+        # bytes from 128 up only, so the bytes left when the ASCII ones go are just theirs
+        others = data.translate(None, _ASCII).decode(errors="surrogatepass")
+        if any(char.isdecimal() for char in set(others)):
+            return True
+    return _TWELVE_DIGITS in data.translate(_DIGITS_AS_ZERO, b" -")
 
 
 def mask_card_numbers(text: str) -> tuple[str, int]:
