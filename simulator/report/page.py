@@ -63,7 +63,8 @@ def page_data(outputs: RunOutputs) -> tuple[dict[str, Any], dict[str, Any]]:
 
 def _embedded_json(data: Any) -> tuple[str, int]:
     """JSON safe inside a <script> element, card numbers masked (H-4)."""
-    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    # check_circular off: the data is trees built here, and the check tracks every list
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), check_circular=False)
     text, masked = mask_card_numbers(text)
     return text.replace("<", "\\u003c"), masked
 
