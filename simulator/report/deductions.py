@@ -14,7 +14,7 @@ OUTCOMES = ("succeeded", "failed")
 PENDING = "pending"
 
 
-@dataclass
+@dataclass(slots=True)  # a large run has hundreds of thousands
 class Deduction:
     account: str
     deduction: str
@@ -46,14 +46,15 @@ class DeductionBook:
     def add(self, event: Event) -> Deduction | None:
         """The deduction this event started or settled, None for any other event."""
         if event.type == "deduction.initiated":
-            started = Deduction(
-                account=event.account or "",
-                deduction=str(event.fields.get("deduction")),
-                trigger=str(event.fields.get("trigger")),
-                amount=event.amount(),
-                initiated=event.at,
+            fields = event.fields
+            started = Deduction(  # by position: quicker than keywords, and in field order
+                event.account or "",
+                str(fields.get("deduction")),
+                str(fields.get("trigger")),
+                event.amount(),
+                event.at,
             )
-            self._open[(event.account, event.fields.get("deduction"))] = started
+            self._open[(event.account, fields.get("deduction"))] = started
             self.deductions.append(started)
             return started
         if event.type in ("deduction.succeeded", "deduction.failed"):
