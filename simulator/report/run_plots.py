@@ -44,18 +44,21 @@ class RunPlots:
         #: hour index since the start -> [most holds open during it, open at its end]
         self.holds: dict[int, list[int]] = {}
         self.last_day = 0
+        self._days: dict[datetime, int] = {}  # instant -> day index: many events share one
 
     def add(self, event: Event, deduction: Deduction | None) -> None:
-        since = event.at - self.start
-        day = since.days
-        self.last_day = max(self.last_day, day)
+        day = self._days.get(event.at)
+        if day is None:
+            day = self._days[event.at] = (event.at - self.start).days
+        if day > self.last_day:
+            self.last_day = day
         if deduction is not None:
             figure = "billed" if event.type == "deduction.initiated" else deduction.outcome
             totals = self.days[day]
             totals[figure] = totals.get(figure, ZERO) + deduction.amount
         elif event.type in ("preauth.authorized", "preauth.released"):
             hold = (event.account, event.fields.get("authorization"))
-            hour = int(since.total_seconds() // 3600)
+            hour = int((event.at - self.start).total_seconds() // 3600)
             bucket = self.holds.setdefault(hour, [len(self._open_holds)] * 2)  # open as it began
             if event.type == "preauth.authorized":
                 self._open_holds.add(hold)
