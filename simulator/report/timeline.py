@@ -51,13 +51,15 @@ def _minutes(delta_seconds: float) -> int:
     return int(delta_seconds // 60)
 
 
+@lru_cache(maxsize=1 << 16)  # most outcomes come a set time after their start, on the hour
 def _after(start: datetime, end: datetime) -> str:
     minutes = _minutes((end - start).total_seconds())
     return f"after {minutes} min" if minutes < 120 else f"after {minutes // 60} h"
 
 
 def _method(fields: dict[str, Any]) -> str:
-    return f"method {fields['method']}" if fields.get("method") is not None else ""
+    method = fields.get("method")
+    return "" if method is None else f"method {method}"
 
 
 def _join(*parts: object) -> str:
@@ -159,23 +161,23 @@ class Timelines:
             prefix = _join(
                 _method(event.fields), f"from balance {event.fields.get('from_balance')}"
             )
-            self._start(
-                event, ("repayment", event.fields.get("repayment")), _shown_amount(event), prefix
-            )
+            key = (event.account, "repayment", event.fields.get("repayment"))
+            self._start(event, key, _shown_amount(event), prefix)
         elif event.type == "repayment.settled":
-            key = ("repayment", event.fields.get("repayment"))
+            key = (event.account, "repayment", event.fields.get("repayment"))
             self._settle(event, key, _join(event.fields.get("status"), event.fields.get("reason")))
         else:
             self._row(event, _shown_amount(event), _note(event))
             self._track(event)
 
-    def _start(self, event: Event, key: tuple[str, object], amount: str | None, note: str) -> None:
-        """A row for something that settles later: "pending" until its outcome arrives."""
+    def _start(self, event: Event, key: tuple[Any, ...], amount: str | None, note: str) -> None:
+        """A row for something that settles later: "pending" until its outcome arrives. `key`
+        is (account, what, its id)."""
         row = self._row(event, amount, _join_texts(note, "pending"))
-        self._open[(event.account or "", *key)] = (row, event.at, note)
+        self._open[key] = (row, event.at, note)
 
-    def _settle(self, event: Event, key: tuple[str, object], outcome: str) -> None:
-        opened = self._open.pop((event.account or "", *key), None)
+    def _settle(self, event: Event, key: tuple[Any, ...], outcome: str) -> None:
+        opened = self._open.pop(key, None)
         if opened is None:  # its start is not in the log: a row of its own
             self._row(event, _shown_amount(event), outcome)
             return
@@ -183,7 +185,7 @@ class Timelines:
         row[3] = _join_texts(note, outcome, _after(began, event.at))
 
     def _deduction(self, event: Event, deduction: Deduction) -> None:
-        key = ("deduction", deduction.deduction)
+        key = (event.account, "deduction", deduction.deduction)
         if event.type == "deduction.initiated":
             trigger = deduction.trigger.replace("_", " ")
             # str() of an amount read as two places gives those two places back
