@@ -96,3 +96,15 @@ def test_load_run_accepts_an_open_month_and_a_mode_left_out(
         del month["by_mode"]["coding_plan"]
 
     load_run(_run_with_month(quickstart_dir, tmp_path / "run", change))
+
+
+def test_only_a_line_written_as_the_log_writes_is_skipped_undecoded(
+    quickstart_dir: Path, tmp_path: Path
+) -> None:
+    record = {"seq": 1, "at": "2026-01-01T00:00:00Z", "type": "month.closed", "account": "a"}
+    written = json.dumps(record, separators=(",", ":")) + "\n"
+    spaced = json.dumps(record) + "\n"  # `"type": "...`: not the written form, so decoded
+    broken = written.replace('"account"', "account")  # skipped: never decoded, never refused
+    run = _run_with_lines(quickstart_dir, tmp_path / "run", [written, spaced, broken])
+    events = list(load_run(run).events(skipping=frozenset({"month.closed"})))
+    assert [(event.line, event.type) for event in events] == [(2, "month.closed")]
