@@ -11,8 +11,8 @@ from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
 from billing_engine.events import format_time
-from billing_engine.ledger import BILLING_MODES, Spend
-from billing_engine.money import format_amount
+from billing_engine.ledger import BILLING_MODES, Spend, sum_nonzero
+from billing_engine.money import ZERO, format_amount
 
 if TYPE_CHECKING:
     from simulator.world import World
@@ -33,19 +33,22 @@ def months_between(start: datetime, end: datetime) -> list[tuple[int, int]]:
 def month_figures(entries: Mapping[tuple[str, str], Spend], products: Iterable[str]) -> dict:
     """One account-month of the summary from the month's spend by (product, mode): what
     total_spend (all modes, then each) and spending_trend (each product) give, in one pass."""
-    pretax = tax = Fraction(0)
-    by_mode = dict.fromkeys(BILLING_MODES, Fraction(0))
-    by_product = dict.fromkeys(products, Fraction(0))
+    # Most sums here have one term (one product, no tax, one mode): sum_nonzero skips the
+    # Fraction additions of zeros, 120,000 account-months of them in a large run.
+    pretax = tax = ZERO
+    by_mode = dict.fromkeys(BILLING_MODES, ZERO)
+    by_product = dict.fromkeys(products, ZERO)
     for (product, mode), spend in entries.items():
-        pretax += spend.pretax
-        tax += spend.tax
-        by_mode[mode] += spend.total
+        total = spend.total
+        pretax = sum_nonzero(pretax, spend.pretax)
+        tax = sum_nonzero(tax, spend.tax)
+        by_mode[mode] = sum_nonzero(by_mode[mode], total)
         if product in by_product:
-            by_product[product] += spend.total
+            by_product[product] = sum_nonzero(by_product[product], total)
     return {
         "pretax": _text(pretax),
         "tax": _text(tax),
-        "total": _text(pretax + tax),
+        "total": _text(sum_nonzero(pretax, tax)),
         "by_mode": {mode: _text(value) for mode, value in by_mode.items()},
         "by_product": {product: _text(value) for product, value in by_product.items()},
     }
