@@ -16,7 +16,13 @@ from typing import Any
 from simulator.invariants import no_card_data, world_checks
 from simulator.population import generate_population
 from simulator.report.page import write_report
-from simulator.shards import partition, run_in_shards
+from simulator.shards import (
+    ShardedRun,
+    merge_logs,
+    partition,
+    run_in_shards,
+    write_report_while_merging,
+)
 from simulator.summary import summary_of, tally
 from simulator.workers import workers_for
 from simulator.world import built_world, card_numbers, seeded_rng
@@ -112,49 +118,67 @@ def run_scenario(
     outputs = [events_path] if events_path is not None else []  # scanned for card data (H-4)
     began = time.perf_counter()
     workers_peak = 0.0
-    if workers > 1:
-        # This process holds no world, only the outputs it merges and writes, which make next
-        # to no reference cycles: the collector rests (the workers pause theirs too).
-        gc.disable()
-        sharded = run_in_shards(
-            scenario,
-            partition(accounts, workers, scenario.start),
+    sharded: ShardedRun | None = None
+    parts_merged = False  # a run over workers has its log in parts until merged
+    try:
+        if workers > 1:
+            # This process holds no world, only the outputs it merges and writes, which make
+            # next to no reference cycles: the collector rests (the workers pause theirs too).
+            gc.disable()
+            sharded = run_in_shards(
+                scenario,
+                partition(accounts, workers, scenario.start),
+                seed=seed,
+                transport=transport,
+                ranks=ranks,
+                events_path=events_path,
+                card_numbers=numbers,
+                progress=progress,
+            )
+            counted, checks, workers_peak = sharded.tally, sharded.checks, sharded.peak_mib
+            if sharded.log_clean:
+                outputs = []  # the workers scanned the log's lines in their parts
+            elif events_path is not None:  # the scan names a line of the merged log
+                merge_logs(sharded.parts, events_path, ranks)
+                parts_merged = True
+        else:
+            with built_world(
+                scenario,
+                accounts,
+                seed=seed,
+                transport=transport,
+                events_path=events_path,
+                ranks=ranks,
+            ) as world:
+                world.live_through(progress=progress)
+                counted, checks = tally(world), world_checks(world)
+            # The world (engine, gateways, every ledger) is done with: free it (it holds
+            # reference cycles) before the outputs are written, so its memory serves them.
+            del world
+            gc.collect()
+        summary = summary_of(
+            counted,
+            scenario=scenario,
             seed=seed,
             transport=transport,
-            ranks=ranks,
-            events_path=events_path,
-            card_numbers=numbers,
-            progress=progress,
+            start=scenario.start,
+            end=scenario.end,
         )
-        counted, checks, workers_peak = sharded.tally, sharded.checks, sharded.peak_mib
-        if sharded.log_clean:
-            outputs = []  # the workers scanned the log's lines in their parts
-    else:
-        with built_world(
-            scenario, accounts, seed=seed, transport=transport, events_path=events_path, ranks=ranks
-        ) as world:
-            world.live_through(progress=progress)
-            counted, checks = tally(world), world_checks(world)
-        # The world (engine, gateways, every ledger) is done with: free it (it holds reference
-        # cycles) before the outputs are written, so its memory serves them.
-        del world
-        gc.collect()
-    summary = summary_of(
-        counted,
-        scenario=scenario,
-        seed=seed,
-        transport=transport,
-        start=scenario.start,
-        end=scenario.end,
-    )
-    checks.append(no_card_data(set(numbers), outputs))
-    invariants = [check.verdict() for check in checks]
-    summary["invariants"] = [i.as_dict() for i in invariants]
-    summary["run"]["workers"] = workers
-    summary["run"]["wall_seconds"] = round(time.perf_counter() - began, 3)
-    if out is not None:
-        write_summary(out / "summary.json", summary)
-        write_report(out)  # DIR/report.html, read back from the two files just written
+        checks.append(no_card_data(set(numbers), outputs))
+        invariants = [check.verdict() for check in checks]
+        summary["invariants"] = [i.as_dict() for i in invariants]
+        summary["run"]["workers"] = workers
+        summary["run"]["wall_seconds"] = round(time.perf_counter() - began, 3)
+        if out is not None:
+            write_summary(out / "summary.json", summary)
+            # DIR/report.html, read back from the two files just written
+            if sharded is not None and events_path is not None and not parts_merged:
+                write_report_while_merging(out, sharded.parts, events_path, ranks)
+            else:
+                write_report(out)
+    finally:
+        if sharded is not None:
+            sharded.remove_parts()
     return RunResult(
         summary=summary,
         events_path=events_path,

@@ -7,16 +7,18 @@ from __future__ import annotations
 import gc
 import heapq
 import multiprocessing
+import os
 import resource
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from json.decoder import scanstring  # type: ignore[attr-defined]
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from simulator.invariants import Check, first_leak, world_checks
+from simulator.report.page import write_report
 from simulator.summary import Tally, tally
 from simulator.world import RunError, built_world
 
@@ -84,6 +86,12 @@ class ShardedRun:
     #: the workers found no card number or CVV in their parts of the event log, which hold
     #: its lines but for their numbers (the H-4 scan, done in parallel)
     log_clean: bool
+    #: the workers' parts of the event log, to merge (merge_logs) and then remove
+    parts: tuple[Path, ...]
+
+    def remove_parts(self) -> None:
+        for part in self.parts:
+            part.unlink(missing_ok=True)
 
 
 def run_in_shards(
@@ -97,8 +105,9 @@ def run_in_shards(
     card_numbers: frozenset[str] = frozenset(),
     progress: Callable[[float], None] | None = None,
 ) -> ShardedRun:
-    """Live through `scenario` with one worker process per share; merge their outputs into
-    `events_path` (when given). A worker's refusal is raised here as it was raised there."""
+    """Live through `scenario` with one worker process per share, each writing its part of
+    the log next to `events_path` (when given): the caller merges the parts and removes them.
+    A worker's refusal is raised here as it was raised there (and no part is left)."""
     parent_mib = _resident_mib()
     context = multiprocessing.get_context("fork")  # the workers inherit the scenario and shares
     done = context.Array("d", len(shares), lock=False)  # each worker's progress, 0..1
@@ -130,17 +139,17 @@ def run_in_shards(
                 if worker.is_alive():
                     worker.terminate()
                 worker.join()
-        if events_path is not None:
-            merge_logs([p for p in parts if p is not None], events_path, ranks)
-    finally:
+    except BaseException:
         for part in parts:
             if part is not None:
                 part.unlink(missing_ok=True)
+        raise
     counted = sum((r.tally for r in results[1:]), results[0].tally)
     counted.accounts = {a: counted.accounts[a] for a in ranks if a in counted.accounts}
     checks = [sum(each[1:], each[0]) for each in zip(*(r.checks for r in results), strict=True)]
     peak = parent_mib + sum(r.peak_mib for r in results)
-    return ShardedRun(counted, checks, peak, all(r.part_clean for r in results))
+    written = tuple(p for p in parts if p is not None)
+    return ShardedRun(counted, checks, peak, all(r.part_clean for r in results), written)
 
 
 def _collect(
@@ -223,16 +232,59 @@ def _memory_mib() -> dict[str, float]:
     return found
 
 
-def merge_logs(parts: list[Path], target: Path, ranks: Mapping[str, int]) -> int:
+def merge_logs(
+    parts: Iterable[Path], target: Path, ranks: Mapping[str, int], *, copy: IO[str] | None = None
+) -> int:
     """The workers' logs as one: by instant, then by account rank (one account's events are
-    all in one part, in order), numbered again from 1. Returns the number of events."""
+    all in one part, in order), numbered again from 1; each line also to `copy` if given.
+    Returns the number of events."""
     count = 0
     with target.open("w", encoding="utf-8") as out:
         merged = heapq.merge(*(_keyed(part, ranks) for part in parts), key=_key)
         for count, (_, line) in enumerate(merged, start=1):
             # every line starts {"seq":N, (billing_engine.events.to_json)
-            out.write(f'{{"seq":{count}{line[line.index(",") :]}')
+            numbered = f'{{"seq":{count}{line[line.index(",") :]}'
+            out.write(numbered)
+            if copy is not None:
+                copy.write(numbered)
     return count
+
+
+def write_report_while_merging(
+    directory: Path, parts: Iterable[Path], events_path: Path, ranks: Mapping[str, int]
+) -> None:
+    """DIRECTORY/report.html, read from the merged log as another process merges it: the
+    merge writes events.jsonl and, through a FIFO, the report's copy of it, so it takes no
+    time of its own. A merge that fails fails the run (its report would be short)."""
+    fifo = directory / f".{events_path.name}.fifo"
+    fifo.unlink(missing_ok=True)
+    os.mkfifo(fifo)
+    merger = multiprocessing.get_context("fork").Process(
+        target=_merge_into_fifo,
+        args=(tuple(parts), events_path, ranks, fifo),
+        name="billing-sim-merge",
+        daemon=True,
+    )
+    try:
+        merger.start()
+        try:
+            write_report(directory, events_from=fifo)
+        except BaseException:
+            merger.terminate()  # it may be waiting for a reader that is gone
+            raise
+        finally:
+            merger.join()
+    finally:
+        fifo.unlink(missing_ok=True)
+    if merger.exitcode != 0:
+        raise RunError(f"merging the workers' event logs failed (exit status {merger.exitcode})")
+
+
+def _merge_into_fifo(
+    parts: tuple[Path, ...], events_path: Path, ranks: Mapping[str, int], fifo: Path
+) -> None:
+    with fifo.open("w", encoding="utf-8") as copy:  # first: the report waits for it
+        merge_logs(parts, events_path, ranks, copy=copy)
 
 
 def _key(item: tuple[tuple[str, int], str]) -> tuple[str, int]:

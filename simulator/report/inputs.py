@@ -85,10 +85,13 @@ class Event:
 class RunOutputs:
     directory: Path
     summary: dict[str, Any]
+    #: where the event log's lines come from, if not DIRECTORY/events.jsonl (the runner has
+    #: the report read them from a pipe as they are merged)
+    events_from: Path | None = None
 
     @property
     def events_path(self) -> Path:
-        return self.directory / EVENTS_FILE
+        return self.events_from if self.events_from is not None else self.directory / EVENTS_FILE
 
     @property
     def start(self) -> datetime:
@@ -209,12 +212,13 @@ def _checked(seq: object, at: object, kind: object, account: object, where: str)
     return _parse_time(at, f"{where}: at")
 
 
-def load_run(directory: Path) -> RunOutputs:
-    """The run in `directory`: summary.json read and checked now, events.jsonl when iterated."""
+def load_run(directory: Path, *, events_from: Path | None = None) -> RunOutputs:
+    """The run in `directory`: summary.json read and checked now, events.jsonl (or the lines
+    of `events_from`) when iterated."""
     if not directory.is_dir():
         raise RunOutputsError(f"{directory}: no such run directory")
     events_path = directory / EVENTS_FILE
-    if not events_path.is_file():
+    if events_from is None and not events_path.is_file():
         raise RunOutputsError(f"{events_path}: missing (run `billing-sim run ... --out DIR`)")
     summary_path = directory / SUMMARY_FILE
     try:
@@ -230,7 +234,7 @@ def load_run(directory: Path) -> RunOutputs:
             f"{summary_path}: not JSON ({exc.msg} at line {exc.lineno})"
         ) from None
     _check_summary(summary, str(summary_path))
-    return RunOutputs(directory=directory, summary=summary)
+    return RunOutputs(directory=directory, summary=summary, events_from=events_from)
 
 
 def _check_summary(summary: object, name: str) -> None:

@@ -94,10 +94,13 @@ def render(outputs: RunOutputs) -> tuple[str, int, int]:
     return page, len(accounts["ids"]), masked_run + masked_accounts
 
 
-def write_report(directory: Path, out: Path | None = None) -> Report:
-    """Read the run in `directory` and write its page to `out` (default DIRECTORY/report.html).
-    Raises RunOutputsError when the run's outputs are missing or malformed."""
-    page, accounts, masked = render(load_run(directory))
+def write_report(
+    directory: Path, out: Path | None = None, *, events_from: Path | None = None
+) -> Report:
+    """Read the run in `directory` and write its page to `out` (default DIRECTORY/report.html),
+    the event log's lines read from `events_from` if given. Raises RunOutputsError when the
+    run's outputs are missing or malformed."""
+    page, accounts, masked = render(load_run(directory, events_from=events_from))
     target = out if out is not None else directory / REPORT_FILE
     data = page.encode("utf-8")
     target.write_bytes(data)

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from simulator import eventlog
+from simulator import eventlog, shards
 from simulator.runner import run_scenario
 from simulator.scenario import AccountSpec, Scenario, load_scenario
 from simulator.shards import merge_logs, partition
@@ -144,3 +144,16 @@ def test_h4_a_card_number_in_a_workers_part_is_found_at_its_line_in_the_log(tmp_
         )
     assert not found[2]["ok"]
     assert found[1] == found[2]  # the same line of events.jsonl named
+
+
+def test_a_merge_that_fails_fails_the_run(tmp_path, monkeypatch):
+    """The report reads the merged log as another process writes it: if that process fails,
+    the report would be short, so the run stops rather than pass it off."""
+
+    def failing(parts, target, ranks, *, copy=None):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(shards, "merge_logs", failing)
+    with pytest.raises(RunError, match="merging the workers' event logs failed"):
+        run_scenario(load_scenario(SCENARIOS / "quickstart.yaml"), out=tmp_path, workers=2)
+    assert not list(tmp_path.glob(".events.jsonl.*"))
