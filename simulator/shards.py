@@ -24,10 +24,10 @@ from simulator.world import RunError, built_world
 
 
 def partition(accounts: list[Any], workers: int, start: datetime) -> list[list[Any]]:
-    """The accounts dealt into `workers` shares of about equal size, in their run order within
-    each share. Accounts that type the same card number or PayPal login stay in one share: the
-    engine refuses a method already linked to another account (LINK-1), which a world can only
-    see if it holds both."""
+    """The accounts dealt into `workers` shares of about equal work (expected_work), in their
+    run order within each share. Accounts that type the same card number or PayPal login stay
+    in one share: the engine refuses a method already linked to another account (LINK-1),
+    which a world can only see if it holds both."""
     parent = list(range(len(accounts)))
 
     def root(i: int) -> int:
@@ -45,10 +45,32 @@ def partition(accounts: list[Any], workers: int, start: datetime) -> list[list[A
     groups: dict[int, list[int]] = {}
     for index in range(len(accounts)):
         groups.setdefault(root(index), []).append(index)
+    work = [expected_work(spec) for spec in accounts]
     shares: list[list[int]] = [[] for _ in range(workers)]
-    for members in groups.values():
-        min(shares, key=len).extend(members)  # the first of the smallest: deterministic
+    loads = [0] * workers
+    # the heaviest group first, each to the least loaded share (the first of equals)
+    for members in sorted(groups.values(), key=lambda m: -sum(work[i] for i in m)):
+        lightest = loads.index(min(loads))
+        shares[lightest].extend(members)
+        loads[lightest] += sum(work[i] for i in members)
     return [[accounts[i] for i in sorted(share)] for share in shares if share]
+
+
+#: months' worth of a usage rate given per hour, day or month (a rough scale, not billing)
+_MONTHS_OF = {"hourly": 730, "daily": 30, "monthly": 1}
+
+
+def expected_work(spec: Any) -> int:
+    """A rough measure of the billing events an account makes, only to balance the shares:
+    every account closes its months, and the more it spends the more often it crosses a
+    threshold (about one deduction per 1,000 of monthly spend)."""
+    monthly = sum(
+        getattr(usage, unit) * scale
+        for usage in spec.usage
+        for unit, scale in _MONTHS_OF.items()
+        if getattr(usage, unit) is not None
+    )
+    return 1000 + int(monthly)
 
 
 @dataclass(frozen=True)
