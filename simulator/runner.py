@@ -4,7 +4,6 @@ invariants and write the outputs (events.jsonl, summary.json)."""
 from __future__ import annotations
 
 import gc
-import json
 import os
 import time
 from collections.abc import Callable, Iterator
@@ -21,9 +20,9 @@ from simulator.shards import (
     merge_logs,
     partition,
     run_in_shards,
-    write_report_while_merging,
+    write_outputs_while_merging,
 )
-from simulator.summary import summary_of, tally
+from simulator.summary import summary_of, tally, write_summary
 from simulator.workers import workers_for
 from simulator.world import built_world, card_numbers, seeded_rng
 
@@ -59,31 +58,6 @@ def few_collections() -> Iterator[None]:
         gc.set_threshold(*previous)
         if enabled:
             gc.enable()
-
-
-#: JSON text of one account's figures: the C encoder (indenting falls back to pure Python)
-_ACCOUNT_JSON = json.JSONEncoder(separators=(", ", ": "), ensure_ascii=False)
-
-
-def write_summary(path: Path, summary: dict[str, Any]) -> None:
-    """summary.json, indented, with each account's figures on one line of their own: readable
-    and diffable, and a 10,000-account summary is written several times faster than fully
-    indented (and in a third of the size)."""
-    accounts = summary.get("accounts")
-    if not accounts:
-        path.write_text(json.dumps(summary, indent=2, ensure_ascii=False) + "\n", "utf-8")
-        return
-    # the accounts' place in the indented text, marked by a string no JSON text can contain
-    marker = '"\\u0000accounts"'
-    outline = json.dumps({**summary, "accounts": "\0accounts"}, indent=2, ensure_ascii=False)
-    before, after = outline.split(marker)
-    with path.open("w", encoding="utf-8") as file:
-        file.write(before + "{")
-        for number, (account_id, figures) in enumerate(accounts.items()):
-            file.write(",\n    " if number else "\n    ")
-            file.write(f"{json.dumps(account_id, ensure_ascii=False)}: ")
-            file.write(_ACCOUNT_JSON.encode(figures))
-        file.write("\n  }" + after + "\n")
 
 
 @few_collections()
@@ -169,13 +143,11 @@ def run_scenario(
         summary["invariants"] = [i.as_dict() for i in invariants]
         summary["run"]["workers"] = workers
         summary["run"]["wall_seconds"] = round(time.perf_counter() - began, 3)
-        if out is not None:
+        if sharded is not None and events_path is not None and not parts_merged:
+            write_outputs_while_merging(out, sharded.parts, events_path, ranks, summary)
+        elif out is not None:
             write_summary(out / "summary.json", summary)
-            # DIR/report.html, read back from the two files just written
-            if sharded is not None and events_path is not None and not parts_merged:
-                write_report_while_merging(out, sharded.parts, events_path, ranks)
-            else:
-                write_report(out)
+            write_report(out)  # DIR/report.html, read back from the two files just written
     finally:
         if sharded is not None:
             sharded.remove_parts()

@@ -18,8 +18,9 @@ from pathlib import Path
 from typing import IO, Any
 
 from simulator.invariants import Check, first_leak, world_checks
+from simulator.report.inputs import SUMMARY_FILE
 from simulator.report.page import write_report
-from simulator.summary import Tally, tally
+from simulator.summary import Tally, tally, write_summary
 from simulator.world import RunError, built_world
 
 
@@ -272,25 +273,30 @@ def merge_logs(
     return count
 
 
-def write_report_while_merging(
-    directory: Path, parts: Iterable[Path], events_path: Path, ranks: Mapping[str, int]
+def write_outputs_while_merging(
+    directory: Path,
+    parts: Iterable[Path],
+    events_path: Path,
+    ranks: Mapping[str, int],
+    summary: dict[str, Any],
 ) -> None:
-    """DIRECTORY/report.html, read from the merged log as another process merges it: the
-    merge writes events.jsonl and, through a FIFO, the report's copy of it, so it takes no
-    time of its own. A merge that fails fails the run (its report would be short)."""
+    """The run's outputs in DIRECTORY, two processes at once: another process merges the log
+    into events.jsonl and, through a FIFO, into the report's copy of it, then writes
+    summary.json; this one writes report.html from that copy and the summary it was given.
+    A merge that fails fails the run (its report would be short)."""
     fifo = directory / f".{events_path.name}.fifo"
     fifo.unlink(missing_ok=True)
     os.mkfifo(fifo)
     merger = multiprocessing.get_context("fork").Process(
         target=_merge_into_fifo,
-        args=(tuple(parts), events_path, ranks, fifo),
+        args=(tuple(parts), events_path, ranks, fifo, summary, directory / SUMMARY_FILE),
         name="billing-sim-merge",
         daemon=True,
     )
     try:
         merger.start()
         try:
-            write_report(directory, events_from=fifo)
+            write_report(directory, events_from=fifo, summary=summary)
         except BaseException:
             merger.terminate()  # it may be waiting for a reader that is gone
             raise
@@ -303,10 +309,16 @@ def write_report_while_merging(
 
 
 def _merge_into_fifo(
-    parts: tuple[Path, ...], events_path: Path, ranks: Mapping[str, int], fifo: Path
+    parts: tuple[Path, ...],
+    events_path: Path,
+    ranks: Mapping[str, int],
+    fifo: Path,
+    summary: dict[str, Any],
+    summary_path: Path,
 ) -> None:
     with fifo.open("w", encoding="utf-8") as copy:  # first: the report waits for it
         merge_logs(parts, events_path, ranks, copy=copy)
+    write_summary(summary_path, summary)
 
 
 def _key(item: tuple[tuple[str, int], str]) -> tuple[str, int]:

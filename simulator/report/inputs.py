@@ -212,15 +212,25 @@ def _checked(seq: object, at: object, kind: object, account: object, where: str)
     return _parse_time(at, f"{where}: at")
 
 
-def load_run(directory: Path, *, events_from: Path | None = None) -> RunOutputs:
+def load_run(
+    directory: Path, *, events_from: Path | None = None, summary: dict[str, Any] | None = None
+) -> RunOutputs:
     """The run in `directory`: summary.json read and checked now, events.jsonl (or the lines
-    of `events_from`) when iterated."""
+    of `events_from`) when iterated. The runner, which has just made the summary, may give it
+    instead of having it read back (it is checked all the same)."""
     if not directory.is_dir():
         raise RunOutputsError(f"{directory}: no such run directory")
     events_path = directory / EVENTS_FILE
     if events_from is None and not events_path.is_file():
         raise RunOutputsError(f"{events_path}: missing (run `billing-sim run ... --out DIR`)")
     summary_path = directory / SUMMARY_FILE
+    if summary is None:
+        summary = _read_summary(summary_path)
+    _check_summary(summary, str(summary_path))
+    return RunOutputs(directory=directory, summary=summary, events_from=events_from)
+
+
+def _read_summary(summary_path: Path) -> dict[str, Any]:
     try:
         summary = json.loads(summary_path.read_text(encoding="utf-8"))
     except FileNotFoundError:
@@ -233,8 +243,7 @@ def load_run(directory: Path, *, events_from: Path | None = None) -> RunOutputs:
         raise RunOutputsError(
             f"{summary_path}: not JSON ({exc.msg} at line {exc.lineno})"
         ) from None
-    _check_summary(summary, str(summary_path))
-    return RunOutputs(directory=directory, summary=summary, events_from=events_from)
+    return summary  # type: ignore[no-any-return]  # its shape is checked next
 
 
 def _check_summary(summary: object, name: str) -> None:

@@ -95,12 +95,17 @@ def render(outputs: RunOutputs) -> tuple[str, int, int]:
 
 
 def write_report(
-    directory: Path, out: Path | None = None, *, events_from: Path | None = None
+    directory: Path,
+    out: Path | None = None,
+    *,
+    events_from: Path | None = None,
+    summary: dict[str, Any] | None = None,
 ) -> Report:
     """Read the run in `directory` and write its page to `out` (default DIRECTORY/report.html),
-    the event log's lines read from `events_from` if given. Raises RunOutputsError when the
-    run's outputs are missing or malformed."""
-    page, accounts, masked = render(load_run(directory, events_from=events_from))
+    the event log's lines read from `events_from` and the summary given as `summary` if so.
+    Raises RunOutputsError when the run's outputs are missing or malformed."""
+    outputs = load_run(directory, events_from=events_from, summary=summary)
+    page, accounts, masked = render(outputs)
     target = out if out is not None else directory / REPORT_FILE
     data = page.encode("utf-8")
     target.write_bytes(data)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import gc
 import hashlib
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -21,10 +22,12 @@ from simulator.world import RunError, World, card_numbers
 SCENARIOS = Path(__file__).resolve().parents[2] / "scenarios"
 
 
-def outputs(out: Path) -> tuple[str, dict]:
+def outputs(out: Path) -> tuple[str, dict, str]:
+    """The event log's digest, the summary and the page, less the facts of how the run went."""
     summary = json.loads((out / "summary.json").read_text())
     del summary["run"]["wall_seconds"], summary["run"]["workers"]
-    return hashlib.sha256((out / "events.jsonl").read_bytes()).hexdigest(), summary
+    page = re.sub(r'"(wall_seconds|workers)":[0-9.]+', "", (out / "report.html").read_text())
+    return hashlib.sha256((out / "events.jsonl").read_bytes()).hexdigest(), summary, page
 
 
 @pytest.mark.parametrize(
