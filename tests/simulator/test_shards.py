@@ -7,6 +7,7 @@ from __future__ import annotations
 import gc
 import hashlib
 import json
+import multiprocessing
 import re
 from pathlib import Path
 
@@ -83,6 +84,11 @@ def test_how_many_workers():
     assert workers_for(4, 3, 2) == 3  # never more workers than accounts
     with pytest.raises(ValueError, match="workers must be 1 or more"):
         workers_for(0, 10, 2)
+
+
+def test_one_process_where_processes_cannot_be_forked(monkeypatch):
+    monkeypatch.setattr(multiprocessing, "get_all_start_methods", lambda: ["spawn"])
+    assert workers_for(None, 10_000, 8) == 1 and workers_for(4, 10_000, 8) == 1
 
 
 def test_a_refusal_in_a_worker_stops_the_run_with_its_message(tmp_path, monkeypatch):
