@@ -113,7 +113,12 @@ class ShardedRun:
     parts: tuple[Path, ...]
 
     def remove_parts(self) -> None:
-        for part in self.parts:
+        _remove(self.parts)
+
+
+def _remove(parts: Iterable[Path | None]) -> None:
+    for part in parts:
+        if part is not None:
             part.unlink(missing_ok=True)
 
 
@@ -163,9 +168,7 @@ def run_in_shards(
                     worker.terminate()
                 worker.join()
     except BaseException:
-        for part in parts:
-            if part is not None:
-                part.unlink(missing_ok=True)
+        _remove(parts)
         raise
     counted = sum((r.tally for r in results[1:]), results[0].tally)
     counted.accounts = {a: counted.accounts[a] for a in ranks if a in counted.accounts}
