@@ -6,9 +6,8 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time, timedelta
 from fractions import Fraction
 from itertools import pairwise
-from math import gcd
 
-from billing_engine.money import ZERO
+from billing_engine.money import ZERO, RunningSum
 
 HOUR = timedelta(hours=1)
 DAY = timedelta(days=1)
@@ -19,11 +18,10 @@ class DailyFees:
     batch costs two dict updates; memory grows with the run's hours, never with its accounts."""
 
     def __init__(self) -> None:
-        #: whole UTC hour -> [numerator, denominator] of the change of the run's fee per hour
-        #: from that hour on. Kept as integers: Fraction additions, normalised each time, were
-        #: most of a batch's cost; a key's denominator soon holds every rate's, so most
-        #: additions are one multiplication.
-        self._changes: dict[datetime, list[int]] = {}
+        #: whole UTC hour -> the change of the run's fee per hour from that hour on, summed over
+        #: a common denominator (Fraction additions, normalised each time, were most of a
+        #: batch's cost)
+        self._changes: dict[datetime, RunningSum] = {}
 
     def add(self, end: datetime, hours: int, fee_per_hour: Fraction) -> None:
         """`hours` whole hours ending at `end`, each costing `fee_per_hour` (tax included)."""
@@ -35,27 +33,21 @@ class DailyFees:
             # every hour of the batch keeps its day when moved back to its whole hour, and
             # whole hours keep the change points few: one per hour of the run at most
             end = end.replace(minute=0, second=0, microsecond=0)
-        numerator, denominator = fee_per_hour.numerator, fee_per_hour.denominator
-        self._change(end - hours * HOUR, numerator, denominator)
-        self._change(end, -numerator, denominator)
+        self._change(end - hours * HOUR, fee_per_hour)
+        self._change(end, -fee_per_hour)
 
-    def _change(self, at: datetime, numerator: int, denominator: int) -> None:
+    def _change(self, at: datetime, amount: Fraction) -> None:
         entry = self._changes.get(at)
         if entry is None:
-            self._changes[at] = [numerator, denominator]
-        elif entry[1] % denominator == 0:
-            entry[0] += numerator * (entry[1] // denominator)
-        else:
-            common = gcd(entry[1], denominator)
-            entry[0] = entry[0] * (denominator // common) + numerator * (entry[1] // common)
-            entry[1] = entry[1] // common * denominator
+            entry = self._changes[at] = RunningSum()
+        entry.add(amount)
 
     def by_day(self) -> dict[date, Fraction]:
         """Each UTC day with fees, in order, with their exact sum."""
         days: dict[date, Fraction] = {}
         rate = ZERO
         for at, until in pairwise(sorted(self._changes)):
-            rate += Fraction(*self._changes[at])
+            rate += self._changes[at].value
             while rate and at < until:
                 stop = min(until, datetime.combine(at.date() + DAY, time(), UTC))
                 day = at.date()
