@@ -141,17 +141,6 @@ def tally(world: World) -> Tally:
     return counted
 
 
-def summarize(world: World, *, transport: str) -> dict[str, Any]:
-    return summary_of(
-        tally(world),
-        scenario=world.scenario,
-        seed=world.seed,
-        transport=transport,
-        start=world.start,
-        end=world.end,
-    )
-
-
 def summary_of(
     counted: Tally, *, scenario: Any, seed: int, transport: str, start: datetime, end: datetime
 ) -> dict[str, Any]:
