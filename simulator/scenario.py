@@ -36,6 +36,7 @@ from pydantic import (
 
 from billing_engine.policy import Policy
 from billing_engine.ports import CardDetails
+from mock_gateways.operations import OPERATIONS
 from simulator.calendar import add_months, hours_in_month
 
 
@@ -488,6 +489,12 @@ class Fault(_Model):
             raise ValueError("latency_ms: is required for kind latency and only for it")
         if self.decline_code is not None and self.kind != "decline":
             raise ValueError("decline_code: applies to kind decline only")
+        known = OPERATIONS[self.gateway]
+        if self.endpoint is not None and self.endpoint not in known:
+            raise ValueError(
+                f"endpoint: {self.endpoint[:64]!r} is not a {self.gateway} operation; "
+                f"leave it out for every one, or use one of: {', '.join(known)}"
+            )
         return self
 
     def to_rule(self) -> dict[str, Any]:

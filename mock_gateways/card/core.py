@@ -18,6 +18,7 @@ from mock_gateways.common.clock import Clock, format_instant
 from mock_gateways.common.core import GatewayCore
 from mock_gateways.common.errors import GatewayError, bad_request, conflict, not_found
 from mock_gateways.common.seeded import make_id, pick
+from mock_gateways.operations import CARD_OPERATIONS
 
 #: the issuer's foreign-exchange fee on charges settled in another currency (CARD-7)
 ISSUER_FX_FEE_RATE = Decimal("0.02")
@@ -135,6 +136,7 @@ class CardProcessor(GatewayCore):
     dict the HTTP API receives) and returns the JSON-shaped result, raising GatewayError."""
 
     default_public_url = "http://card.sim"
+    operations = CARD_OPERATIONS
 
     def __init__(
         self,

@@ -38,6 +38,8 @@ class GatewayCore(ABC):
 
     idempotency_header = "Idempotency-Key"
     default_public_url = "http://gateway.sim"
+    #: what fault rules may name as `endpoint` (mock_gateways.operations)
+    operations: tuple[str, ...] = ()
 
     def __init__(
         self, *, clock: Clock | None = None, seed: int = 0, public_url: str | None = None
@@ -45,7 +47,7 @@ class GatewayCore(ABC):
         self.clock: Clock = clock if clock is not None else SimClock()
         self.seed = seed
         self.public_url = (public_url or self.default_public_url).rstrip("/")
-        self.faults = FaultPlan()
+        self.faults = FaultPlan(operations=self.operations)
         self.fault_log: list[dict[str, Any]] = []
         self.lock = threading.RLock()
         self._store = IdempotencyStore()
@@ -154,7 +156,7 @@ class GatewayCore(ABC):
         with self.lock:
             if seed is not None:
                 self.seed = seed
-            self.faults = FaultPlan()
+            self.faults = FaultPlan(operations=self.operations)
             self.fault_log = []
             self._store = IdempotencyStore()
             self._clear()

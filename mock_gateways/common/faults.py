@@ -58,8 +58,9 @@ class FaultRule:
         return out
 
     @classmethod
-    def from_json(cls, raw: object) -> FaultRule:
-        """Parse one rule; raises GatewayError 400 `invalid_fault` naming the bad field."""
+    def from_json(cls, raw: object, operations: Sequence[str] = ()) -> FaultRule:
+        """Parse one rule; raises GatewayError 400 `invalid_fault` naming the bad field. With
+        `operations`, an endpoint other than '*' must be one of them."""
         if not isinstance(raw, Mapping):
             raise _invalid("a fault rule must be a JSON object")
         kind = raw.get("kind")
@@ -68,6 +69,11 @@ class FaultRule:
         endpoint = raw.get("endpoint", "*")
         if not isinstance(endpoint, str) or not endpoint or len(endpoint) > 64:
             raise _invalid("endpoint must be an operation name or '*'")
+        if operations and endpoint != "*" and endpoint not in operations:
+            raise _invalid(
+                f"endpoint {endpoint[:64]!r} is not an operation of this gateway; "
+                f"use '*' or one of: {', '.join(operations)}"
+            )
         start, end = _instant(raw, "start"), _instant(raw, "end")
         if start is not None and end is not None and end <= start:
             raise _invalid("end must be after start")
@@ -98,6 +104,8 @@ NO_FAULT = FaultDecision()
 @dataclass
 class FaultPlan:
     rules: list[FaultRule] = field(default_factory=list)
+    #: the gateway's operation names a rule may target (empty: any name)
+    operations: tuple[str, ...] = ()
 
     def decide(
         self, seed: int, operation: str, key: str, attempt: int, now: datetime
@@ -127,7 +135,7 @@ class FaultPlan:
         """Replace all rules from JSON; on any bad rule nothing changes."""
         if not isinstance(raw_rules, Sequence) or isinstance(raw_rules, str | bytes):
             raise _invalid("faults must be a JSON array of rules")
-        self.rules = [FaultRule.from_json(item) for item in raw_rules]
+        self.rules = [FaultRule.from_json(item, self.operations) for item in raw_rules]
 
     def to_json(self) -> list[dict[str, Any]]:
         return [rule.to_json() for rule in self.rules]

@@ -9,6 +9,7 @@ from typing import Any, TypeVar
 from mock_gateways.common.clock import format_instant
 from mock_gateways.common.core import GatewayCore
 from mock_gateways.common.errors import GatewayError
+from mock_gateways.operations import PAYPAL_OPERATIONS
 from mock_gateways.paypal import shapes
 from mock_gateways.paypal.errors import as_paypal, not_found
 from mock_gateways.paypal.ids import paypal_id
@@ -30,6 +31,7 @@ class PayPalStore(GatewayCore):
 
     idempotency_header = "PayPal-Request-Id"
     default_public_url = "http://paypal.sim"
+    operations = PAYPAL_OPERATIONS
 
     def _clear(self) -> None:
         self.buyers: dict[str, Buyer] = {}

@@ -17,6 +17,7 @@ from mock_gateways.common.clock import Clock, format_instant
 from mock_gateways.common.core import GatewayCore
 from mock_gateways.common.errors import bad_request, not_found
 from mock_gateways.common.seeded import digest
+from mock_gateways.operations import THREEDS_OPERATIONS
 
 CHALLENGE_TIMEOUT = timedelta(minutes=10)
 MESSAGE_VERSION = "2.2.0"
@@ -60,6 +61,7 @@ class ThreeDSServer(GatewayCore):
     instead carry the PAN as EMV `acctNumber`, which is never stored or returned."""
 
     default_public_url = "http://threeds.sim"
+    operations = THREEDS_OPERATIONS
 
     def __init__(
         self,
