@@ -20,6 +20,7 @@ from billing_engine.adapters.http_client import (
     HttpTransport,
     Transport,
     call_idempotent,
+    idempotency_lookup,
 )
 from billing_engine.ports import (
     Clock,
@@ -30,6 +31,8 @@ from billing_engine.ports import (
 
 CENT = Decimal("0.01")
 REQUEST_ID_HEADER = "PayPal-Request-Id"
+#: the mock PayPal's look-up of a request by its PayPal-Request-Id
+REQUESTS_PATH = "/v2/checkout/requests"
 DEFAULT_CLIENT_ID = "billing-sim"
 DEFAULT_SECRET = "billing-sim-secret"
 
@@ -212,9 +215,16 @@ class PayPalAdapter:
         return self._mutate(Call("orders.create", "POST", "/v2/checkout/orders", body, request_id))
 
     def _mutate(self, call: Call) -> Answer:
-        # No look-up endpoint at PayPal: resending with the same PayPal-Request-Id is the
-        # documented recovery, answered as a replay when the first attempt was done.
-        return call_idempotent(self.transport, call, lookup=None, attempts=self.attempts)
+        # After a lost answer the request is looked up by its PayPal-Request-Id; failing that,
+        # resending with the same id is PayPal's documented recovery (answered as a replay).
+        key = call.idempotency_key
+        assert key is not None
+        return call_idempotent(
+            self.transport,
+            call,
+            lookup=lambda: idempotency_lookup(key, REQUESTS_PATH),
+            attempts=self.attempts,
+        )
 
     @staticmethod
     def _refusal(operation: str, answer: Answer) -> GatewayResult:
@@ -338,6 +348,7 @@ class DirectPayPalGateway(PayPalAdapter):
             "authorizations.capture": lambda c: core.capture_authorization(
                 path_id(c), c.body, request_id=c.idempotency_key
             ),
+            "lookup": lambda c: core.lookup_request(c.path_params["key"]),
         }
         super().__init__(DirectTransport(handlers), **options)
         self.core = core

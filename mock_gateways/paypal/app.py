@@ -19,6 +19,8 @@ from mock_gateways.paypal.errors import OAuthError, PayPalError, as_paypal
 from mock_gateways.paypal.openapi import OPENAPI
 from mock_gateways.paypal.shapes import APPROVE_PATH, minimal
 
+#: where a request is looked up by its PayPal-Request-Id (a mock extension)
+REQUESTS_PATH = "/v2/checkout/requests"
 #: paths that need `Authorization: Bearer <access token>`
 API_PREFIXES = ("/v2/", "/v3/")
 
@@ -107,6 +109,10 @@ def create_app(
     @app.post("/v2/checkout/orders")
     def create_order():
         return created(core.create_order(body(), request_id=request_id()))
+
+    @app.get(f"{REQUESTS_PATH}/<path:paypal_request_id>")
+    def lookup_request(paypal_request_id: str):
+        return reply(core.lookup_request(paypal_request_id))
 
     @app.get("/v2/checkout/orders/<order_id>")
     def get_order(order_id: str):

@@ -450,6 +450,17 @@ def _buyer_paths() -> dict[str, Any]:
     }
 
 
+_REQUEST_RECORD = {
+    "type": "object",
+    "required": ["idempotency_key", "operation", "status", "body"],
+    "properties": {
+        "idempotency_key": {"type": "string"},
+        "operation": {"type": "string"},
+        "status": {"type": "integer", "description": "201 for a success, else the error's"},
+        "body": {"type": "object"},
+    },
+}
+
 PATHS: dict[str, Any] = {
     "/v1/oauth2/token": {
         "post": {
@@ -571,6 +582,23 @@ PATHS: dict[str, Any] = {
             mutating=True,
             example=examples.capture_request("1.00"),
             prefer=True,
+        )
+    },
+    "/v2/checkout/requests/{id}": {
+        "get": _api(
+            "lookup",
+            "mock extension: what the request made with this PayPal-Request-Id answered "
+            "(operation, HTTP status, full body), for a caller whose answer was lost",
+            (200, _REQUEST_RECORD),
+            params=[
+                {
+                    "name": "id",
+                    "in": "path",
+                    "required": True,
+                    "schema": {"type": "string"},
+                    "description": "the PayPal-Request-Id, percent-encoded",
+                }
+            ],
         )
     },
     "/v2/payments/captures/{id}": {

@@ -65,6 +65,15 @@ class PayPalStore(GatewayCore):
         except GatewayError as err:
             raise as_paypal(err) from None
 
+    def lookup_request(self, request_id: object) -> dict[str, Any]:
+        """What the request made with this PayPal-Request-Id answered (operation, HTTP status,
+        full body), so a caller whose answer was lost learns whether it was done; a mock
+        extension, as PayPal itself offers only the replay. 404 RESOURCE_NOT_FOUND if none."""
+        try:
+            return self.lookup(request_id)
+        except GatewayError as err:
+            raise as_paypal(err) from None
+
     def _fetch(self, operation: str, resource: str, fetch: Callable[[], T]) -> T:
         try:
             return self.read(operation, resource, fetch)
