@@ -323,6 +323,8 @@ class MethodRef(_Model):
 class RepayAction(_Model):
     amount: Annotated[Decimal | Literal["all"], PlainValidator(_amount_or_all)]
     method: MethodChoice = "default"
+    #: 3DS-1: what the customer does if the card's bank challenges the repayment
+    threeds: ThreeDSBehaviour = "pass"
 
 
 class ActivateAction(_Model):

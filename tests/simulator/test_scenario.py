@@ -340,3 +340,18 @@ def test_any_yaml_decimal_number_is_read_exactly_h3(value: Decimal):
     text = f"{value:f}" if "." in f"{value:f}" else f"{value:f}.0"
     s = parse(BASE + ACME.replace("daily: 150.00", f"hourly: {text}"))
     assert s.accounts[0].usage[0].hourly == Decimal(text)
+
+
+def test_repay_threeds_defaults_to_pass_and_takes_the_buy_plan_choices():
+    s = parse(
+        BASE
+        + ACME.replace(
+            'repay: {amount: "200.00", method: 1}',
+            'repay: {amount: "200.00", method: 1, threeds: fail}',
+        )
+    )
+    repay = s.accounts[0].actions[1].repay
+    assert repay is not None and repay.threeds == "fail"
+    assert s.accounts[0].actions[2].repay.threeds == "pass"  # type: ignore[union-attr]
+    with pytest.raises(ScenarioError, match=r"actions\[1\]\.repay\.threeds"):
+        parse(BASE + ACME.replace("method: 1}", "method: 1, threeds: maybe}", 1))
