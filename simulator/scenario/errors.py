@@ -1,0 +1,107 @@
+"""Scenario problems as text: one line per problem naming file, field path and what was
+expected, with anything shaped like a card number masked."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+
+class ScenarioError(Exception):
+    """A scenario that cannot be used. `problems` holds one line per problem, each naming the
+    file, the field path and what was expected; str() joins them."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("\n".join(problems))
+        self.problems = problems
+
+
+class FieldProblems(ValueError):
+    """Cross-field problems, each with its own field path; load_scenario lists them one a line."""
+
+    def __init__(self, problems: list[tuple[str, str]]) -> None:
+        super().__init__("; ".join(f"{path}: {msg}" for path, msg in problems))
+        self.problems = problems
+
+
+_SENSITIVE = {"number", "cvv"}
+
+
+def format_path(loc: tuple[int | str, ...]) -> str:
+    """("accounts", 0, "payment_methods", 1, "paypal") -> accounts[0].payment_methods[1].paypal"""
+    text = ""
+    for part in loc:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text or "(top level)"
+
+
+def _fields_at(root: type[BaseModel], loc: tuple[int | str, ...]) -> list[str] | None:
+    """The field names the model at `loc` under `root` accepts (for "unknown field" messages)."""
+    model: Any = root
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        field = next((f for n, f in model.model_fields.items() if (f.alias or n) == part), None)
+        if field is None:
+            return None
+        model = _model_in(field.annotation)
+        if model is None:
+            return None
+    return [f.alias or n for n, f in model.model_fields.items()]
+
+
+def _model_in(annotation: Any) -> type[BaseModel] | None:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in getattr(annotation, "__args__", ()):
+        found = _model_in(arg)
+        if found is not None:
+            return found
+    return None
+
+
+_CARD_LIKE = re.compile(r"\d(?:[ -]?\d){11,18}")
+
+
+def redact(text: str) -> str:
+    """Anything shaped like a card number becomes its last four digits (H-4): a value may land
+    in an unexpected field and be quoted back."""
+    return _CARD_LIKE.sub(lambda m: f"<card ending {re.sub(r'[ -]', '', m.group())[-4:]}>", text)
+
+
+def problem_lines(exc: ValidationError, source: str, root: type[BaseModel]) -> Iterator[str]:
+    """One line per problem of validating `root` from the file `source`."""
+    for err in exc.errors(include_url=False):
+        loc = tuple(err["loc"])
+        error = (err.get("ctx") or {}).get("error")
+        if isinstance(error, FieldProblems):
+            prefix = format_path(loc)
+            for path, msg in error.problems:
+                full = path if prefix == "(top level)" else f"{prefix}.{path}"
+                yield redact(f"{source}: {full}: {msg}")
+            continue
+        yield redact(f"{source}: {format_path(loc)}: {_describe(err, loc, root)}")
+
+
+def _describe(err: Any, loc: tuple[int | str, ...], root: type[BaseModel]) -> str:
+    kind = err["type"]
+    if kind == "missing":
+        return "required field missing"
+    if kind in ("model_type", "model_attributes_type", "dict_type"):
+        known = _fields_at(root, loc)
+        return "expected a mapping" + (f" with fields {', '.join(known)}" if known else "")
+    if kind == "extra_forbidden":
+        known = _fields_at(root, loc[:-1])
+        return "unknown field" + (f"; expected one of: {', '.join(known)}" if known else "")
+    message = str(err["msg"]).removeprefix("Value error, ")
+    if kind == "value_error" or _SENSITIVE & {p for p in loc if isinstance(p, str)}:
+        return message
+    shown = err.get("input")
+    if isinstance(shown, str | int | Decimal | bool | date) and len(repr(shown)) <= 60:
+        return f"{message}, got {shown!r}"
+    return message
