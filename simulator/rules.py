@@ -1,55 +1,33 @@
-"""The project's rule registry (every RULES.md ID with a one-line summary in our own words) and
-the conformance matrix: which feature scenarios carry each rule's tag, and how they last fared
-according to a cucumber JSON report."""
+"""The rule registry (the IDs and summaries of docs/rules.md) and the conformance matrix: which
+feature scenarios carry each rule's tag, and how they last fared in a cucumber JSON report."""
 
 from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
+from functools import cache
 from pathlib import Path
 from typing import Any
 
-#: rule ID -> one line in our own words (the catalogue itself is RULES.md)
-RULES: dict[str, str] = {
-    "OV-1": "A month's Total Spend shows the pre-tax amount, the tax and the two added up",
-    "OV-2": "Total Amount Due is every billed fee not yet paid; a payment brings it down",
-    "OV-3": "Spending Trend lists spend per month over a range, by product or billing mode",
-    "OV-4": "The overview covers both billing modes: pay-as-you-go and Coding Plan",
-    "AUTO-1": "Fees are taken automatically from the default method; no repayment date exists",
-    "AUTO-2": "With a card as default, a deduction of all undeducted fees starts at USD 1,000.00",
-    "AUTO-3": "With PayPal as default, the trigger is the account's threshold, USD 8 to 500",
-    "AUTO-4": "Each month end makes one deduction per account for every fee not yet deducted",
-    "AUTO-5": "With PayPal as default, the first PAYG activation needs a USD 1.00 PayPal check",
-    "AUTO-6": "A failed deduction stays owed; the next trigger tries the whole amount again",
-    "AUTO-7": "Fees unpaid 15 days after a failed deduction suspend PAYG products until paid",
-    "AUTO-8": "Automatic deductions are merchant-initiated and never ask for 3D Secure",
-    "PAY-1": "The customer can pay by hand at any time, after a failure or by choice",
-    "PAY-2": "A manual payment shows what is owed; any amount above 0 and up to it is accepted",
-    "PAY-3": "Prepaid balance pays first, for manual and automatic payments alike",
-    "PAY-4": "Any active linked card or PayPal account can pay",
-    "PAY-5": "A payment settles about 30 minutes later; meanwhile a second one is refused",
-    "CARD-1": "A card must be enabled for online and for international payments",
-    "CARD-2": "A card must have room for the USD 1.00 verification hold",
-    "CARD-3": "A card must support 3D Secure; EU and Malaysian accounts always go through it",
-    "CARD-4": "Card details must be valid, and a card expiring this month or earlier is refused",
-    "CARD-5": "The USD 1.00 hold is never captured; the bank frees it in 1-5 business days",
-    "CARD-6": "A card is linked once its hold succeeds; the first linked card becomes default",
-    "CARD-7": "Card payments carry no service fee; only the bank may add a conversion fee",
-    "3DS-1": "3D Secure runs when linking or ordering if the bank sees risk, and under CARD-3",
-    "3DS-2": "The customer verifies on the bank's page; a failed or abandoned check stops it all",
-    "PAYPAL-1": "Linking PayPal means approving an agreement, then a USD 1.00 check",
-    "PAYPAL-2": "A PayPal account without a funding source cannot finish the agreement",
-    "PAYPAL-3": "An authorized but unapproved agreement links nothing and says why",
-    "LINK-1": "A card number or PayPal account can be linked to one account only",
-    "LINK-2": "A closed account holds its methods for a 30-day cool-down; unlinking frees them",
-    "PLAN-1": "A Coding Plan is paid at once, renews monthly, and never counts toward thresholds",
-    "H-1": "The engine and every mock gateway read one simulated clock",
-    "H-2": "The same scenario and seed give a byte-identical event log",
-    "H-3": "Money is exact: rounding only when charged or shown, and no cent is lost",
-    "H-4": "No full card number or CVV appears anywhere; cards show brand and last four",
-}
+ROOT = Path(__file__).resolve().parent.parent
+#: the rule catalogue: each rule is a heading `### ID — summary`, its statement below it
+RULES_MD = ROOT / "docs" / "rules.md"
+_RULE_HEADING = re.compile(r"^### (?P<id>[A-Z0-9]+-\d+) — (?P<summary>.+?)\s*$", re.MULTILINE)
+
+
+def read_rules(path: Path) -> dict[str, str]:
+    """Rule ID -> one-line summary, in the catalogue's order, from the headings of `path`."""
+    text = path.read_text(encoding="utf-8")
+    return {m["id"]: m["summary"] for m in _RULE_HEADING.finditer(text)}
+
+
+@cache
+def rule_registry() -> dict[str, str]:
+    """The rules of docs/rules.md (read once)."""
+    return read_rules(RULES_MD)
+
 
 #: what a tag naming a rule looks like (anything else is not a rule tag)
 RULE_TAG = re.compile(r"^@([A-Z0-9]+-\d+)$")
@@ -100,13 +78,16 @@ def read_scenarios(features_dir: Path) -> list[TaggedScenario]:
     return found
 
 
-def unknown_rule_tags(scenarios: Iterable[TaggedScenario]) -> list[tuple[TaggedScenario, str]]:
-    """Tags that are not a rule of the registry: (scenario, tag)."""
+def unknown_rule_tags(
+    scenarios: Iterable[TaggedScenario], rules: Mapping[str, str] | None = None
+) -> list[tuple[TaggedScenario, str]]:
+    """Tags that are not a rule of `rules` (default: the registry): (scenario, tag)."""
+    known = rule_registry() if rules is None else rules
     return [
         (scenario, tag)
         for scenario in scenarios
         for tag in scenario.tags
-        if not ((m := RULE_TAG.match(tag)) and m.group(1) in RULES)
+        if not ((m := RULE_TAG.match(tag)) and m.group(1) in known)
     ]
 
 
@@ -179,13 +160,15 @@ class MatrixRow:
         )
 
 
-def conformance_matrix(features_dir: Path, cucumber_json: Path | None = None) -> list[MatrixRow]:
-    """One row per registry rule, in registry order, with the scenarios tagged with it and,
-    when `cucumber_json` exists, each scenario's last result."""
+def conformance_matrix(
+    features_dir: Path, cucumber_json: Path | None = None, rules: Mapping[str, str] | None = None
+) -> list[MatrixRow]:
+    """One row per rule of `rules` (default: the registry), in its order, with the scenarios
+    tagged with it and, when `cucumber_json` exists, each scenario's last result."""
     scenarios = read_scenarios(features_dir)
     results = read_results(cucumber_json) if cucumber_json and cucumber_json.exists() else None
     rows = []
-    for rule, summary in RULES.items():
+    for rule, summary in (rule_registry() if rules is None else rules).items():
         covering = [s for s in scenarios if rule in s.rules]
         row = MatrixRow(rule, summary, covering)
         if results is not None:

@@ -9,10 +9,11 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from simulator import cli
-from simulator.rules import RULES
+from simulator.rules import rule_registry
 
 ROOT = Path(__file__).resolve().parent.parent
 runner = CliRunner()
+RULES = rule_registry()
 
 
 def rules(*args: str) -> tuple[int, str]:

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from simulator.rules import RULES
+from simulator.rules import rule_registry
 
 from .billing_world import BillingWorld, transport_from_env
 
@@ -18,7 +18,7 @@ REPORT_SECTION = "simulated world"
 
 def pytest_configure(config: pytest.Config) -> None:
     # Feature tags become markers; each rule ID is one, so --strict-markers still catches typos.
-    for rule_id, summary in RULES.items():
+    for rule_id, summary in rule_registry().items():
         config.addinivalue_line("markers", f"{rule_id}: {summary}")
 
 
