@@ -10,7 +10,7 @@ from billing_engine.account import Account
 from billing_engine.context import EngineContext
 from billing_engine.money import ZERO, to_decimal
 from billing_engine.payment_methods import CardMethod, PaymentMethod
-from billing_engine.ports import GatewayResult, GatewayUnavailable
+from billing_engine.ports import GatewayResult, GatewayUnavailable, OutcomeUnknown, PaymentFound
 
 
 def charge_method(
@@ -22,7 +22,8 @@ def charge_method(
     merchant_initiated: bool,
     threeds_transaction_id: str | None = None,
 ) -> GatewayResult:
-    """One charge; a gateway that cannot answer is a failure with reason gateway_unavailable."""
+    """One charge. A gateway that did nothing is a failure with reason gateway_unavailable; one
+    whose answer was lost gives an `unknown` result, never a failure: it may have charged."""
     try:
         if isinstance(method, CardMethod):
             assert method.token is not None
@@ -36,8 +37,24 @@ def charge_method(
         else:
             assert method.payment_token_id is not None
             result = ctx.paypal.charge(method.payment_token_id, to_decimal(amount), request_id=key)
+    except OutcomeUnknown:
+        return GatewayResult(ok=False, unknown=True)
     except GatewayUnavailable:
         return GatewayResult(ok=False, reason="gateway_unavailable")
+    return accepted(ctx, method, amount, result)
+
+
+def find_charge(ctx: EngineContext, method: PaymentMethod, key: str) -> PaymentFound:
+    """What the method's gateway says of the charge made with `key`: None if it made none;
+    GatewayUnavailable when it cannot say."""
+    gateway = ctx.cards if isinstance(method, CardMethod) else ctx.paypal
+    return gateway.find_charge(key)
+
+
+def accepted(
+    ctx: EngineContext, method: PaymentMethod, amount: Fraction, result: GatewayResult
+) -> GatewayResult:
+    """A gateway's verdict on a charge, counted once where it took the money."""
     if result.ok:
         ctx.charged[method.kind] += amount
         return result
@@ -48,8 +65,10 @@ def charge_method(
 class Payment:
     from_balance: Fraction
     charged: Fraction
-    #: None when the payment will settle as paid
+    #: None when the payment will settle as paid (or its outcome is unknown)
     failure: str | None
+    #: the gateway never answered: the charge waits to be reconciled
+    unknown: bool = False
 
 
 def take_payment(
@@ -68,13 +87,14 @@ def take_payment(
     else:
         from_balance = min(account.balance, amount)
         charged = amount - from_balance
-    failure = None
+    failure, unknown = None, False
     if charged > 0:
         if method is None:
             failure = "no_payment_method"
         else:
             result = charge_method(ctx, method, charged, key, merchant_initiated=merchant_initiated)
-            failure = None if result.ok else result.reason
+            failure = None if result.ok or result.unknown else result.reason
+            unknown = result.unknown
     if from_balance:
         account.balance -= from_balance
-    return Payment(from_balance, charged, failure)
+    return Payment(from_balance, charged, failure, unknown)

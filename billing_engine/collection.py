@@ -20,6 +20,9 @@ from billing_engine.months import (
     next_month_start,
     previous_month,
 )
+from billing_engine.ports import GatewayResult
+from billing_engine.reconciliation import reconcile_later
+from billing_engine.unknown_payment import UnknownPayment
 
 
 class Collection:
@@ -77,6 +80,7 @@ class Collection:
             from_billed=from_billed,
             month=month,
             outcome_reason=payment.failure,
+            outcome_unknown=payment.unknown,
         )
         account.deductions.append(deduction)
         if month is not None:
@@ -96,39 +100,85 @@ class Collection:
         )
 
     def settle(self, account: Account, deduction: Deduction) -> None:
-        """PAY-5: the status updates; then whatever waited for it runs."""
-        paid = deduction.outcome_reason is None
-        account.ledger.settle_deduction(paid)
-        if paid:
-            deduction.status = "succeeded"
-            self.ctx.emit(
-                "deduction.succeeded",
-                account.id,
-                deduction=deduction.id,
-                amount=deduction.amount,
-                from_balance=deduction.from_balance,
-                charged=deduction.charged,
-            )
+        """PAY-5: the status updates; then whatever waited for it runs. A deduction the gateway
+        never answered is neither: its amount stays reserved until a look-up tells."""
+        if deduction.outcome_unknown:
+            self.unknown(account, deduction)
+        elif deduction.outcome_reason is None:
+            account.ledger.settle_deduction(True)
+            self.succeeded(account, deduction, "deduction.succeeded")
         else:
-            deduction.status = "failed"
-            deduction.reason = deduction.outcome_reason
-            account.balance += deduction.from_balance
-            failed_at = self.ctx.now()
-            if account.unpaid_since is None:
-                account.unpaid_since = failed_at
-            self.ctx.emit(
-                "deduction.failed",
-                account.id,
-                deduction=deduction.id,
-                amount=deduction.amount,
-                reason=deduction.reason,
-            )
-            self.ctx.call_at(
-                self.ctx.now() + self.ctx.policy.overdue_grace,
-                lambda: self.overdue_check(account, failed_at),
-                account.id,
-            )
+            account.ledger.settle_deduction(False)
+            self.failed(account, deduction, deduction.outcome_reason, "deduction.failed")
         self.after_settlement(account)
+
+    def unknown(self, account: Account, deduction: Deduction) -> None:
+        deduction.status = "unknown"
+        account.ledger.deduction_unknown()
+        self.ctx.emit(
+            "deduction.unknown",
+            account.id,
+            deduction=deduction.id,
+            amount=deduction.amount,
+            charged=deduction.charged,
+        )
+        assert deduction.method_id is not None  # only a charge can go unanswered
+        payment = UnknownPayment(
+            key=deduction.id,
+            account=account.id,
+            purpose="deduction",
+            method_id=deduction.method_id,
+            charged=deduction.charged,
+            since=self.ctx.now(),
+        )
+        reconcile_later(
+            self.ctx, account, payment, lambda found: self.reconciled(account, deduction, found)
+        )
+
+    def reconciled(self, account: Account, deduction: Deduction, found: GatewayResult) -> None:
+        """The gateway told what became of an unknown deduction: paid, or failed (AUTO-6)."""
+        account.ledger.resolve_unknown(found.ok, deduction.amount, ZERO)
+        if found.ok:
+            self.succeeded(account, deduction, "deduction.reconciled")
+        else:
+            self.failed(account, deduction, found.reason or "declined", "deduction.reconciled")
+        self.after_settlement(account)
+
+    def succeeded(self, account: Account, deduction: Deduction, event: str) -> None:
+        deduction.status = "succeeded"
+        outcome = {"outcome": "succeeded"} if event == "deduction.reconciled" else {}
+        self.ctx.emit(
+            event,
+            account.id,
+            deduction=deduction.id,
+            amount=deduction.amount,
+            from_balance=deduction.from_balance,
+            charged=deduction.charged,
+            **outcome,
+        )
+
+    def failed(self, account: Account, deduction: Deduction, reason: str, event: str) -> None:
+        """The fees are billed and unpaid (AUTO-6); overdue after a grace period (AUTO-7)."""
+        deduction.status = "failed"
+        deduction.reason = reason
+        account.balance += deduction.from_balance
+        failed_at = self.ctx.now()
+        if account.unpaid_since is None:
+            account.unpaid_since = failed_at
+        outcome = {"outcome": "failed"} if event == "deduction.reconciled" else {}
+        self.ctx.emit(
+            event,
+            account.id,
+            deduction=deduction.id,
+            amount=deduction.amount,
+            reason=reason,
+            **outcome,
+        )
+        self.ctx.call_at(
+            self.ctx.now() + self.ctx.policy.overdue_grace,
+            lambda: self.overdue_check(account, failed_at),
+            account.id,
+        )
 
     def after_settlement(self, account: Account) -> None:
         """Run what waited for a payment in flight: resume, month end, overdue, threshold."""

@@ -23,6 +23,7 @@ from billing_engine.ports import (
     Scheduler,
     ThreeDSGateway,
 )
+from billing_engine.unknown_payment import UnknownPayment
 
 
 @dataclass
@@ -42,6 +43,8 @@ class EngineContext:
     charged: dict[str, Fraction] = field(default_factory=lambda: {"card": ZERO, "paypal": ZERO})
     #: every account's PAYG fees together, per day
     daily_fees: DailyFees = field(default_factory=DailyFees)
+    #: charges whose outcome the gateway has not told yet, by idempotency key
+    unknown_payments: dict[str, UnknownPayment] = field(default_factory=dict)
 
     def now(self) -> datetime:
         return self.clock.now()

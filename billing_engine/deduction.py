@@ -11,7 +11,7 @@ from typing import Literal
 from billing_engine.months import YearMonth
 
 Trigger = Literal["threshold", "month_end"]
-PaymentStatus = Literal["pending", "succeeded", "failed"]
+PaymentStatus = Literal["pending", "unknown", "succeeded", "failed"]
 
 
 @dataclass
@@ -30,4 +30,6 @@ class Deduction:
     status: PaymentStatus = "pending"
     #: the gateway's verdict, known at once and revealed at settlement
     outcome_reason: str | None = None
+    #: the gateway never answered: at settlement the deduction waits to be reconciled
+    outcome_unknown: bool = False
     reason: str | None = None

@@ -1,6 +1,7 @@
 """An account's money: fees per hour per product per month at full precision (pretax and tax
-apart, OV-1), and where every fee stands: not yet deducted, in flight, billed and unpaid, or paid.
-Exactly: fees == undeducted + in_flight + repaying + billed + paid (H-3)."""
+apart, OV-1), and where every fee stands: not yet deducted, in flight, billed and unpaid, in a
+payment whose outcome is unknown, or paid.
+Exactly: fees == undeducted + in_flight + repaying + unknown + billed + paid (H-3)."""
 
 from __future__ import annotations
 
@@ -78,6 +79,9 @@ class AccountLedger:
     in_flight: Fraction = ZERO
     #: whole cents in the manual repayment awaiting its status (PAY-5)
     repaying: Fraction = ZERO
+    #: whole cents in payments the gateway never answered: reserved until reconciled, so no
+    #: other deduction or repayment takes them again
+    unknown: Fraction = ZERO
     paid: Fraction = ZERO
     #: Coding Plan charges paid (never outstanding, never toward the threshold: PLAN-1)
     plan_paid: Fraction = ZERO
@@ -126,7 +130,9 @@ class AccountLedger:
     @property
     def outstanding(self) -> Fraction:
         """Every fee not yet paid, exact (H-3)."""
-        return sum_nonzero(self.undeducted, self.in_flight, self.repaying, self.billed)
+        return sum_nonzero(
+            self.undeducted, self.in_flight, self.repaying, self.unknown, self.billed
+        )
 
     @property
     def amount_due(self) -> Fraction:
@@ -153,6 +159,25 @@ class AccountLedger:
         else:
             self.billed += self.in_flight
         self.in_flight = ZERO
+
+    def deduction_unknown(self) -> None:
+        """The deduction in flight got no answer: its amount waits, reserved, for the gateway."""
+        self.unknown += self.in_flight
+        self.in_flight = ZERO
+
+    def repayment_unknown(self, amount: Fraction) -> None:
+        self.repaying -= amount
+        self.unknown += amount
+
+    def resolve_unknown(self, paid: bool, to_billed: Fraction, to_undeducted: Fraction) -> None:
+        """The gateway told at last: paid, or back where the amount came from (billed for a
+        deduction; billed and undeducted as a repayment took them)."""
+        self.unknown -= to_billed + to_undeducted
+        if paid:
+            self.paid += to_billed + to_undeducted
+        else:
+            self.billed += to_billed
+            self.undeducted += to_undeducted
 
     def start_repayment(self, amount: Fraction) -> tuple[Fraction, Fraction]:
         """Take `amount` (cents, <= payable) from billed first, then undeducted; returns the two

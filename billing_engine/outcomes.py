@@ -44,7 +44,7 @@ class RepaymentOutcome:
 @dataclass(frozen=True)
 class PlanOutcome:
     plan: str
-    status: Literal["purchased", "refused", "challenge"]
+    status: Literal["purchased", "refused", "challenge", "unknown"]
     amount: Fraction
     reason: str | None = None
     #: for "challenge": where the customer completes 3D Secure for the order

@@ -14,7 +14,10 @@ from billing_engine.errors import PaymentRefused
 from billing_engine.money import format_amount, parse_amount, round_cents
 from billing_engine.outcomes import RepaymentOutcome
 from billing_engine.payment_methods import PaymentMethod
+from billing_engine.ports import GatewayResult
+from billing_engine.reconciliation import reconcile_later
 from billing_engine.repayment import Repayment
+from billing_engine.unknown_payment import UnknownPayment
 
 
 class Payments:
@@ -68,6 +71,7 @@ class Payments:
             from_billed=from_billed,
             from_undeducted=from_undeducted,
             outcome_reason=payment.failure,
+            outcome_unknown=payment.unknown,
         )
         account.repayments.append(repayment)
         self.ctx.emit(
@@ -105,17 +109,56 @@ class Payments:
         raise PaymentRefused(f"account {account.id}: {message}", reason=reason)
 
     def _settle(self, account: Account, repayment: Repayment) -> None:
-        paid = repayment.outcome_reason is None
-        account.ledger.settle_repayment(paid, repayment.from_billed, repayment.from_undeducted)
-        repayment.status = "paid" if paid else "failed"
+        """PAY-5: the status updates, unless the gateway never answered: then the amount stays
+        reserved until a look-up by the repayment's key tells."""
+        if repayment.outcome_unknown:
+            self._unknown(account, repayment)
+        else:
+            paid = repayment.outcome_reason is None
+            account.ledger.settle_repayment(paid, repayment.from_billed, repayment.from_undeducted)
+            self._conclude(account, repayment, repayment.outcome_reason, "repayment.settled")
+        self.collection.after_settlement(account)
+
+    def _unknown(self, account: Account, repayment: Repayment) -> None:
+        repayment.status = "unknown"
+        account.ledger.repayment_unknown(repayment.amount)
+        self.ctx.emit(
+            "repayment.unknown",
+            account.id,
+            repayment=repayment.id,
+            amount=repayment.amount,
+            charged=repayment.charged,
+        )
+        assert repayment.method_id is not None  # only a charge can go unanswered
+        payment = UnknownPayment(
+            key=repayment.id,
+            account=account.id,
+            purpose="repayment",
+            method_id=repayment.method_id,
+            charged=repayment.charged,
+            since=self.ctx.now(),
+        )
+        reconcile_later(
+            self.ctx, account, payment, lambda found: self._reconciled(account, repayment, found)
+        )
+
+    def _reconciled(self, account: Account, repayment: Repayment, found: GatewayResult) -> None:
+        account.ledger.resolve_unknown(found.ok, repayment.from_billed, repayment.from_undeducted)
+        reason = None if found.ok else found.reason or "declined"
+        self._conclude(account, repayment, reason, "repayment.reconciled")
+        self.collection.after_settlement(account)
+
+    def _conclude(
+        self, account: Account, repayment: Repayment, reason: str | None, event: str
+    ) -> None:
+        repayment.status = "paid" if reason is None else "failed"
         fields: dict[str, object] = {
             "repayment": repayment.id,
             "amount": repayment.amount,
             "status": repayment.status,
         }
-        if not paid:
-            repayment.reason = repayment.outcome_reason
+        if reason is not None:
+            repayment.reason = reason
             account.balance += repayment.from_balance
-            fields["reason"] = repayment.reason
-        self.ctx.emit("repayment.settled", account.id, **fields)
-        self.collection.after_settlement(account)
+            fields["reason"] = reason
+        self.ctx.emit(event, account.id, **fields)

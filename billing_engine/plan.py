@@ -38,7 +38,8 @@ class PlanOrder:
     price: Fraction
     method_id: int
     key: str
-    status: Literal["pending", "purchased", "refused"] = "pending"
+    #: unknown: the charge went unanswered and waits to be reconciled
+    status: Literal["pending", "unknown", "purchased", "refused"] = "pending"
     reason: str | None = None
     threeds_transaction_id: str | None = None
     acs_url: str | None = None

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from fractions import Fraction
 
 from billing_engine.account import Account
@@ -17,7 +18,9 @@ from billing_engine.months import month_of
 from billing_engine.outcomes import PlanOutcome
 from billing_engine.payment_methods import CardMethod
 from billing_engine.plan import PlanOrder, Subscription, split_tax_inclusive
-from billing_engine.ports import GatewayUnavailable, ThreeDSResult
+from billing_engine.ports import GatewayResult, GatewayUnavailable, ThreeDSResult
+from billing_engine.reconciliation import reconcile_later
+from billing_engine.unknown_payment import UnknownPayment
 
 
 class PlanOrders:
@@ -35,9 +38,11 @@ class PlanOrders:
                 f"account {account.id} already has the {plan} plan", reason="already_subscribed"
             )
         previous = account.plan_orders.get(plan)
-        if previous is not None and previous.status == "pending":
+        if previous is not None and previous.status in ("pending", "unknown"):
+            waits_for = "3D Secure" if previous.status == "pending" else "its payment's outcome"
             raise PaymentRefused(
-                f"account {account.id}: the {plan} order awaits 3D Secure", reason="payment_pending"
+                f"account {account.id}: the {plan} order awaits {waits_for}",
+                reason="payment_pending",
             )
         order = PlanOrder(plan=plan, price=price, method_id=method.id, key=account.next_id("plan"))
         account.plan_orders[plan] = order
@@ -114,6 +119,20 @@ class PlanOrders:
             merchant_initiated=False,
             threeds_transaction_id=threeds_id,
         )
+        if charge.unknown:
+            order.status = "unknown"
+            self.ctx.emit("plan.purchase_unknown", account.id, plan=order.plan, amount=order.price)
+            self._reconcile(
+                account,
+                order.key,
+                method.id,
+                order.price,
+                lambda found: self._purchase(account, order, found),
+            )
+            return self.outcome(order)
+        return self._purchase(account, order, charge)
+
+    def _purchase(self, account: Account, order: PlanOrder, charge: GatewayResult) -> PlanOutcome:
         if not charge.ok:
             return self._refuse(account, order, charge.reason or "declined")
         order.status = "purchased"
@@ -121,10 +140,32 @@ class PlanOrders:
         account.subscriptions[order.plan] = subscription
         self._record_charge(account, subscription)
         self.ctx.emit(
-            "plan.purchased", account.id, plan=order.plan, amount=order.price, method=method.id
+            "plan.purchased",
+            account.id,
+            plan=order.plan,
+            amount=order.price,
+            method=order.method_id,
         )
         self._schedule_renewal(account, subscription)
         return self.outcome(order)
+
+    def _reconcile(
+        self,
+        account: Account,
+        key: str,
+        method_id: int,
+        amount: Fraction,
+        settle: Callable[[GatewayResult], object],
+    ) -> None:
+        payment = UnknownPayment(
+            key=key,
+            account=account.id,
+            purpose="plan",
+            method_id=method_id,
+            charged=amount,
+            since=self.ctx.now(),
+        )
+        reconcile_later(self.ctx, account, payment, settle)
 
     def _refuse(self, account: Account, order: PlanOrder, reason: str) -> PlanOutcome:
         """3DS-2: nothing charged."""
@@ -164,24 +205,46 @@ class PlanOrders:
         )
 
     def _renew(self, account: Account, subscription: Subscription) -> None:
-        """A merchant-initiated charge of the default method; a failure lapses the plan."""
+        """A merchant-initiated charge of the default method; a failure lapses the plan, an
+        unanswered one waits to be reconciled."""
         if subscription.status != "active":
             return
         method = account.default_method
-        if account.is_deactivated:
-            failure: str | None = "account_deactivated"
-        elif method is None:
-            failure = "no_payment_method"
-        else:
-            charge = charge_method(
-                self.ctx,
-                method,
-                subscription.price,
-                account.next_id("plan"),
-                merchant_initiated=True,
-            )
-            failure = None if charge.ok else charge.reason
         subscription.renewals += 1
+        if account.is_deactivated:
+            self._renewed(account, subscription, None, "account_deactivated")
+        elif method is None:
+            self._renewed(account, subscription, None, "no_payment_method")
+        else:
+            key = account.next_id("plan")
+            charge = charge_method(
+                self.ctx, method, subscription.price, key, merchant_initiated=True
+            )
+            if charge.unknown:
+                self.ctx.emit(
+                    "plan.renewal_unknown",
+                    account.id,
+                    plan=subscription.plan,
+                    amount=subscription.price,
+                )
+                self._reconcile(
+                    account,
+                    key,
+                    method.id,
+                    subscription.price,
+                    lambda found: self._renewed(account, subscription, method.id, found.reason),
+                )
+                return
+            self._renewed(account, subscription, method.id, charge.reason)
+
+    def _renewed(
+        self,
+        account: Account,
+        subscription: Subscription,
+        method_id: int | None,
+        failure: str | None,
+    ) -> None:
+        """The renewal's outcome: the plan lapses on a failure, else the next renewal is set."""
         if failure is not None:
             subscription.status = "lapsed"
             self.ctx.emit(
@@ -198,6 +261,6 @@ class PlanOrders:
             account.id,
             plan=subscription.plan,
             amount=subscription.price,
-            method=method.id if method is not None else None,
+            method=method_id,
         )
         self._schedule_renewal(account, subscription)

@@ -37,7 +37,13 @@ class EventSink(Protocol):
 
 
 class GatewayUnavailable(Exception):
-    """The gateway gave no usable answer after the adapter's retries (5xx, timeouts)."""
+    """The gateway gave no usable answer after the adapter's retries, and none of the attempts
+    can have been carried out (503 before acting, no connection): nothing was done."""
+
+
+class OutcomeUnknown(GatewayUnavailable):
+    """No usable answer after the retries, and an attempt may have been carried out (a lost
+    response, a timeout, a reset): the outcome is unknown until the request is looked up."""
 
 
 # --- card processor -----------------------------------------------------------------------
@@ -87,6 +93,13 @@ class GatewayResult:
     reason: str | None = None  # insufficient_funds | declined | online_disabled | ...
     #: for an authorization: when the issuer will release the hold if it is not captured
     release_at: datetime | None = None
+    #: no answer came and the request may have been carried out (`OutcomeUnknown`)
+    unknown: bool = False
+
+
+#: what a look-up by idempotency key says of a payment: its result, or None when the gateway
+#: never carried out a request with that key
+PaymentFound = GatewayResult | None
 
 
 @dataclass(frozen=True)
@@ -124,6 +137,11 @@ class CardGateway(Protocol):
         merchant_initiated: bool,
         threeds_transaction_id: str | None = None,
     ) -> GatewayResult: ...
+
+    def find_charge(self, idempotency_key: str) -> PaymentFound:
+        """The result of the charge made with this key, None if none was made; raises
+        GatewayUnavailable when the gateway cannot say."""
+        ...
 
 
 # --- 3D Secure server ---------------------------------------------------------------------
@@ -196,4 +214,9 @@ class PayPalGateway(Protocol):
 
     def charge(self, payment_token_id: str, amount: Decimal, *, request_id: str) -> GatewayResult:
         """Authorize and capture in one step (how deductions are taken)."""
+        ...
+
+    def find_charge(self, request_id: str) -> PaymentFound:
+        """The result of the charge made with this PayPal-Request-Id, None if none was made;
+        raises GatewayUnavailable when PayPal cannot say."""
         ...

@@ -20,6 +20,8 @@ class Repayment:
     #: where the amount was taken from, so a failure puts it back exactly
     from_billed: Fraction
     from_undeducted: Fraction
-    status: Literal["pending", "paid", "failed"] = "pending"
+    status: Literal["pending", "unknown", "paid", "failed"] = "pending"
     outcome_reason: str | None = None
+    #: the gateway never answered: at settlement the repayment waits to be reconciled
+    outcome_unknown: bool = False
     reason: str | None = None

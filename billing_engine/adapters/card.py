@@ -15,6 +15,7 @@ from billing_engine.adapters.http_client import (
     Transport,
     call_idempotent,
     call_read,
+    find_committed,
     idempotency_lookup,
     path_segment,
 )
@@ -23,6 +24,7 @@ from billing_engine.ports import (
     CardToken,
     GatewayResult,
     HoldStatus,
+    PaymentFound,
     TokenizeResult,
 )
 
@@ -146,6 +148,12 @@ class CardAdapter:
         return self._result(
             self._mutate(Call("charge", "POST", "/v1/charges", body, idempotency_key))
         )
+
+    def find_charge(self, idempotency_key: str) -> PaymentFound:
+        found = find_committed(
+            self.transport, idempotency_lookup(idempotency_key), attempts=self.attempts
+        )
+        return None if found is None else self._result(found)
 
     def refund(self, charge_id: str, amount: Decimal, *, idempotency_key: str) -> GatewayResult:
         body = {"charge": charge_id, "amount": wire_amount(amount)}

@@ -11,7 +11,7 @@ from urllib.parse import quote
 
 import httpx
 
-from billing_engine.ports import Clock, GatewayUnavailable
+from billing_engine.ports import Clock, GatewayUnavailable, OutcomeUnknown
 
 DEFAULT_ATTEMPTS = 4
 
@@ -191,18 +191,38 @@ def call_idempotent(
 
     After UNKNOWN, `lookup` (a GET answering {"status", "body"} of the original request, or 404
     when nothing was committed) is asked first; without it, or when the look-up itself fails,
-    the call is resent with the same key, which the gateway answers as a replay. Raises
-    GatewayUnavailable after `attempts` sends without an answer. `lookup` may be a function
-    making the look-up: it is then built only when an answer was lost (rarely)."""
+    the call is resent with the same key, which the gateway answers as a replay. After
+    `attempts` sends without an answer it raises OutcomeUnknown when an attempt may have been
+    carried out, else GatewayUnavailable. `lookup` may be a function making the look-up: it is
+    then built only when an answer was lost (rarely)."""
+    maybe_done = False
     for _ in range(attempts):
         outcome = transport.send(call)
         if isinstance(outcome, Answer):
             return outcome
-        if outcome is UNKNOWN and lookup is not None:
-            found = transport.send(lookup() if callable(lookup) else lookup)
-            if isinstance(found, Answer) and found.ok:
-                return Answer(int(found.body["status"]), found.body["body"])
-    raise GatewayUnavailable(f"{call.operation}: no usable answer after {attempts} attempts")
+        if outcome is UNKNOWN:
+            maybe_done = True
+            if lookup is not None:
+                found = transport.send(lookup() if callable(lookup) else lookup)
+                if isinstance(found, Answer) and found.ok:
+                    return Answer(int(found.body["status"]), found.body["body"])
+                if isinstance(found, Answer) and found.status == 404:
+                    maybe_done = False  # the gateway says nothing was carried out
+    failure = OutcomeUnknown if maybe_done else GatewayUnavailable
+    raise failure(f"{call.operation}: no usable answer after {attempts} attempts")
+
+
+def find_committed(
+    transport: Transport, lookup: Call, *, attempts: int = DEFAULT_ATTEMPTS
+) -> Answer | None:
+    """What the request behind an idempotency look-up answered, None when the gateway says it
+    carried out no request with that key; GatewayUnavailable when it cannot say."""
+    found = call_read(transport, lookup, attempts=attempts)
+    if found.status == 404:
+        return None
+    if not found.ok:
+        raise GatewayUnavailable(f"{lookup.operation}: answered {found.status}")
+    return Answer(int(found.body["status"]), found.body["body"])
 
 
 def call_read(transport: Transport, call: Call, *, attempts: int = DEFAULT_ATTEMPTS) -> Answer:

@@ -20,11 +20,13 @@ from billing_engine.adapters.http_client import (
     HttpTransport,
     Transport,
     call_idempotent,
+    find_committed,
     idempotency_lookup,
 )
 from billing_engine.ports import (
     Clock,
     GatewayResult,
+    PaymentFound,
     PayPalSetup,
     PayPalVaultResult,
 )
@@ -174,7 +176,15 @@ class PayPalAdapter:
         return GatewayResult(ok=True, id=auth["id"], release_at=_time(auth["expiration_time"]))
 
     def charge(self, payment_token_id: str, amount: Decimal, *, request_id: str) -> GatewayResult:
-        answer = self._order("CAPTURE", payment_token_id, amount, request_id)
+        return self._charged(self._order("CAPTURE", payment_token_id, amount, request_id))
+
+    def find_charge(self, request_id: str) -> PaymentFound:
+        lookup = idempotency_lookup(request_id, REQUESTS_PATH)
+        found = find_committed(self.transport, lookup, attempts=self.attempts)
+        return None if found is None else self._charged(found)
+
+    def _charged(self, answer: Answer) -> GatewayResult:
+        """A capture-intent order's answer as a charge result."""
         if not answer.ok:
             return self._refusal("orders.create", answer)
         capture = answer.body["purchase_units"][0]["payments"]["captures"][0]

@@ -18,6 +18,7 @@ from billing_engine.ports import (
     GatewayResult,
     GatewayUnavailable,
     HoldStatus,
+    OutcomeUnknown,
     PayPalSetup,
     PayPalVaultResult,
     ThreeDSResult,
@@ -82,6 +83,28 @@ def _unavailable(down: set[str], operation: str) -> None:
 
 
 @dataclass
+class ChargesByKey:
+    """What a fake gateway charged, by idempotency key, so a charge whose answer is `lost` (it
+    was carried out, then OutcomeUnknown) can be found again, as the mocks' look-up does."""
+
+    lost: bool = False
+    #: the look-up itself gives no answer
+    lookup_down: bool = False
+    results: dict[str, GatewayResult] = field(default_factory=dict)
+
+    def answer(self, key: str, result: GatewayResult) -> GatewayResult:
+        self.results[key] = result
+        if self.lost:
+            raise OutcomeUnknown("charge: the answer was lost")
+        return result
+
+    def find(self, key: str) -> GatewayResult | None:
+        if self.lookup_down:
+            raise GatewayUnavailable("lookup: no answer")
+        return self.results.get(key)
+
+
+@dataclass
 class FakeCards:
     """Scripted card processor: a reason set on an operation makes it fail with that reason;
     `fail_charges` lists the outcomes of the next charges (None: success)."""
@@ -96,6 +119,7 @@ class FakeCards:
     charges: list[tuple[str, Decimal, bool, str | None]] = field(default_factory=list)
     authorizations: list[tuple[str, Decimal, str, str | None]] = field(default_factory=list)
     holds: dict[str, datetime] = field(default_factory=dict)
+    by_key: ChargesByKey = field(default_factory=ChargesByKey)
 
     def tokenize(self, card: CardDetails, *, idempotency_key: str) -> TokenizeResult:
         _unavailable(self.down, "tokenize")
@@ -151,11 +175,19 @@ class FakeCards:
         threeds_transaction_id: str | None = None,
     ) -> GatewayResult:
         _unavailable(self.down, "charge")
+        if idempotency_key in self.by_key.results:  # a replay: the first answer again
+            return self.by_key.answer(idempotency_key, self.by_key.results[idempotency_key])
         reason = self.fail_charges.pop(0) if self.fail_charges else self.charge_reason
         self.charges.append((token, amount, merchant_initiated, threeds_transaction_id))
-        if reason:
-            return GatewayResult(ok=False, reason=reason)
-        return GatewayResult(ok=True, id=f"ch_{len(self.charges)}")
+        result = (
+            GatewayResult(ok=False, reason=reason)
+            if reason
+            else GatewayResult(ok=True, id=f"ch_{len(self.charges)}")
+        )
+        return self.by_key.answer(idempotency_key, result)
+
+    def find_charge(self, idempotency_key: str) -> GatewayResult | None:
+        return self.by_key.find(idempotency_key)
 
 
 @dataclass
@@ -200,6 +232,7 @@ class FakePayPal:
     authorizations: list[Decimal] = field(default_factory=list)
     voids: list[str] = field(default_factory=list)
     charges: list[Decimal] = field(default_factory=list)
+    by_key: ChargesByKey = field(default_factory=ChargesByKey)
     _setups: int = 0
 
     def create_setup_token(self, *, return_url: str, request_id: str) -> PayPalSetup:
@@ -236,8 +269,16 @@ class FakePayPal:
 
     def charge(self, payment_token_id: str, amount: Decimal, *, request_id: str) -> GatewayResult:
         _unavailable(self.down, "charge")
+        if request_id in self.by_key.results:  # a replay: the first answer again
+            return self.by_key.answer(request_id, self.by_key.results[request_id])
         reason = self.fail_charges.pop(0) if self.fail_charges else self.charge_reason
         self.charges.append(amount)
-        if reason:
-            return GatewayResult(ok=False, reason=reason)
-        return GatewayResult(ok=True, id=f"ppch_{len(self.charges)}")
+        result = (
+            GatewayResult(ok=False, reason=reason)
+            if reason
+            else GatewayResult(ok=True, id=f"ppch_{len(self.charges)}")
+        )
+        return self.by_key.answer(request_id, result)
+
+    def find_charge(self, request_id: str) -> GatewayResult | None:
+        return self.by_key.find(request_id)

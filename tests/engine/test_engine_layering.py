@@ -12,12 +12,12 @@ import billing_engine
 PACKAGE = Path(billing_engine.__file__).parent
 DOMAIN = {
     "account", "accrual", "card_validation", "deduction", "ledger", "link_registry", "months",
-    "outcomes", "payment_methods", "plan", "preauth", "repayment",
+    "outcomes", "payment_methods", "plan", "preauth", "repayment", "unknown_payment",
 }  # fmt: skip
 SERVICE = {
     "bootstrap", "challenges", "charging", "collection", "context", "lifecycle", "linking",
     "payments",
-    "plan_orders", "service", "verification",
+    "plan_orders", "reconciliation", "service", "verification",
 }  # fmt: skip
 FOREIGN = ("simpy", "flask", "simulator", "mock_gateways", "random", "httpx")
 WALL_CLOCK = {

@@ -1,0 +1,44 @@
+"""Payments the gateway never answered: each keeps its idempotency key and the money it covers,
+and is looked up by that key on a schedule until the gateway tells what became of it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from billing_engine.account import Account
+from billing_engine.charging import accepted, find_charge
+from billing_engine.context import EngineContext
+from billing_engine.ports import GatewayResult, GatewayUnavailable
+from billing_engine.unknown_payment import UnknownPayment
+
+Settle = Callable[[GatewayResult], None]
+
+
+def reconcile_later(
+    ctx: EngineContext, account: Account, payment: UnknownPayment, settle: Settle
+) -> None:
+    """Keep `payment` unknown until a look-up by its key answers; then `settle` gets the
+    gateway's verdict (a charge never carried out fails with reason gateway_unavailable)."""
+    ctx.unknown_payments[payment.key] = payment
+    _look_later(ctx, account, payment, settle)
+
+
+def _look_later(
+    ctx: EngineContext, account: Account, payment: UnknownPayment, settle: Settle
+) -> None:
+    ctx.call_at(payment.next_look(), lambda: _look(ctx, account, payment, settle), account.id)
+
+
+def _look(ctx: EngineContext, account: Account, payment: UnknownPayment, settle: Settle) -> None:
+    payment.looks += 1
+    method = account.methods[payment.method_id]
+    try:
+        found = find_charge(ctx, method, payment.key)
+    except GatewayUnavailable:
+        _look_later(ctx, account, payment, settle)
+        return
+    del ctx.unknown_payments[payment.key]
+    if found is None:
+        settle(GatewayResult(ok=False, reason="gateway_unavailable"))
+    else:
+        settle(accepted(ctx, method, payment.charged, found))
