@@ -31,6 +31,7 @@ from billing_engine.ports import (
     Scheduler,
     ThreeDSGateway,
 )
+from billing_engine.unknown_payment import UnknownPayment
 from billing_engine.verification import Verification
 
 
@@ -228,6 +229,10 @@ class BillingEngine:
 
     def account_ids(self) -> list[str]:
         return list(self._ctx.accounts)
+
+    def unknown_payments(self) -> list[UnknownPayment]:
+        """Charges whose outcome the gateway has not told yet, oldest first."""
+        return list(self._ctx.unknown_payments.values())
 
     def ledger(self) -> LedgerTotals:
         ledgers = [account.ledger for account in self._ctx.accounts.values()]

@@ -8,6 +8,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
+from decimal import Decimal
 from fractions import Fraction
 from typing import Any, Literal
 
@@ -90,6 +91,28 @@ class Gateways:
         )
         paypal = sum((Fraction(c.amount) for c in self.paypal_core.captures.values()), Fraction(0))
         return {"card": card, "paypal": paypal}
+
+    def taken_under(self, kind: str, key: str) -> Fraction:
+        """What the card processor or PayPal took with the charge made under this idempotency
+        key (0 if it made none or it was declined), read past the fault plan: the harness asks,
+        not the engine."""
+        core = self.card_core if kind == "card" else self.paypal_core
+        with core.lock:
+            rules, core.faults.rules = core.faults.rules, []
+            try:
+                found = core.lookup(key)
+            except GatewayError:
+                return Fraction(0)
+            finally:
+                core.faults.rules = rules
+        if found["status"] >= 300:
+            return Fraction(0)
+        body = found["body"]
+        if kind == "card":
+            return Fraction(Decimal(body["amount"]))
+        capture = body["purchase_units"][0]["payments"]["captures"][0]
+        completed = capture["status"] == "COMPLETED"
+        return Fraction(Decimal(capture["amount"]["value"])) if completed else Fraction(0)
 
     def hold_state(self, kind: str, authorization_id: str) -> tuple[HoldState, datetime | None]:
         """A verification hold as its gateway sees it now, with its release time (cards)."""
