@@ -1,0 +1,207 @@
+"""`billing-sim sweep SCENARIO... --seeds A..B`: the command line of a sweep, its table and its
+files. Exit 0 every run passed, 1 a run failed (invariant or error), 2 bad arguments."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from simulator.scenario import Scenario, ScenarioError, load_scenario
+from simulator.sweep.plan import parse_fault_rates, parse_seeds, plan_batches, scaled_faults
+from simulator.sweep.records import PASSED, SWEEP_FILE, Record, failures, tally, write_sweep_json
+from simulator.sweep.scenario_file import scenario_yaml
+
+#: the transport `billing-sim run` takes when none is given: left out of reproduce commands
+RUN_DEFAULT_TRANSPORT = "wsgi"
+
+
+def sweep(
+    scenarios: list[Path] = typer.Argument(..., help="Scenario YAML files (or bundled names)."),
+    seeds: str = typer.Option(..., help="Seeds to run, A..B (both included) or one N."),
+    transport: str = typer.Option("direct", help="direct | wsgi | http (logs are identical)."),
+    fault_rates: str | None = typer.Option(
+        None, help="R,R,...: run each scenario with every fault's rate times R (capped at 1)."
+    ),
+    cluster: str | None = typer.Option(
+        None, help="A running Dask scheduler, tcp://HOST:8786 (default: a LocalCluster here)."
+    ),
+    out: Path = typer.Option(Path("out/sweep"), help="Where sweep.json and sweep.html go."),
+    shrink: bool = typer.Option(
+        False, "--shrink", help="Reduce each failing run's scenario; write the smallest found."
+    ),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar, no table."),
+) -> None:
+    """Run every SCENARIO with every seed as batched Dask tasks; write sweep.json and
+    sweep.html. Exit 1 when any run failed, 2 on bad arguments or an invalid scenario."""
+    from simulator.cli import err_console, out_console, resolve_scenario_path
+    from simulator.cluster import dask_client, worker_slots
+    from simulator.runner import TRANSPORTS
+    from simulator.sweep.page import write_page
+    from simulator.sweep.tasks import run_batches
+
+    try:
+        seed_range, rates = parse_seeds(seeds), parse_fault_rates(fault_rates)
+        if transport not in TRANSPORTS:
+            raise ValueError(f"--transport: one of {', '.join(TRANSPORTS)}, not {transport!r}")
+    except ValueError as exc:
+        _bad(str(exc))
+    loaded = [(str(given), _load(resolve_scenario_path(given))) for given in scenarios]
+    runs = len(loaded) * len(rates) * len(seed_range)
+    try:
+        with dask_client(cluster) as client:
+            batches = plan_batches(
+                loaded, seed_range, rates, transport=transport, slots=worker_slots(client)
+            )
+            with _progress(not quiet, runs, err_console) as done:
+                records = run_batches(client, batches, done)
+            out.mkdir(parents=True, exist_ok=True)
+            commands = _reproduce(records, loaded, out, transport)
+            shrunk = _shrink(client, records, loaded, out, transport) if shrink else []
+    except OSError as exc:  # no scheduler at that address, or it went away
+        _bad(f"--cluster {cluster}: {exc}")
+    for index, command in commands.items():
+        records[index]["reproduce"] = command
+    plan = {
+        "scenarios": [source for source, _ in loaded],
+        "seeds": f"{seed_range.start}..{seed_range.stop - 1}",
+        "fault_rates": None if fault_rates is None else [str(r) for r in rates],
+        "transport": transport,
+        "runs": len(records),
+        "failed": len(commands),
+    }
+    write_sweep_json(out / SWEEP_FILE, records, plan=plan)
+    title = f"Seed sweep: {len(records)} runs, {len(commands)} failed"
+    write_page(out, records, title=title, commands=commands)
+    if not quiet:
+        _print_table(records, out_console)
+        for path in shrunk:
+            typer.echo(f"shrunk: {path}")
+        typer.echo(f"sweep.json and sweep.html in {out}/")
+    for index, command in commands.items():
+        what = ", ".join(failures(records[index]))
+        typer.secho(f"failed: {what}: seed {records[index]['seed']}: {command}", fg="red", err=True)
+    if commands:
+        raise typer.Exit(1)
+
+
+def _bad(message: str) -> None:
+    typer.secho(message, fg="red", err=True)
+    raise typer.Exit(2)
+
+
+def _load(path: Path) -> Scenario:
+    try:
+        return load_scenario(path)
+    except ScenarioError as exc:
+        for line in exc.problems:
+            typer.secho(line, fg="red", err=True)
+        raise typer.Exit(2) from None
+
+
+@contextmanager
+def _progress(shown: bool, total: int, console: Console) -> Iterator[Callable[[int], None]]:
+    """A callback advancing a bar by the runs of each batch that comes back."""
+    if not shown:
+        yield lambda _: None
+        return
+    columns = (TextColumn("sweeping"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    with Progress(*columns, console=console, transient=True) as progress:
+        task = progress.add_task("runs", total=total)
+        yield lambda n: progress.advance(task, n)
+
+
+def _reproduce(
+    records: Sequence[Record], loaded: Sequence[tuple[str, Scenario]], out: Path, transport: str
+) -> dict[int, str]:
+    """Position of each failed record -> the one command that reproduces it. A run with its
+    faults scaled is reproduced from the scaled scenario, written beside sweep.json."""
+    commands = {}
+    for index, record in enumerate(records):
+        if record["exit"] == PASSED:
+            continue
+        source, scenario = loaded[record["scenario_index"]]
+        if record["fault_rate"] is not None:
+            rate = Decimal(record["fault_rate"])
+            path = out / f"{scenario.name}-faults{rate}.yaml"
+            if not path.exists():
+                header = f"{source} with every fault's rate times {rate} (capped at 1)"
+                path.write_text(scenario_yaml(scaled_faults(scenario, rate), header), "utf-8")
+            source = str(path)
+        commands[index] = _run_command(source, record["seed"], transport)
+    return commands
+
+
+def _run_command(source: str, seed: int, transport: str) -> str:
+    command = f"billing-sim run {source} --seed {seed}"
+    return command if transport == RUN_DEFAULT_TRANSPORT else f"{command} --transport {transport}"
+
+
+def _shrink(
+    client: Any,
+    records: Sequence[Record],
+    loaded: Sequence[tuple[str, Scenario]],
+    out: Path,
+    transport: str,
+) -> list[Path]:
+    """Shrink every failed run on the cluster, one task each; write each smallest scenario as
+    shrunk-NAME-seedN[-faultsR].yaml, with its seed, so `billing-sim run FILE` reproduces it."""
+    from distributed import wait
+
+    from simulator.sweep.shrink import shrink
+
+    failed = [r for r in records if r["exit"] != PASSED]
+    futures = [
+        client.submit(
+            shrink,
+            scaled_faults(loaded[r["scenario_index"]][1], _rate(r)),
+            r["seed"],
+            transport,
+            failures(r)[0],
+            pure=False,
+        )
+        for r in failed
+    ]
+    wait(futures)
+    written = []
+    for record, future in zip(failed, futures, strict=True):
+        found = future.result()
+        scenario = found.scenario.model_copy(update={"seed": record["seed"]})
+        rate = record["fault_rate"]
+        name = f"shrunk-{scenario.name}-seed{record['seed']}" + (f"-faults{rate}" if rate else "")
+        path = out / f"{name}.yaml"
+        header = (
+            f"{loaded[record['scenario_index']][0]} shrunk for seed {record['seed']}: still fails "
+            f"{found.failure} ({found.runs} runs tried)\nreproduce: "
+            + _run_command(str(path), record["seed"], transport)
+        )
+        path.write_text(scenario_yaml(scenario, header), encoding="utf-8")
+        record["shrunk"] = str(path)
+        written.append(path)
+    return written
+
+
+def _rate(record: Record) -> Decimal | None:
+    return None if record["fault_rate"] is None else Decimal(record["fault_rate"])
+
+
+def _print_table(records: Sequence[Record], console: Console) -> None:
+    table = Table(title="sweep", show_header=True)
+    for name in ("scenario", "runs", "passed", "invariant failures", "errors"):
+        table.add_column(name, justify="left" if name == "scenario" else "right")
+    for line in tally(records):
+        table.add_row(
+            line.scenario,
+            str(line.runs),
+            str(line.passed),
+            str(line.invariant_failures),
+            str(line.errors),
+        )
+    console.print(table)

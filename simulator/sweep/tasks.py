@@ -1,0 +1,61 @@
+"""The work of a sweep: a batch of runs as one Dask task (on a worker), and the client's side
+that submits the batches and gathers their records as they finish."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from simulator.scenario import Scenario
+from simulator.sweep.plan import Batch
+from simulator.sweep.records import Record, passed_record, sort_key, stopped_record
+
+
+def run_once(scenario: Scenario, seed: int, transport: str) -> dict[str, Any]:
+    """One run in this process through the runner, with no output folder (a sweep keeps the
+    figures, not the logs): exit, invariants, error and figures."""
+    from billing_engine.errors import BillingError
+    from simulator.runner import run_scenario
+    from simulator.world import RunError
+
+    try:
+        result = run_scenario(scenario, seed=seed, transport=transport, workers=1)
+    except (RunError, BillingError) as exc:  # what `run` reports as exit 2
+        return stopped_record(exc, internal=False)
+    except Exception as exc:  # one broken run must not lose its batch's other records
+        return stopped_record(exc, internal=True)
+    return passed_record(result.summary)
+
+
+def run_batch(batch: Batch) -> list[Record]:
+    """The Dask task: every seed of the batch, one after the other, in this worker."""
+    rate = None if batch.fault_rate is None else str(batch.fault_rate)
+    return [
+        {
+            "scenario_index": batch.scenario_index,
+            "scenario": batch.scenario.name,
+            "source": batch.source,
+            "seed": seed,
+            "fault_rate": rate,
+            **run_once(batch.scenario, seed, batch.transport),
+        }
+        for seed in batch.seeds
+    ]
+
+
+def run_batches(
+    client: Any, batches: Sequence[Batch], done: Callable[[int], None] | None = None
+) -> list[Record]:
+    """Submit every batch to the cluster behind `client`; `done(n)` as each batch of n runs
+    comes back. The records come out sorted, whatever order the batches finished in."""
+    from distributed import as_completed
+
+    # pure=False: two sweeps of the same batch are two runs, not one result shared by key
+    futures = client.map(run_batch, batches, pure=False)
+    records: list[Record] = []
+    for future in as_completed(futures):
+        got = future.result()
+        records += got
+        if done is not None:
+            done(len(got))
+    return sorted(records, key=sort_key)
