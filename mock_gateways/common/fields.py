@@ -3,13 +3,17 @@ validation path used by the Flask apps and by in-process callers alike."""
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+import re
+from decimal import Decimal
 from typing import Any
 from urllib.parse import urlsplit
 
 from mock_gateways.common.errors import GatewayError, bad_request
 
 MAX_AMOUNT = Decimal("1000000.00")
+#: an amount's text: ASCII digits, an optional sign and fraction, nothing around them (Python's
+#: Decimal would also take full-width digits, "1_000", spaces, exponents, "NaN")
+AMOUNT_TEXT = re.compile(r"-?[0-9]{1,16}(\.[0-9]{1,16})?")
 _MISSING = object()
 
 
@@ -75,11 +79,13 @@ def get_amount(
         return None
     if not isinstance(value, str):
         raise _invalid(name, 'a decimal string such as "10.00"', value)
-    try:
-        amount = Decimal(value.strip())
-    except InvalidOperation:
-        raise bad_request("invalid_amount", f"{name}: {value[:40]!r} is not a decimal") from None
-    if not amount.is_finite() or amount <= 0 or amount > MAX_AMOUNT:
+    if not AMOUNT_TEXT.fullmatch(value):
+        raise bad_request(
+            "invalid_amount",
+            f'{name}: {value[:40]!r} is not a decimal string of ASCII digits such as "10.00"',
+        )
+    amount = Decimal(value)
+    if amount <= 0 or amount > MAX_AMOUNT:
         raise bad_request("invalid_amount", f"{name}: expected > 0 and <= {MAX_AMOUNT}")
     if amount != amount.quantize(Decimal("0.01")):
         raise bad_request("invalid_amount", f"{name}: at most two decimal places")

@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 from mock_gateways.paypal.errors import PayPalError, invalid, unprocessable
 
 CURRENCY = "USD"
-#: PayPal's pattern for `amount.value`
+#: PayPal's pattern for `amount.value`, matched whole (fullmatch: `$` alone lets "1.00\n" by)
 VALUE_PATTERN = re.compile(r"^((-?[0-9]+)|(-?([0-9]+)?[.][0-9]+))$")
 MAX_VALUE = Decimal("9999999.99")
 ID_PATTERN = re.compile(r"^[0-9A-Za-z_-]{1,64}$")
@@ -118,7 +118,7 @@ def money(raw: object, path: str) -> Decimal:
     currency = _string(amount, "currency_code", path, required=True, max_length=3)
     value = _child(amount, "value", path, required=True)
     where = f"{path}/value"
-    if not isinstance(value, str) or len(value) > 32 or not VALUE_PATTERN.match(value):
+    if not isinstance(value, str) or len(value) > 32 or not VALUE_PATTERN.fullmatch(value):
         # a JSON number is refused too: PayPal takes amounts as strings, floats lose cents
         raise invalid(
             "INVALID_PARAMETER_SYNTAX", f'{where} must be a decimal string such as "10.00".', where
