@@ -6,7 +6,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import ROUND_HALF_EVEN, Decimal
 from typing import Any
 
@@ -137,6 +137,9 @@ class CardProcessor(GatewayCore):
 
     default_public_url = "http://card.sim"
     operations = CARD_OPERATIONS
+    #: a key's answer is replayed for 24 h, as public card APIs keep keys
+    idempotency_window = timedelta(hours=24)
+    payment_operations = frozenset({"authorize", "void", "capture", "charge", "refund"})
 
     def __init__(
         self,
@@ -454,6 +457,14 @@ class CardProcessor(GatewayCore):
         if status != "held":
             raise conflict("authorization_not_held", f"the authorization is {status}")
         return auth
+
+    def payment_body(self, operation: str, payment_id: str) -> dict[str, Any]:
+        """The authorization, charge or refund a payment operation made, as it is now."""
+        if operation == "charge":
+            return self.charges[payment_id].to_json()
+        if operation == "refund":
+            return dict(self.refunds[payment_id])
+        return self.authorizations[payment_id].to_json(self.now())  # authorize, void, capture
 
     # --- directory for the 3DS server and admin state ----------------------------------------
 

@@ -6,13 +6,14 @@ from __future__ import annotations
 import threading
 from abc import ABC, abstractmethod
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from mock_gateways.common.clock import Clock, SimClock, format_instant
 from mock_gateways.common.errors import GatewayError, ResponseLost, conflict, not_found
 from mock_gateways.common.faults import FaultDecision, FaultPlan
 from mock_gateways.common.idempotency import (
+    Committed,
     IdempotencyStore,
     Record,
     answer,
@@ -29,7 +30,8 @@ Execute = Callable[[str | None], dict[str, Any]]
 
 class GatewayCore(ABC):
     """Subclasses implement `_clear()` (drop all domain state) and `state()` (a JSON snapshot
-    for /__admin/state, never card numbers), and call `mutate` / `read` from their operations.
+    for /__admin/state, never card numbers), and call `mutate` / `read` from their operations;
+    one with `payment_operations` implements `payment_body` too.
 
     `clock` is any object with `.now()` returning an aware UTC datetime (the simulator passes its
     own; over HTTP the app passes a SimClock that X-Sim-Time sets). `seed` drives every draw.
@@ -40,6 +42,11 @@ class GatewayCore(ABC):
     default_public_url = "http://gateway.sim"
     #: what fault rules may name as `endpoint` (mock_gateways.operations)
     operations: tuple[str, ...] = ()
+    #: how long after its commit a request's answer is replayed, in simulated time
+    idempotency_window = timedelta(hours=24)
+    #: operations that make or change a payment: their keys are remembered for as long as the
+    #: payments (the look-up answers them for good; a replay after the window is refused)
+    payment_operations: frozenset[str] = frozenset()
 
     def __init__(
         self, *, clock: Clock | None = None, seed: int = 0, public_url: str | None = None
@@ -50,7 +57,7 @@ class GatewayCore(ABC):
         self.faults = FaultPlan(operations=self.operations)
         self.fault_log: list[dict[str, Any]] = []
         self.lock = threading.RLock()
-        self._store = IdempotencyStore()
+        self._store = IdempotencyStore(self.idempotency_window)
 
     def now(self) -> datetime:
         return self.clock.now()
@@ -68,18 +75,18 @@ class GatewayCore(ABC):
             decision = self._draw_faults(operation, key)
             if decision.before is not None:
                 raise decision.before
-            record = self._store.get(key)
-            if record is None:
-                status, body = self._execute(operation, key, params, execute, decision.decline_code)
-            elif record.operation != operation or record.fingerprint != fingerprint(
-                operation, params
-            ):
-                raise conflict(
-                    "idempotency_key_reused",
-                    f"{self.idempotency_header} {key!r} was already used for a different request",
-                )
-            else:
+            record = self._store.get(key, self.now())
+            if record is not None:
+                self._check_same(key, record.operation, record.fingerprint, operation, params)
                 status, body = record.status, record.body
+            else:
+                committed = self._store.committed(key)
+                if committed is not None:
+                    self._check_same(
+                        key, committed.operation, committed.fingerprint, operation, params
+                    )
+                    raise self._expired(key, committed)
+                status, body = self._execute(operation, key, params, execute, decision.decline_code)
             if decision.response_lost:
                 raise ResponseLost(operation)
             return answer(status, body)
@@ -103,21 +110,60 @@ class GatewayCore(ABC):
         key = check_key(key, self.idempotency_header)
 
         def fetch() -> dict[str, Any]:
-            record = self._store.get(key)
-            if record is None:
-                raise not_found("unknown_idempotency_key", "no request was committed with this key")
-            return {
-                "idempotency_key": key,
-                "operation": record.operation,
-                "status": record.status,
-                "body": record.body,
-            }
+            record = self._store.get(key, self.now())
+            if record is not None:
+                operation, status, body = record.operation, record.status, record.body
+            else:
+                # After the window a payment's key still answers, with the payment as it is now.
+                committed = self._store.committed(key)
+                if committed is None:
+                    raise not_found(
+                        "unknown_idempotency_key", "no request was committed with this key"
+                    )
+                operation, status = committed.operation, committed.status
+                payment_id = committed.payment_id
+                body = (
+                    committed.refusal
+                    if payment_id is None
+                    else self.payment_body(operation, payment_id)
+                )
+            return {"idempotency_key": key, "operation": operation, "status": status, "body": body}
 
         return self.read("lookup", key, fetch)
 
+    def payment_body(self, operation: str, payment_id: str) -> dict[str, Any]:
+        """The JSON of the payment `operation` made, as it is now (for a look-up after the
+        replay window). Cores with `payment_operations` override it."""
+        raise NotImplementedError(operation)
+
+    def _check_same(
+        self, key: str, first: str, first_fingerprint: bytes, operation: str, params: dict
+    ) -> None:
+        if first != operation or first_fingerprint != fingerprint(operation, params):
+            raise conflict(
+                "idempotency_key_reused",
+                f"{self.idempotency_header} {key!r} was already used for a different request",
+            )
+
+    def _expired(self, key: str, committed: Committed) -> GatewayError:
+        """A replay after the window of a key that made a payment. Real services forget the key
+        and would run the request again, a second payment; the mock says so instead."""
+        hours = int(self.idempotency_window.total_seconds() // 3600)
+        made = committed.payment_id or "a refusal"
+        return GatewayError(
+            "idempotency_key_expired",
+            f"{self.idempotency_header} {key!r} made {committed.operation} {made} more than "
+            f"{hours} h ago and can no longer be replayed: look it up by key, or send the "
+            "request with a new key to pay again",
+            status=409,
+            details={"operation": committed.operation},
+        )
+
     def _draw_faults(self, operation: str, key: str) -> FaultDecision:
-        attempt = self._store.next_attempt(operation, key)
-        decision = self.faults.decide(self.seed, operation, key, attempt, self.now())
+        now = self.now()
+        self._store.expire(now)  # every call sweeps what has expired: no background work
+        attempt = self._store.next_attempt(operation, key, now)
+        decision = self.faults.decide(self.seed, operation, key, attempt, now)
         if decision.fired:
             self.fault_log.append(
                 {
@@ -146,7 +192,12 @@ class GatewayCore(ABC):
             if err.status not in STORED_ERROR_STATUSES:
                 raise
             status, body = err.status, err.to_body()
-        self._store.put(key, Record.of(operation, params, status, body))
+        payment = None
+        if operation in self.payment_operations:
+            payment = body["id"] if status < 400 else ""
+        self._store.put(
+            key, Record.of(operation, params, status, body), self.now(), payment=payment
+        )
         return status, body
 
     # --- admin ------------------------------------------------------------------------------
@@ -158,7 +209,7 @@ class GatewayCore(ABC):
                 self.seed = seed
             self.faults = FaultPlan(operations=self.operations)
             self.fault_log = []
-            self._store = IdempotencyStore()
+            self._store = IdempotencyStore(self.idempotency_window)
             self._clear()
 
     def admin_state(self) -> dict[str, Any]:
@@ -167,9 +218,15 @@ class GatewayCore(ABC):
                 "now": format_instant(self.now()),
                 "seed": self.seed,
                 "idempotency_records": len(self._store),
+                "idempotency": self.idempotency_counts(),
                 "fault_log": list(self.fault_log),
                 **self.state(),
             }
+
+    def idempotency_counts(self) -> dict[str, int]:
+        """Replay records, payment keys and attempt counters held now (bounded but the keys)."""
+        with self.lock:
+            return self._store.counts()
 
     @abstractmethod
     def _clear(self) -> None:

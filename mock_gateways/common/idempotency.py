@@ -1,13 +1,14 @@
 """Idempotency records: what a key was first used for (operation and normalized parameters) and
-the outcome to replay, plus the per-key attempt counter that seeds fault draws."""
+the outcome to replay, for a replay window of simulated time; the per-key attempt counters."""
 
 from __future__ import annotations
 
 import hashlib
 import json
 import pickle
-from collections import Counter
+from collections import deque
 from collections.abc import Callable
+from datetime import datetime, timedelta
 from json.encoder import c_make_encoder, encode_basestring_ascii  # type: ignore[attr-defined]
 from typing import Any, NamedTuple
 
@@ -99,26 +100,104 @@ def fingerprint(operation: str, params: dict[str, Any]) -> bytes:
     return hashlib.blake2b(text.encode(), digest_size=16).digest()
 
 
+class Committed(NamedTuple):
+    """What a money-moving request committed, kept for as long as the payment itself after its
+    full record has expired: the look-up answers from it. `ref` is the payment's id for a
+    success (its body is rebuilt from the payment as it is now), else the error body pickled."""
+
+    operation: str
+    fingerprint: bytes
+    status: int
+    ref: str | bytes
+
+    @property
+    def payment_id(self) -> str | None:
+        return self.ref if isinstance(self.ref, str) else None
+
+    @property
+    def refusal(self) -> dict[str, Any]:
+        """The error body of a stored refusal (a decline), rebuilt afresh."""
+        assert isinstance(self.ref, bytes)
+        return pickle.loads(self.ref)  # bytes this store pickled itself, never input
+
+
 class IdempotencyStore:
-    def __init__(self) -> None:
-        #: each Record as a plain tuple of strings, bytes and an int: the cyclic collector
-        #: stops tracking such a tuple once it has seen it (not an instance of a subclass), so
-        #: the ~270,000 records of a large run are not rescanned by every full collection
-        self._records: dict[str, tuple[str, bytes, int, bytes]] = {}
-        self._attempts: Counter[tuple[str, str]] = Counter()
+    """Committed requests by key, for `window` of simulated time after their commit (the replay
+    window), plus a small index of the keys of money-moving requests that outlives it, and the
+    per-(operation, key) attempt counters, which expire `window` after their first use.
 
-    def next_attempt(self, operation: str, key: str) -> int:
-        """0 for the first call of `operation` with `key`, then 1, 2, ..."""
-        attempt = self._attempts[operation, key]
-        self._attempts[operation, key] += 1
-        return attempt
+    Expiry is lazy: each call sweeps what has expired from the front of two queues kept in
+    commit order, so the work per call is what expires (usually nothing) and memory is bounded
+    by one window's requests. A clock set backwards only delays a sweep; `get` still judges
+    each record by its own expiry."""
 
-    def get(self, key: str) -> Record | None:
+    def __init__(self, window: timedelta) -> None:
+        self.window = window
+        #: each Record as a plain tuple of strings, bytes, an int and its expiry: the cyclic
+        #: collector stops tracking such a tuple once it has seen it (not an instance of a
+        #: subclass), so the records of a large run are not rescanned by every full collection
+        self._records: dict[str, tuple[str, bytes, int, bytes, datetime]] = {}
+        self._record_expiry: deque[tuple[datetime, str]] = deque()
+        self._attempts: dict[tuple[str, str], tuple[int, datetime]] = {}
+        self._attempt_expiry: deque[tuple[datetime, tuple[str, str]]] = deque()
+        self._payments: dict[str, tuple[str, bytes, int, str | bytes]] = {}
+
+    def expire(self, now: datetime) -> None:
+        """Drop the records and attempt counters whose window has passed."""
+        records, queue = self._records, self._record_expiry
+        while queue and queue[0][0] <= now:
+            until, key = queue.popleft()
+            found = records.get(key)
+            if found is not None and found[4] == until:  # not replaced since
+                del records[key]
+        attempts, counters = self._attempts, self._attempt_expiry
+        while counters and counters[0][0] <= now:
+            until, pair = counters.popleft()
+            counted = attempts.get(pair)
+            if counted is not None and counted[1] == until:
+                del attempts[pair]
+
+    def next_attempt(self, operation: str, key: str, now: datetime) -> int:
+        """0 for the first call of `operation` with `key` in a window, then 1, 2, ..."""
+        pair = (operation, key)
+        counted = self._attempts.get(pair)
+        if counted is None or counted[1] <= now:
+            until = now + self.window
+            self._attempts[pair] = (1, until)
+            self._attempt_expiry.append((until, pair))
+            return 0
+        self._attempts[pair] = (counted[0] + 1, counted[1])
+        return counted[0]
+
+    def get(self, key: str, now: datetime) -> Record | None:
+        """The live record under `key`, None if there is none or its window has passed."""
         found = self._records.get(key)
-        return None if found is None else Record._make(found)
+        if found is None or found[4] <= now:
+            return None
+        return Record._make(found[:4])
 
-    def put(self, key: str, record: Record) -> None:
-        self._records[key] = tuple(record)  # type: ignore[assignment]
+    def put(self, key: str, record: Record, now: datetime, *, payment: str | None = None) -> None:
+        """Keep `record` for the window. `payment`: the id of the payment a money-moving request
+        made (or "" for a stored refusal); its key is then indexed for good."""
+        until = now + self.window
+        self._records[key] = (*record, until)
+        self._record_expiry.append((until, key))
+        if payment is not None:
+            ref = payment if record.status < 400 else record.blob
+            self._payments[key] = (record.operation, record.fingerprint, record.status, ref)
+
+    def committed(self, key: str) -> Committed | None:
+        """The money-moving request committed under `key`, whether or not its record is live."""
+        found = self._payments.get(key)
+        return None if found is None else Committed._make(found)
+
+    def counts(self) -> dict[str, int]:
+        """How many records, indexed payment keys and attempt counters are held now."""
+        return {
+            "records": len(self._records),
+            "payment_keys": len(self._payments),
+            "attempt_counters": len(self._attempts),
+        }
 
     def __len__(self) -> int:
         return len(self._records)

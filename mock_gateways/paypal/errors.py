@@ -118,6 +118,14 @@ _TRANSLATIONS: dict[str, tuple[str, str, str | None, str]] = {
         REQUEST_ID,
         "header",
     ),
+    # the id made a payment whose replay window has passed: refused rather than paid twice
+    "idempotency_key_expired": (
+        "UNPROCESSABLE_ENTITY",
+        "PAYPAL_REQUEST_ID_PREVIOUSLY_USED",
+        REQUEST_ID,
+        "header",
+    ),
+    "unknown_idempotency_key": ("RESOURCE_NOT_FOUND", "INVALID_RESOURCE_ID", "id", "path"),
     "invalid_json": ("INVALID_REQUEST", "MALFORMED_REQUEST_JSON", None, "body"),
     "invalid_body": ("INVALID_REQUEST", "MALFORMED_REQUEST_JSON", None, "body"),
     "bad_request": ("INVALID_REQUEST", "MALFORMED_REQUEST", None, "body"),

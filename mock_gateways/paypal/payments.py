@@ -160,6 +160,15 @@ class PaymentsApi(PayPalStore):
             captures=[self.captures[i] for i in order.capture_ids],
         )
 
+    def payment_body(self, operation: str, payment_id: str) -> dict[str, Any]:
+        """The order, capture or authorization a payment operation made, as it is now."""
+        base = self.public_url
+        if operation == "authorizations.capture":
+            return shapes.capture(self.captures[payment_id], base)
+        if operation == "authorizations.void":
+            return shapes.authorization(self.authorizations[payment_id], base, self.now())
+        return self._order_json(self.orders[payment_id], base)  # orders.*
+
     # --- payments: authorizations and captures ---------------------------------------------
 
     def get_authorization(self, authorization_id: str) -> dict:

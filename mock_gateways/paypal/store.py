@@ -4,6 +4,7 @@ shared GatewayCore, errors in PayPal's shape, ids drawn from the seed."""
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from datetime import timedelta
 from typing import Any, TypeVar
 
 from mock_gateways.common.clock import format_instant
@@ -32,6 +33,18 @@ class PayPalStore(GatewayCore):
     idempotency_header = "PayPal-Request-Id"
     default_public_url = "http://paypal.sim"
     operations = PAYPAL_OPERATIONS
+    #: PayPal's Orders v2 reference: "The server stores keys for 6 hours" (72 on request);
+    #: the mock keeps every request id that long
+    idempotency_window = timedelta(hours=6)
+    payment_operations = frozenset(
+        {
+            "orders.create",
+            "orders.authorize",
+            "orders.capture",
+            "authorizations.capture",
+            "authorizations.void",
+        }
+    )
 
     def _clear(self) -> None:
         self.buyers: dict[str, Buyer] = {}

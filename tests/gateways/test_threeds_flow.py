@@ -163,7 +163,7 @@ def test_h4_pan_reference_is_never_stored_or_returned(threeds_client, threeds_co
     assert response.json["transStatus"] == "U" and response.json["last4"] == "1034"
     assert pan not in response.get_data(as_text=True)
     assert pan not in threeds_client.get("/__admin/state").get_data(as_text=True)
-    assert pan not in repr(threeds_core._store.get("p"))
+    assert pan not in repr(threeds_core._store.get("p", threeds_core.now()))
 
 
 def test_injected_decline_is_a_frictionless_n(threeds_core, card_core):
