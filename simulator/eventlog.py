@@ -15,6 +15,7 @@ from typing import IO
 
 from billing_engine.events import Event, to_json
 from billing_engine.money import format_amount
+from simulator.card_text import masked
 
 
 class EventLog:
@@ -81,7 +82,8 @@ class EventLog:
 
     def _write(self, event: Event) -> None:
         self.count += 1
-        line = to_json(event, self.count)
+        # H-4: a card number typed into the scenario's free text never reaches the file
+        line = masked(to_json(event, self.count))
         if self._file is not None:
             self._file.write(line + "\n")
         if self._keep:

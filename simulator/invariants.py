@@ -3,21 +3,18 @@ ledgers and the written outputs; a run whose invariant fails exits 1."""
 
 from __future__ import annotations
 
-import re
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from billing_engine.money import format_amount, round_cents
+from simulator.card_text import card_numbers_in
 
 if TYPE_CHECKING:
     from simulator.world import World
-
-
-_DIGIT_RUNS = re.compile(r"\d{12,19}")
 
 
 @dataclass(frozen=True)
@@ -174,41 +171,49 @@ def thresholds_honoured(world: World) -> Check:
 _SCAN_CHARS = 1 << 22
 
 
-#: every ASCII digit as "0": twelve zeros in a row after it mark a run of 12 digits or more
-_DIGITS_AS_ZERO = bytes.maketrans(b"123456789", b"000000000")
-_TWELVE_DIGITS = b"0" * 12
-
-
 def _leaks(text: str, numbers: set[str]) -> bool:
-    if '"cvv"' in text:
-        return True
-    if text.isascii() and _TWELVE_DIGITS not in text.encode("ascii").translate(_DIGITS_AS_ZERO):
-        return False  # no run of 12 digits at all: nothing to look up (a C-speed scan)
-    return any(run in numbers for run in _DIGIT_RUNS.findall(text))
+    """A CVV field, or a card number: one of `numbers` or any that passes Luhn (13 to 19
+    digits, spaces or dashes between them allowed)."""
+    return '"cvv"' in text or next(card_numbers_in(text, numbers), None) is not None
 
 
-def first_leak(path: Path, numbers: set[str]) -> int | None:
-    """The number of the first line of `path` holding a CVV field or one of `numbers`. The
-    file is scanned in blocks of whole lines (a digit run never spans a line break), and only
-    a block that leaks is read line by line."""
+def _first_line(blocks: Iterable[str], numbers: set[str]) -> int | None:
+    """The number of the first line that leaks, reading blocks of whole lines (a digit run
+    never spans a line break), and only a block that leaks line by line."""
     lineno = 0
-    with path.open(encoding="utf-8") as text:
-        while block := text.read(_SCAN_CHARS):
-            block += text.readline()
-            if _leaks(block, numbers):
-                for offset, line in enumerate(block.split("\n"), 1):
-                    if _leaks(line, numbers):
-                        return lineno + offset
-            lineno += block.count("\n")
+    for block in blocks:
+        if _leaks(block, numbers):
+            for offset, line in enumerate(block.split("\n"), 1):
+                if _leaks(line, numbers):
+                    return lineno + offset
+        lineno += block.count("\n")
     return None
 
 
-def no_card_data(numbers: set[str], outputs: Iterable[Path]) -> Check:
-    """H-4: no full card number (of `numbers`, those the customers typed) and no CVV field in
-    any output file."""
+def _blocks(path: Path) -> Iterator[str]:
+    with path.open(encoding="utf-8", errors="replace") as text:
+        while block := text.read(_SCAN_CHARS):
+            yield block + text.readline()
+
+
+def first_leak(path: Path, numbers: set[str]) -> int | None:
+    """The number of the first line of `path` holding a CVV field or a card number."""
+    return _first_line(_blocks(path), numbers)
+
+
+def no_card_data(
+    numbers: set[str], outputs: Iterable[Path], texts: Mapping[str, str] | None = None
+) -> Check:
+    """H-4: no card number (of `numbers`, those the customers typed, or any other that passes
+    Luhn, written with spaces or dashes too) and no CVV field in any output: the files, and
+    `texts` (name -> what was printed, or what a file holds packed)."""
     found = []
     for path in outputs:
         lineno = first_leak(path, numbers)
         if lineno is not None:
             found.append(f"{path.name}:{lineno}")
+    for name, text in (texts or {}).items():
+        lineno = _first_line([text], numbers)
+        if lineno is not None:
+            found.append(f"{name}:{lineno}")
     return Check("no_card_data", tuple(found), {"card_numbers": len(numbers)})

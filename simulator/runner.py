@@ -1,20 +1,26 @@
 """Running a scenario end to end: build the world, let the simulated months pass, check the
-invariants and write the outputs (events.jsonl, summary.json)."""
+invariants and write the outputs (events.jsonl, summary.json, report.html) into OUT, whole."""
 
 from __future__ import annotations
 
 import gc
 import os
+import shutil
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from simulator.invariants import no_card_data, world_checks
+from billing_engine.events import format_time
+from simulator.card_text import masked
+from simulator.invariants import Check, no_card_data, world_checks
 from simulator.population import generate_population
-from simulator.report.page import write_report
+from simulator.report.inputs import EVENTS_FILE, SUMMARY_FILE
+from simulator.report.page import REPORT_FILE, packed_account_data, write_report
+from simulator.run_folder import RunFolder
+from simulator.run_id import RunId, run_id_of
 from simulator.shards import (
     ShardedRun,
     merge_logs,
@@ -22,7 +28,8 @@ from simulator.shards import (
     run_in_shards,
     write_outputs_while_merging,
 )
-from simulator.summary import summary_of, tally, write_summary
+from simulator.summary import Tally, summary_of, tally, write_summary
+from simulator.terminal import summary_text
 from simulator.workers import workers_for
 from simulator.world import built_world, card_numbers, seeded_rng
 
@@ -71,22 +78,72 @@ def run_scenario(
     workers: int | None = 1,
 ) -> RunResult:
     """Run the scenario; with `out`, write events.jsonl, summary.json and report.html there.
+    OUT changes only once all three are written (a run cut short leaves it as it was);
+    simulator.run_folder.OutputFolderError, before anything runs, if OUT holds other files.
     `workers` processes share the accounts (None: one per CPU for a large run); the outputs
     are the same byte for byte whatever their number."""
     if transport not in TRANSPORTS:
         raise ValueError(f"transport must be one of {', '.join(TRANSPORTS)}, not {transport!r}")
     seed = scenario.seed if seed is None else seed
+    run_id = run_id_of(scenario, seed)
+    folder = RunFolder(out) if out is not None else None
+    try:
+        result = _run(
+            without_card_numbers(scenario),
+            seed=seed,
+            run_id=run_id,
+            transport=transport,
+            directory=None if folder is None else folder.path,
+            progress=progress,
+            workers=workers,
+        )
+    except BaseException:  # Ctrl-C included: the partial outputs go, OUT stays as it was
+        if folder is not None:
+            folder.discard()
+        raise
+    if folder is None:
+        return result
+    folder.commit()
+    return replace(result, events_path=folder.out / EVENTS_FILE)
+
+
+def without_card_numbers(scenario: Any) -> Any:
+    """The scenario with a card number typed in its free text (name, description, account
+    ids) masked (H-4), before anything can show it; ids stay one per account."""
+    accounts = [_masked_id(spec) for spec in scenario.accounts]
+    update: dict[str, Any] = {"name": masked(scenario.name), "accounts": accounts}
+    if getattr(scenario, "description", None):
+        update["description"] = masked(scenario.description)
+    return scenario.model_copy(update=update)
+
+
+def _masked_id(spec: Any) -> Any:
+    shown = masked(spec.id)
+    return spec if shown == spec.id else spec.model_copy(update={"id": shown})
+
+
+def _run(
+    scenario: Any,
+    *,
+    seed: int,
+    run_id: RunId,
+    transport: str,
+    directory: Path | None,
+    progress: Callable[[float], None] | None,
+    workers: int | None,
+) -> RunResult:
+    """The run, its outputs written to `directory` (a folder of its own, moved into place by
+    the caller)."""
     rng = seeded_rng(seed)
     accounts = list(scenario.accounts)
     if scenario.population is not None:
-        accounts += generate_population(
+        generated = generate_population(
             scenario.population, rng, start=scenario.start, policy=scenario.make_policy()
         )
+        accounts += [_masked_id(spec) for spec in generated]
     workers = workers_for(workers, len(accounts), os.cpu_count())
-    events_path = None
-    if out is not None:
-        out.mkdir(parents=True, exist_ok=True)
-        events_path = out / "events.jsonl"
+    events_path = None if directory is None else directory / EVENTS_FILE
+    header = run_id.header_line(format_time(scenario.start))
     ranks = {spec.id: rank for rank, spec in enumerate(accounts)}
     numbers = frozenset(card_numbers(accounts, scenario.start))
     outputs = [events_path] if events_path is not None else []  # scanned for card data (H-4)
@@ -113,23 +170,12 @@ def run_scenario(
             if sharded.log_clean:
                 outputs = []  # the workers scanned the log's lines in their parts
             elif events_path is not None:  # the scan names a line of the merged log
-                merge_logs(sharded.parts, events_path, ranks)
+                merge_logs(sharded.parts, events_path, ranks, header=header)
                 parts_merged = True
         else:
-            with built_world(
-                scenario,
-                accounts,
-                seed=seed,
-                transport=transport,
-                events_path=events_path,
-                ranks=ranks,
-            ) as world:
-                world.live_through(progress=progress)
-                counted, checks = tally(world), world_checks(world)
-            # The world (engine, gateways, every ledger) is done with: free it (it holds
-            # reference cycles) before the outputs are written, so its memory serves them.
-            del world
-            gc.collect()
+            counted, checks = _run_alone(
+                scenario, accounts, seed, transport, events_path, ranks, header, progress
+            )
         summary = summary_of(
             counted,
             scenario=scenario,
@@ -137,23 +183,77 @@ def run_scenario(
             transport=transport,
             start=scenario.start,
             end=scenario.end,
+            run_id=run_id.as_dict(),
         )
-        checks.append(no_card_data(set(numbers), outputs))
-        invariants = [check.verdict() for check in checks]
-        summary["invariants"] = [i.as_dict() for i in invariants]
         summary["run"]["workers"] = workers
         summary["run"]["wall_seconds"] = round(time.perf_counter() - began, 3)
+        # what is printed is scanned as well as what is written (H-4)
+        checks.append(no_card_data(set(numbers), outputs, {"stdout": summary_text(summary)}))
+        summary["invariants"] = [check.verdict().as_dict() for check in checks]
         if sharded is not None and events_path is not None and not parts_merged:
-            write_outputs_while_merging(out, sharded.parts, events_path, ranks, summary)
-        elif out is not None:
-            write_summary(out / "summary.json", summary)
-            write_report(out)  # DIR/report.html, read back from the two files just written
+            write_outputs_while_merging(
+                directory, sharded.parts, events_path, ranks, summary, header
+            )
+        elif directory is not None:
+            write_summary(directory / SUMMARY_FILE, summary)
+            write_report(directory)  # report.html, read back from the two files just written
+        if directory is not None:
+            _scan_written(directory, set(numbers), checks, summary)
     finally:
         if sharded is not None:
             sharded.remove_parts()
     return RunResult(
         summary=summary,
         events_path=events_path,
-        ok=all(i.ok for i in invariants),
+        ok=all(invariant["ok"] for invariant in summary["invariants"]),
         workers_peak_mib=workers_peak,
     )
+
+
+def _run_alone(
+    scenario: Any,
+    accounts: list[Any],
+    seed: int,
+    transport: str,
+    events_path: Path | None,
+    ranks: dict[str, int],
+    header: str,
+    progress: Callable[[float], None] | None,
+) -> tuple[Tally, list[Check]]:
+    """The run in this process: its tally and world checks; events.jsonl is the run's header
+    and the log the world wrote beside it."""
+    part = None if events_path is None else events_path.with_name(f".{events_path.name}.0")
+    with built_world(
+        scenario, accounts, seed=seed, transport=transport, events_path=part, ranks=ranks
+    ) as world:
+        world.live_through(progress=progress)
+        counted, checks = tally(world), world_checks(world)
+    # The world (engine, gateways, every ledger) is done with: free it (it holds reference
+    # cycles) before the outputs are written, so its memory serves them.
+    del world
+    gc.collect()
+    if events_path is not None and part is not None:
+        with events_path.open("w", encoding="utf-8") as log, part.open(encoding="utf-8") as lines:
+            log.write(header)
+            shutil.copyfileobj(lines, log, 1 << 20)
+        part.unlink()
+    return counted, checks
+
+
+def _scan_written(
+    directory: Path, numbers: set[str], checks: list[Check], summary: dict[str, Any]
+) -> None:
+    """H-4 over summary.json and report.html as written (the page's packed data unpacked),
+    which hold the verdicts, so are scanned after: a find fails no_card_data, and both are
+    written again to say so."""
+    page = (directory / REPORT_FILE).read_text(encoding="utf-8")
+    found = no_card_data(
+        numbers,
+        [directory / SUMMARY_FILE, directory / REPORT_FILE],
+        {f"{REPORT_FILE} account data": packed_account_data(page)},
+    )
+    if found.problems:
+        checks[-1] = checks[-1] + found
+        summary["invariants"] = [check.verdict().as_dict() for check in checks]
+        write_summary(directory / SUMMARY_FILE, summary)
+        write_report(directory)

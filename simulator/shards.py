@@ -21,6 +21,7 @@ from simulator.invariants import Check, first_leak, world_checks
 from simulator.report.inputs import SUMMARY_FILE
 from simulator.report.page import write_report
 from simulator.summary import Tally, tally, write_summary
+from simulator.workers import die_with_parent
 from simulator.world import RunError, built_world
 
 
@@ -144,6 +145,7 @@ def run_in_shards(
         for n in range(len(shares))
     ]
     workers, receivers = [], []
+    parent = os.getpid()
     try:
         for number, accounts in enumerate(shares):
             share = Share(
@@ -152,7 +154,7 @@ def run_in_shards(
             receiver, sender = context.Pipe(duplex=False)
             worker = context.Process(
                 target=_live_share,
-                args=(share, done, sender),
+                args=(share, done, sender, parent),
                 name=f"billing-sim-share-{number}",
                 daemon=True,
             )
@@ -198,8 +200,9 @@ def _collect(
     return [results[n] for n in range(len(receivers))]
 
 
-def _live_share(share: Share, done: Any, sender: Connection) -> None:
+def _live_share(share: Share, done: Any, sender: Connection, parent: int) -> None:
     """A worker: the scenario with its share of the accounts; its tally and checks back."""
+    die_with_parent(parent)
 
     def report(fraction: float) -> None:
         done[share.number] = fraction
@@ -259,13 +262,21 @@ def _memory_mib() -> dict[str, float]:
 
 
 def merge_logs(
-    parts: Iterable[Path], target: Path, ranks: Mapping[str, int], *, copy: IO[str] | None = None
+    parts: Iterable[Path],
+    target: Path,
+    ranks: Mapping[str, int],
+    *,
+    copy: IO[str] | None = None,
+    header: str = "",
 ) -> int:
-    """The workers' logs as one: by instant, then by account rank (one account's events are
-    all in one part, in order), numbered again from 1; each line also to `copy` if given.
-    Returns the number of events."""
+    """The workers' logs as one, after `header` (the run's id line): by instant, then by
+    account rank (one account's events are all in one part, in order), numbered again from 1;
+    each line also to `copy` if given. Returns the number of events."""
     count = 0
     with target.open("w", encoding="utf-8") as out:
+        out.write(header)
+        if copy is not None:
+            copy.write(header)
         merged = heapq.merge(*(_keyed(part, ranks) for part in parts), key=_key)
         for count, (_, line) in enumerate(merged, start=1):
             # every line starts {"seq":N, (billing_engine.events.to_json)
@@ -282,6 +293,7 @@ def write_outputs_while_merging(
     events_path: Path,
     ranks: Mapping[str, int],
     summary: dict[str, Any],
+    header: str = "",
 ) -> None:
     """The run's outputs in DIRECTORY, two processes at once: another process merges the log
     into events.jsonl and, through a FIFO, into the report's copy of it, then writes
@@ -290,16 +302,32 @@ def write_outputs_while_merging(
     fifo = directory / f".{events_path.name}.fifo"
     fifo.unlink(missing_ok=True)
     os.mkfifo(fifo)
+    parts = tuple(parts)
     merger = multiprocessing.get_context("fork").Process(
         target=_merge_into_fifo,
-        args=(tuple(parts), events_path, ranks, fifo, summary, directory / SUMMARY_FILE),
+        args=(
+            parts,
+            events_path,
+            ranks,
+            fifo,
+            summary,
+            directory / SUMMARY_FILE,
+            header,
+            os.getpid(),
+        ),
         name="billing-sim-merge",
         daemon=True,
     )
+    failed = RunError("merging the workers' event logs failed")
     try:
         merger.start()
         try:
             write_report(directory, events_from=fifo, summary=summary)
+        except Exception as exc:
+            merger.join()  # a merge that failed cut the report's copy short: say so first
+            if merger.exitcode != 0:
+                raise failed from exc
+            raise
         except BaseException:
             merger.terminate()  # it may be waiting for a reader that is gone
             raise
@@ -308,7 +336,7 @@ def write_outputs_while_merging(
     finally:
         fifo.unlink(missing_ok=True)
     if merger.exitcode != 0:
-        raise RunError(f"merging the workers' event logs failed (exit status {merger.exitcode})")
+        raise failed
 
 
 def _merge_into_fifo(
@@ -318,9 +346,12 @@ def _merge_into_fifo(
     fifo: Path,
     summary: dict[str, Any],
     summary_path: Path,
+    header: str,
+    parent: int,
 ) -> None:
+    die_with_parent(parent)
     with fifo.open("w", encoding="utf-8") as copy:  # first: the report waits for it
-        merge_logs(parts, events_path, ranks, copy=copy)
+        merge_logs(parts, events_path, ranks, copy=copy, header=header)
     write_summary(summary_path, summary)
 
 

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from billing_engine.events import format_time
 from billing_engine.ledger import BILLING_MODES, Spend, sum_nonzero
 from billing_engine.money import ZERO, format_amount
+from simulator.card_text import masked
 
 if TYPE_CHECKING:
     from simulator.world import World
@@ -142,9 +143,17 @@ def tally(world: World) -> Tally:
 
 
 def summary_of(
-    counted: Tally, *, scenario: Any, seed: int, transport: str, start: datetime, end: datetime
+    counted: Tally,
+    *,
+    scenario: Any,
+    seed: int,
+    transport: str,
+    start: datetime,
+    end: datetime,
+    run_id: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """summary.json's content from the run's tally (without the invariants)."""
+    """summary.json's content from the run's tally (without the invariants); `run_id` (its
+    id, scenario digest, seed and version) leads the run's facts."""
     deductions: dict[str, dict[str, int]] = {}
     for (trigger, outcome), count in sorted(counted.deductions.items()):
         deductions.setdefault(trigger, {"succeeded": 0, "failed": 0})[outcome] = count
@@ -159,6 +168,7 @@ def summary_of(
             "days": (end - start).days,
         },
         "run": {
+            **(run_id or {}),
             "events": counted.events,
             "accounts": len(counted.accounts),
             "account_months": len(counted.accounts) * len(months_between(start, end)),
@@ -199,19 +209,19 @@ _ACCOUNT_JSON = json.JSONEncoder(separators=(", ", ": "), ensure_ascii=False)
 def write_summary(path: Path, summary: dict[str, Any]) -> None:
     """summary.json, indented, with each account's figures on one line of their own: readable
     and diffable, and a 10,000-account summary is written several times faster than fully
-    indented (and in a third of the size)."""
+    indented (and in a third of the size). A card number in any text is masked (H-4)."""
     accounts = summary.get("accounts")
     if not accounts:
-        path.write_text(json.dumps(summary, indent=2, ensure_ascii=False) + "\n", "utf-8")
+        path.write_text(masked(json.dumps(summary, indent=2, ensure_ascii=False)) + "\n", "utf-8")
         return
     # the accounts' place in the indented text, marked by a string no JSON text can contain
     marker = '"\\u0000accounts"'
     outline = json.dumps({**summary, "accounts": "\0accounts"}, indent=2, ensure_ascii=False)
     before, after = outline.split(marker)
     with path.open("w", encoding="utf-8") as file:
-        file.write(before + "{")
+        file.write(masked(before) + "{")
         for number, (account_id, figures) in enumerate(accounts.items()):
             file.write(",\n    " if number else "\n    ")
-            file.write(f"{json.dumps(account_id, ensure_ascii=False)}: ")
-            file.write(_ACCOUNT_JSON.encode(figures))
-        file.write("\n  }" + after + "\n")
+            account = f"{json.dumps(account_id, ensure_ascii=False)}: "
+            file.write(masked(account + _ACCOUNT_JSON.encode(figures)))
+        file.write("\n  }" + masked(after) + "\n")

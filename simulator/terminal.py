@@ -1,10 +1,11 @@
 """The human summary of a run on the terminal, rendered with rich from the summary.json dict
-(/work/notes/summary_format.md), so it shows exactly what the files hold."""
+(summary.json's format is in the README), so it shows exactly what the files hold."""
 
 from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Mapping
+from io import StringIO
 from typing import Any
 
 from rich.console import Console, Group
@@ -28,6 +29,17 @@ def render_summary(summary: Mapping[str, Any]) -> Group:
 
 def print_summary(summary: Mapping[str, Any], console: Console | None = None) -> None:
     (console or Console()).print(render_summary(summary))
+
+
+#: wide enough that no figure or name of the summary is wrapped onto two lines
+_TEXT_WIDTH = 240
+
+
+def summary_text(summary: Mapping[str, Any]) -> str:
+    """What print_summary shows, as plain text (for the H-4 scan of what is printed)."""
+    console = Console(file=StringIO(), width=_TEXT_WIDTH, color_system=None, highlight=False)
+    print_summary(summary, console)
+    return console.file.getvalue()  # type: ignore[attr-defined]
 
 
 def _title(summary: Mapping[str, Any]) -> Text:

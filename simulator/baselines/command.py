@@ -11,6 +11,7 @@ from billing_engine.errors import BillingError
 from simulator.baselines import runs
 from simulator.baselines.drift import drift_lines
 from simulator.baselines.store import BaselineError, baselines_in, write
+from simulator.report.inputs import RunOutputsError
 from simulator.scenario import ScenarioError
 
 app = typer.Typer(help="Regression baselines: record figures, check they did not move.")
@@ -43,7 +44,7 @@ def record_command(
                     _fail(line)
                 failed = True
                 break
-            except (RunError, BillingError) as exc:
+            except (RunError, BillingError, RunOutputsError) as exc:
                 _fail(f"{path}: run stopped: {exc}")
                 failed = True
                 break
@@ -74,7 +75,7 @@ def check_command(directory: Path = DIR_OPTION) -> None:
             _fail(str(exc))
             broken += 1
             continue
-        except (RunError, BillingError) as exc:
+        except (RunError, BillingError, RunOutputsError) as exc:
             _fail(f"{path}: run stopped: {exc}")
             broken += 1
             continue

@@ -11,6 +11,7 @@ from pathlib import Path
 from billing_engine.money import format_amount
 from simulator.report.deductions import DeductionBook
 from simulator.report.inputs import RunOutputs, month_of
+from simulator.run_id import HEADER_START
 
 #: a figure is named "ACCOUNT MONTH FIGURE"; account-wide figures use this month, the run's
 #: own figures this account
@@ -39,8 +40,13 @@ def split_name(name: str) -> tuple[str, str, str]:
 
 
 def events_digest(path: Path) -> str:
+    """The sha256 of the event lines: the run's header line (its id, which names the version of
+    billing-sim) is left out, so a new version that logs the same events digests the same."""
     digest = hashlib.sha256()
     with path.open("rb") as handle:
+        first = handle.readline()
+        if not first.startswith(HEADER_START.encode("ascii")):
+            digest.update(first)
         for block in iter(lambda: handle.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()

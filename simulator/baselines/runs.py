@@ -29,7 +29,7 @@ def _run(scenario: Scenario, seed: int) -> tuple[Baseline, bool]:
     from simulator import runner  # the world imports simpy, flask, httpx: only when running
 
     with tempfile.TemporaryDirectory(prefix="billing-sim-baseline-") as scratch:
-        out = Path(scratch)
+        out = Path(scratch) / "run"
         result = runner.run_scenario(scenario, seed=seed, transport=TRANSPORT, out=out)
         outputs = load_run(out)
         baseline = Baseline(

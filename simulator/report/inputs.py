@@ -1,5 +1,5 @@
 """Reading a run's outputs (DIR/events.jsonl, DIR/summary.json) for the report and the baselines.
-A missing or malformed file is a RunOutputsError naming the file, the line or key, and the fault."""
+A missing or malformed file, or files of two runs, is a RunOutputsError naming the fault."""
 
 from __future__ import annotations
 
@@ -12,6 +12,8 @@ from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
+
+from simulator.run_id import id_in_header
 
 EVENTS_FILE = "events.jsonl"
 SUMMARY_FILE = "summary.json"
@@ -128,10 +130,11 @@ class RunOutputs:
         except OSError as exc:
             raise RunOutputsError(f"{self.events_path}: cannot read: {exc.strerror}") from None
         source = str(self.events_path)
+        _check_header(handle.readline(), source, run_id_of(self.summary))
         # how a skipped type ends the leading type key's value: `month.closed"`
         skipped_ends = tuple(f'{kind}"' for kind in sorted(skipping) if '"' not in kind)
         with handle:
-            for number, line in enumerate(handle, start=1):
+            for number, line in enumerate(handle, start=2):  # after the run's header
                 if line.isspace():  # a line read from a file is never ""
                     continue
                 # in the loop, not a function: a call per line would cost what skipping saves
@@ -147,6 +150,26 @@ _LEADING = '{"seq":'
 _TYPE_KEY = '"type":"'
 #: how far into a line the type key can be: seq and a UTC time take at most this much
 _TYPE_KEY_WITHIN = 80
+
+
+def run_id_of(summary: dict[str, Any]) -> str:
+    """The run id summary.json carries (load_run has checked it is there)."""
+    return str(summary["run"]["id"])
+
+
+def _check_header(line: str, source: str, expected: str) -> None:
+    """events.jsonl begins with the id of its run, which must be the summary's."""
+    found = id_in_header(line)
+    if found is None:
+        raise RunOutputsError(
+            f"{source}: line 1 is not the run's header (a log written by an older "
+            "billing-sim, or cut short): run the scenario again"
+        )
+    if found != expected:
+        raise RunOutputsError(
+            f"{source}: of run {found}, but {SUMMARY_FILE} is of run {expected}: the folder "
+            "holds files of different runs; run the scenario again"
+        )
 
 
 def _parse_time(value: object, where: str) -> datetime:
@@ -227,6 +250,13 @@ def load_run(
     if summary is None:
         summary = _read_summary(summary_path)
     _check_summary(summary, str(summary_path))
+    if events_from is None:  # refused now, before any work, if the files are of two runs
+        try:
+            with events_path.open(encoding="utf-8") as handle:
+                first = handle.readline()
+        except (OSError, UnicodeDecodeError) as exc:
+            raise RunOutputsError(f"{events_path}: cannot read: {exc}") from None
+        _check_header(first, str(events_path), run_id_of(summary))
     return RunOutputs(directory=directory, summary=summary, events_from=events_from)
 
 
@@ -253,6 +283,8 @@ def _check_summary(summary: object, name: str) -> None:
         raise RunOutputsError(f"{name}: expected a JSON object at the top level")
     _need(name, summary, "scenario", str)
     _need(name, summary, "seed", int)
+    run = _need(name, summary, "run", dict)
+    _need(name, run, "id", str, "run")
     span = _need(name, summary, "span", dict)
     for key in ("start", "end"):
         _parse_time(_need(name, span, key, str, "span"), f"{name}: span.{key}")

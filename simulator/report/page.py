@@ -7,16 +7,17 @@ import base64
 import gzip
 import html
 import json
+import os
 import re
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from simulator.card_text import mask_card_numbers
 from simulator.report.accounts import Products, account_records
-from simulator.report.card_guard import mask_card_numbers
 from simulator.report.deductions import DeductionBook
-from simulator.report.inputs import RunOutputs, load_run
+from simulator.report.inputs import RunOutputs, load_run, run_id_of
 from simulator.report.run_plots import RunPlots
 from simulator.report.timeline import NOT_IN_TIMELINE, Timelines
 
@@ -83,6 +84,7 @@ def render(outputs: RunOutputs) -> tuple[str, int, int]:
     title = f"Billing overview · {outputs.summary['scenario']} (seed {outputs.summary['seed']})"
     parts = {
         "__TITLE__": mask_card_numbers(html.escape(title))[0],
+        "__RUN_ID__": html.escape(run_id_of(outputs.summary)),
         "/*__CSS__*/": _asset("page.css"),
         "__RUN_DATA__": run_json,
         "__ACCOUNT_DATA__": packed.decode("ascii"),
@@ -92,6 +94,22 @@ def render(outputs: RunOutputs) -> tuple[str, int, int]:
     pattern = "|".join(re.escape(token) for token in parts)
     page = re.sub(pattern, lambda m: parts[m.group(0)], _asset("page.html"))
     return page, len(accounts["ids"]), masked_run + masked_accounts
+
+
+_RUN_META = re.compile(r'<meta name="billing-sim-run" content="([^"]*)">')
+_PACKED = re.compile(r'id="account-data">([A-Za-z0-9+/=]*)</script>')
+
+
+def run_id_in_page(page: str) -> str | None:
+    """The id of the run a page was built from (None: not a page of a run)."""
+    found = _RUN_META.search(page)
+    return html.unescape(found.group(1)) if found else None
+
+
+def packed_account_data(page: str) -> str:
+    """The per-account data a page carries gzip-packed, as JSON text (for the H-4 scan)."""
+    found = _PACKED.search(page)
+    return gzip.decompress(base64.b64decode(found.group(1))).decode("utf-8") if found else ""
 
 
 def write_report(
@@ -108,5 +126,11 @@ def write_report(
     page, accounts, masked = render(outputs)
     target = out if out is not None else directory / REPORT_FILE
     data = page.encode("utf-8")
-    target.write_bytes(data)
+    # written beside and renamed over: a page replaced in place is never seen half written
+    partial = target.with_name(f".{target.name}.{os.getpid()}.partial")
+    try:
+        partial.write_bytes(data)
+        os.replace(partial, target)
+    finally:
+        partial.unlink(missing_ok=True)
     return Report(path=target, size=len(data), accounts=accounts, masked=masked)

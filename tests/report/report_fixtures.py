@@ -13,6 +13,7 @@ from typing import Any
 REPO = Path(__file__).resolve().parents[2]
 SCENARIOS = REPO / "scenarios"
 #: every card number the quickstart scenario gives (H-4: none may reach the page)
+SYNTHETIC_RUN_ID = "0123456789abcdef-seed7-v0.1.0"
 QUICKSTART_CARDS = ("4242424242424242", "5555555555554444", "2223003122003222", "4000000000000341")
 
 
@@ -44,7 +45,12 @@ def synthetic_run(directory: Path, accounts: int, months: int = 12) -> Path:
         "seed": 7,
         "transport": "direct",
         "span": {"start": "2026-01-01T00:00:00Z", "end": "2027-01-01T00:00:00Z", "days": 365},
-        "run": {"events": accounts * 2, "accounts": accounts, "account_months": accounts * months},
+        "run": {
+            "id": SYNTHETIC_RUN_ID,
+            "events": accounts * 2,
+            "accounts": accounts,
+            "account_months": accounts * months,
+        },
         "accounts": {
             f"acct-{i:05d}": {
                 "country": "US",
@@ -71,5 +77,7 @@ def synthetic_run(directory: Path, accounts: int, months: int = 12) -> Path:
         )
         for i in range(accounts)
     ]
+    header = {"seq": 0, "at": opened["at"], "type": "run.started", "account": None}
+    lines.insert(0, json.dumps({**header, "run": {"id": SYNTHETIC_RUN_ID}}))
     (directory / "events.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
     return directory

@@ -21,14 +21,16 @@ def test_skipping_a_type_leaves_every_other_event_as_read(quickstart_dir: Path) 
 
 
 def _run_with_lines(source: Path, target: Path, lines: list[str]) -> Path:
+    """A copy of the run whose log holds `lines` after its header (line 1)."""
     target.mkdir()
     (target / "summary.json").write_text((source / "summary.json").read_text("utf-8"), "utf-8")
-    (target / "events.jsonl").write_text("".join(lines), "utf-8")
+    header = (source / "events.jsonl").read_text("utf-8").splitlines(keepends=True)[0]
+    (target / "events.jsonl").write_text(header + "".join(lines), "utf-8")
     return target
 
 
 def test_lines_decode_as_json_loads_reads_them(quickstart_dir: Path, tmp_path: Path) -> None:
-    first = (quickstart_dir / "events.jsonl").read_text("utf-8").splitlines()[0]
+    first = (quickstart_dir / "events.jsonl").read_text("utf-8").splitlines()[1]
     lines = [f"{first}\n", f"  {first}\r\n", f"{first}"]
     run = _run_with_lines(quickstart_dir, tmp_path / "run", lines)
     events = list(load_run(run).events())
@@ -42,7 +44,7 @@ def test_a_line_with_more_than_one_json_text_is_refused(
 ) -> None:
     record = {"seq": 1, "at": "2026-01-01T00:00:00Z", "type": "month.closed", "account": "a"}
     run = _run_with_lines(quickstart_dir, tmp_path / "run", [json.dumps(record) + extra + "\n"])
-    with pytest.raises(RunOutputsError, match="line 1: not JSON"):
+    with pytest.raises(RunOutputsError, match="line 2: not JSON"):
         list(load_run(run).events())
 
 
@@ -107,4 +109,4 @@ def test_only_a_line_written_as_the_log_writes_is_skipped_undecoded(
     broken = written.replace('"account"', "account")  # skipped: never decoded, never refused
     run = _run_with_lines(quickstart_dir, tmp_path / "run", [written, spaced, broken])
     events = list(load_run(run).events(skipping=frozenset({"month.closed"})))
-    assert [(event.line, event.type) for event in events] == [(2, "month.closed")]
+    assert [(event.line, event.type) for event in events] == [(3, "month.closed")]

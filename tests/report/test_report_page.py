@@ -243,7 +243,7 @@ def test_h4_a_card_number_in_the_outputs_is_masked(quickstart_dir: Path, tmp_pat
     assert "masked 2 card-number-like" in result.output
     page = _page(run_dir)
     assert "4242424242424242" not in page and "5555555555554444" not in page
-    assert "mastercard ••••4444" in page
+    assert "•••• 4444" in page
 
 
 def test_same_run_gives_the_same_page(quickstart_dir: Path, tmp_path: Path) -> None:
