@@ -17,6 +17,7 @@ from distributed import LocalCluster
 from typer.testing import CliRunner
 
 from simulator import cli, runner
+from simulator.bench import SweepMeasure, sweep_line
 from simulator.invariants import Check
 from simulator.scenario import load_scenario
 from simulator.sweep.plan import parse_fault_rates, parse_seeds, plan_batches, scaled_faults
@@ -180,3 +181,9 @@ def test_a_failing_sweep_exits_1_names_the_seed_and_shrinks_the_scenario(
     assert (shrunk.end - shrunk.start).days == 1 and not shrunk.faults
     assert shrunk.seed == 5
     assert runner.run_scenario(shrunk, transport="direct").ok is False
+
+
+def test_the_bench_sweep_line_shows_its_figures_and_the_target():
+    line = sweep_line("gateway-faults", SweepMeasure(1000, 2, 50.0, 95.5, 0))
+    for shown in ("1,000 seeds", "2 worker", "50.0 s", "95.5 s of CPU", "20.0 runs/s", "60 s"):
+        assert shown in line, shown
