@@ -1,5 +1,6 @@
 """The `billing-sim` command line: run, validate and list scenarios, serve the mock gateways.
-Exit status: 0 all well, 1 an invariant failed, 2 bad input (scenario, file, option)."""
+Exit status: 0 all well, 1 an invariant failed, 2 bad input (scenario, file, option, output
+folder), 3 an internal error during a run, 130 interrupted."""
 
 from __future__ import annotations
 
@@ -14,9 +15,10 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from billing_engine.errors import BillingError
 from simulator.baselines.command import app as baseline_app
+from simulator.card_text import masked
 from simulator.conformance import rules_command
+from simulator.internal_error import debug_wanted, internal_error_lines, reproducing_command
 from simulator.report.command import report as report_command
 from simulator.scenario import Scenario, ScenarioError, load_scenario
 from simulator.sweep.command import sweep as sweep_command
@@ -120,13 +122,17 @@ def run(
         f"{MIN_ACCOUNTS_PER_WORKER} accounts per process). The outputs are the same byte for "
         "byte whatever the number.",
     ),
+    debug: bool = typer.Option(
+        False, "--debug", help="On an internal error, print the traceback too."
+    ),
 ) -> None:
-    """Run SCENARIO: write events.jsonl and summary.json to --out, print a summary.
-    Exit 1 when an invariant failed, 2 when the scenario is invalid."""
+    """Run SCENARIO: write events.jsonl, summary.json and report.html to --out (replaced whole
+    once the run is complete), print a summary. Exit 0 when every invariant held, 1 when one
+    failed, 2 when the scenario (or --out) is unusable, 3 on an internal error."""
     loaded = _load_or_exit(scenario)
-    out_dir = out if out is not None else Path("out") / loaded.name
+    out_dir = out if out is not None else Path("out") / masked(loaded.name)
     from simulator import runner  # the world imports simpy, flask, httpx: only when running
-    from simulator.world import RunError
+    from simulator.run_folder import OutputFolderError
 
     try:
         with _progress_bar(not quiet) as progress:
@@ -138,12 +144,20 @@ def run(
                 progress=progress,
                 workers=workers,
             )
-    except (RunError, BillingError) as exc:  # the scenario asked for what the engine refuses
-        typer.secho(f"{scenario}: run stopped: {exc}", fg="red", err=True)
+    except OutputFolderError as exc:  # refused before the run started
+        typer.secho(str(exc), fg="red", err=True)
         raise typer.Exit(2) from None
     except KeyboardInterrupt:
-        typer.secho("interrupted", fg="red", err=True)
+        typer.secho(f"interrupted: {out_dir} left as it was", fg="red", err=True)
         raise typer.Exit(130) from None
+    except Exception as exc:  # anything escaping a started run is ours to fix
+        used = loaded.seed if seed is None else seed
+        command = reproducing_command(
+            scenario, used, transport.value, Transport.wsgi.value, workers
+        )
+        for line in internal_error_lines(exc, scenario, used, command, debug_wanted(debug)):
+            typer.secho(line, fg="red", err=True)
+        raise typer.Exit(3) from None
     if not quiet:
         print_summary(result.summary, out_console)
         typer.echo(f"outputs in {out_dir}/")

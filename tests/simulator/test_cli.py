@@ -1,6 +1,7 @@
-"""The `billing-sim` command line: exit statuses (0 ok, 1 invariant failed, 2 bad input, never a
-traceback), the summary table, validate and scenarios. The run path is tested against a stand-in
-run_scenario, plus one real run of the quickstart scenario."""
+"""The `billing-sim` command line: exit statuses (0 ok, 1 invariant failed, 2 bad input, 3 an
+internal error, 130 interrupted; never a traceback unless asked), the summary table, validate
+and scenarios. The run path is tested against a stand-in run_scenario, plus one real run of the
+quickstart scenario."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from typer.testing import CliRunner
 
 import simulator
 from simulator import cli
-from simulator.scenario import Scenario
+from simulator.scenario import Scenario, ScenarioError
 
 SUMMARY: dict[str, Any] = {
     "scenario": "quickstart",
@@ -50,6 +51,8 @@ SUMMARY: dict[str, Any] = {
         {"name": "one_month_end_deduction", "ok": True, "detail": "12 account-months"},
     ],
 }
+
+RUN_ID_KEYS = ("id", "scenario_sha256", "seed", "version")
 
 MINIMAL = """
 name: tiny
@@ -162,17 +165,82 @@ def test_missing_file_exits_2_without_traceback(fake_run, tmp_path: Path):
     assert result.output.strip() == f"{tmp_path / 'nope.yaml'}: no such file"
 
 
-def test_run_error_exits_2_with_one_line(fake_run, tmp_path: Path, monkeypatch):
+def failing_run(monkeypatch, exc: BaseException) -> None:
+    def fail(scenario: Scenario, **kwargs: Any) -> None:
+        raise exc
+
+    monkeypatch.setattr(sys.modules["simulator.runner"], "run_scenario", fail)
+
+
+def test_a_refusal_after_the_run_started_is_an_internal_error_exit_3(
+    fake_run, tmp_path, monkeypatch
+):
+    """Scripted actions that cannot be carried out are events; one that still stops the run is
+    a fault of the harness, with the one command that reproduces it."""
     from simulator.world import RunError
 
-    def refuse(scenario: Scenario, **kwargs: Any) -> None:
-        raise RunError("a: repay at 2026-01-01: no such method")
+    failing_run(monkeypatch, RunError("a: repay at 2026-01-01: no such method"))
+    path = write(tmp_path, MINIMAL)
+    result = invoke("run", str(path), "--seed", "9", "--transport", "direct")
+    assert result.exit_code == 3
+    assert result.output.strip().splitlines() == [
+        f"internal error in {path} (seed 9): RunError: a: repay at 2026-01-01: no such method",
+        f"  reproduce: billing-sim run {path} --seed 9 --transport direct",
+        "  the traceback: add --debug (or set BILLING_SIM_DEBUG=1)",
+    ]
 
-    monkeypatch.setattr(sys.modules["simulator.runner"], "run_scenario", refuse)
+
+@pytest.mark.parametrize(
+    "exc",
+    [
+        ZeroDivisionError("division by zero"),
+        ScenarioError(["x.yaml: accounts[0]: raised after the start"]),
+        KeyError("meter"),
+    ],
+)
+def test_any_exception_escaping_the_run_exits_3_without_a_traceback(
+    fake_run, tmp_path, monkeypatch, exc
+):
+    failing_run(monkeypatch, exc)
     path = write(tmp_path, MINIMAL)
     result = invoke("run", str(path))
+    assert result.exit_code == 3
+    assert "Traceback" not in result.output and len(result.output.splitlines()) == 3
+    # the scenario's own seed, and no --transport for the default one
+    assert f"  reproduce: billing-sim run {path} --seed 0\n" in result.output
+
+
+def test_debug_shows_the_traceback(fake_run, tmp_path, monkeypatch):
+    failing_run(monkeypatch, ZeroDivisionError("division by zero"))
+    path = write(tmp_path, MINIMAL)
+    shown = invoke("run", str(path), "--debug", "--workers", "2")
+    assert shown.exit_code == 3 and "Traceback (most recent call last)" in shown.output
+    assert f"reproduce: billing-sim run {path} --seed 0 --workers 2" in shown.output
+    monkeypatch.setenv("BILLING_SIM_DEBUG", "1")
+    assert "Traceback" in invoke("run", str(path)).output
+
+
+def test_an_internal_error_never_prints_a_card_number(fake_run, tmp_path, monkeypatch):
+    failing_run(monkeypatch, ValueError("bad card 4242 4242 4242 4242"))
+    result = invoke("run", str(write(tmp_path, MINIMAL)))
+    assert result.exit_code == 3 and "bad card •••• 4242" in result.output
+
+
+def test_an_output_folder_holding_other_files_exits_2_before_the_run(tmp_path, monkeypatch):
+    out = tmp_path / "mine"
+    out.mkdir()
+    (out / "notes.txt").write_text("keep me")
+    result = invoke("run", str(write(tmp_path, MINIMAL)), "--out", str(out), "-q")
     assert result.exit_code == 2
-    assert result.output.strip() == f"{path}: run stopped: a: repay at 2026-01-01: no such method"
+    assert "holds files no run wrote (notes.txt)" in result.output
+    assert [p.name for p in out.iterdir()] == ["notes.txt"]
+
+
+def test_ctrl_c_exits_130_with_one_line(fake_run, tmp_path, monkeypatch):
+    failing_run(monkeypatch, KeyboardInterrupt())
+    result = invoke("run", str(write(tmp_path, MINIMAL)), "--out", "o")
+    assert result.exit_code == 130
+    assert result.output.splitlines() == ["interrupted: o left as it was"]
 
 
 def test_unknown_transport_is_a_usage_error():
@@ -214,7 +282,14 @@ def test_quickstart_really_runs(tmp_path: Path):
     assert result.exit_code == 0, result.output
     summary = json.loads((tmp_path / "summary.json").read_text())
     assert summary["scenario"] == "quickstart" and len(summary["accounts"]) == 6
-    lines = (tmp_path / "events.jsonl").read_text().splitlines()
+    header, *lines = (tmp_path / "events.jsonl").read_text().splitlines()
+    assert json.loads(header) == {
+        "seq": 0,
+        "at": "2026-01-01T00:00:00Z",
+        "type": "run.started",
+        "account": None,
+        "run": {key: summary["run"][key] for key in RUN_ID_KEYS},
+    }
     assert len(lines) == summary["run"]["events"]
     types = {json.loads(line)["type"] for line in lines}
     assert types >= {
