@@ -66,6 +66,8 @@ def sweep(
             commands = _reproduce(records, loaded, out, transport)
             shrunk = _shrink(client, records, loaded, out, transport) if shrink else []
     except OSError as exc:  # no scheduler at that address, or it went away
+        if cluster is None:
+            raise
         _bad(f"--cluster {cluster}: {exc}")
     for index, command in commands.items():
         records[index]["reproduce"] = command

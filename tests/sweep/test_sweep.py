@@ -187,3 +187,16 @@ def test_the_bench_sweep_line_shows_its_figures_and_the_target():
     line = sweep_line("gateway-faults", SweepMeasure(1000, 2, 50.0, 95.5, 0))
     for shown in ("1,000 seeds", "2 worker", "50.0 s", "95.5 s of CPU", "20.0 runs/s", "60 s"):
         assert shown in line, shown
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["gateway-faults", "--seeds", "9..3"],
+        ["gateway-faults", "--seeds", "1..2", "--fault-rates", "-1"],
+        ["gateway-faults", "--seeds", "1..2", "--transport", "pigeon"],
+        ["no-such-scenario.yaml", "--seeds", "1..2"],
+    ],
+)
+def test_bad_arguments_and_invalid_scenarios_exit_2_before_any_cluster(args: list[str]):
+    assert invoke(*args).exit_code == 2
