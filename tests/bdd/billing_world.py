@@ -6,6 +6,7 @@ gateways, verification holds). It also replays a scenario for H-2 and explains a
 from __future__ import annotations
 
 import json
+import math
 import os
 from contextlib import ExitStack
 from dataclasses import dataclass, field
@@ -144,20 +145,24 @@ class BillingWorld:
         self.draft(name).usage.append(UsageEntry.model_validate({"product": product, **rate}))
 
     def give_fees_reaching(self, name: str, product: str, amount: Decimal, at: datetime) -> None:
-        """Usage from the start that makes the fees exactly `amount` at `at` (tax included) and
-        stop there: whole-cent hours, the last hour taking the odd cents. Fees of the hour
-        [t, t+1h) are recorded at t+1h, so the figure is reached at `at` and not before."""
+        """Usage from the start that brings the fees (tax included) to `amount` at `at` and
+        stops there: whole-cent hours, the last hour taking the rest. Fees of the hour [t, t+1h)
+        are recorded at t+1h, so the figure is reached at `at` and not before. With a tax rate
+        such as 19% no decimal pretax fee gives `amount` exactly (1,000.00 / 1.19 never ends),
+        so the last hour's fee is the least one with PRECISION places that reaches it: the fees
+        are then less than a thousandth of a cent over `amount`, and show and deduct as
+        `amount`."""
         draft = self.draft(name)
         hours = int((at - self.start) / timedelta(hours=1))
         if hours < 1 or self.start + timedelta(hours=hours) != at:
             raise ValueError(f"{spoken(at)} must be a whole number of hours after the start")
         pretax = Fraction(amount) / (1 + Fraction(draft.tax_rate or 0))
         per_hour = Fraction(int(pretax / hours * 100), 100)
-        last = pretax - per_hour * (hours - 1)
+        last = _decimal_reaching(pretax - per_hour * (hours - 1))
         final_hour = at - timedelta(hours=1)
         if hours > 1 and per_hour:
-            self.give_usage(name, product, hourly=_decimal(per_hour), until=final_hour)
-        self.give_usage(name, product, hourly=_decimal(last), until=at, **{"from": final_hour})
+            self.give_usage(name, product, hourly=_decimal_reaching(per_hour), until=final_hour)
+        self.give_usage(name, product, hourly=last, until=at, **{"from": final_hour})
 
     def card_entry(
         self, name: str, card: TestCard, *, exp: str = "12/30", cvv: str | None = None,
@@ -443,11 +448,14 @@ class BillingWorld:
         return "\n".join(lines)
 
 
-def _decimal(amount: Fraction) -> Decimal:
-    exact = Decimal(amount.numerator) / Decimal(amount.denominator)
-    if exact != amount:
-        raise ValueError(f"{amount} is not a decimal amount")
-    return exact
+#: decimal places of an hourly fee the Given steps work out (a scenario's amounts have 6 at most)
+PRECISION = 6
+
+
+def _decimal_reaching(amount: Fraction) -> Decimal:
+    """The least decimal of PRECISION places at or above `amount` (`amount` itself when it
+    has no more places)."""
+    return Decimal(math.ceil(amount * 10**PRECISION)).scaleb(-PRECISION)
 
 
 def _apply(world: World, kind: str, item: Any) -> None:
