@@ -17,7 +17,7 @@ from rich.table import Table
 
 from simulator.baselines.command import app as baseline_app
 from simulator.card_text import masked
-from simulator.conformance import rules_command
+from simulator.conformance import rules_command, steps_command
 from simulator.internal_error import debug_wanted, internal_error_lines, reproducing_command
 from simulator.report.command import report as report_command
 from simulator.scenario import Scenario, ScenarioError, load_scenario
@@ -37,6 +37,7 @@ app.add_typer(gateways_app, name="gateways")
 app.add_typer(baseline_app, name="baseline")
 app.command("report")(report_command)
 app.command("rules")(rules_command)
+app.command("steps")(steps_command)
 app.command("sweep")(sweep_command)
 
 #: the bundled scenarios live at the top of the repository, beside the packages

@@ -1,10 +1,14 @@
-"""`billing-sim rules`: the conformance matrix as a table (rule, summary, covering scenarios and
-their last result from the cucumber JSON report when there is one)."""
+"""The conformance suite's commands: `billing-sim rules` (each rule, its scenarios and their last
+result) and `billing-sim steps` (the Gherkin step catalogue, docs/steps.md)."""
 
 from __future__ import annotations
 
+import importlib
+import importlib.util
+import sys
 from collections import Counter
 from pathlib import Path
+from types import ModuleType
 
 import typer
 from rich.console import Console
@@ -15,6 +19,9 @@ from simulator.rules import MatrixRow, conformance_matrix
 ROOT = Path(__file__).resolve().parent.parent
 FEATURES_DIR = ROOT / "features"
 CUCUMBER_JSON = ROOT / "reports" / "cucumber.json"
+#: the step definitions; a package of the test suite, loaded by path (`tests` is no package)
+BDD_DIR = ROOT / "tests" / "bdd"
+BDD_PACKAGE = "billing_sim_bdd"
 
 _STYLE = {"passed": "green", "failed": "bold red", "uncovered": "bold red", "not run": "yellow"}
 
@@ -82,3 +89,31 @@ def rules_command(
     console.print(totals(rows))
     if not with_results:
         console.print(f"no report at {report}: run `make test` to see the last results")
+
+
+def _step_catalogue() -> ModuleType:
+    """tests/bdd/step_catalogue.py, with its package loaded under a name of its own: another
+    distribution may own the top-level name `tests`."""
+    if BDD_PACKAGE not in sys.modules:
+        spec = importlib.util.spec_from_file_location(
+            BDD_PACKAGE, BDD_DIR / "__init__.py", submodule_search_locations=[str(BDD_DIR)]
+        )
+        assert spec is not None and spec.loader is not None
+        package = importlib.util.module_from_spec(spec)
+        sys.modules[BDD_PACKAGE] = package
+        spec.loader.exec_module(package)
+    return importlib.import_module(f"{BDD_PACKAGE}.step_catalogue")
+
+
+def steps_command() -> None:
+    """Print the Gherkin step catalogue (Markdown, as docs/steps.md holds it): every step the
+    features may use, an example of each, and the customer's vocabulary."""
+    if not (BDD_DIR / "step_catalogue.py").exists():
+        typer.secho(f"{BDD_DIR}: no step definitions (run from a clone)", fg="red", err=True)
+        raise typer.Exit(2)
+    try:
+        catalogue = _step_catalogue()
+    except ModuleNotFoundError as missing:  # pytest-bdd is a test extra
+        typer.secho(f"{missing}: install the test tools with `make dev`", fg="red", err=True)
+        raise typer.Exit(2) from None
+    typer.echo(catalogue.markdown(), nl=False)

@@ -1,25 +1,50 @@
-"""Fixtures of the conformance features: one BillingWorld per scenario over the transport
-BILLING_SIM_TRANSPORT names (wsgi by default); rule tags registered as markers; and a failing
-step reports the simulated time and each account's latest events."""
+"""Fixtures and hooks of the conformance features: one BillingWorld per scenario over the
+transport BILLING_SIM_TRANSPORT names (wsgi by default); rule tags and feature file names
+registered as markers; a failing step reports the simulated time and each account's latest
+events; a step no definition matches names the closest known steps."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
+from pytest_bdd.scenario import scenario_wrapper_template_registry
 
 from simulator.rules import rule_registry
 
 from .billing_world import BillingWorld, transport_from_env
+from .step_catalogue import FEATURES_DIR, suggestion
 
 REPORT_SECTION = "simulated world"
+
+
+def _register_feature_marker(config: pytest.Config, feature: str) -> None:
+    config.addinivalue_line("markers", f"{feature}: the scenarios of features/{feature}.feature")
 
 
 def pytest_configure(config: pytest.Config) -> None:
     # Feature tags become markers; each rule ID is one, so --strict-markers still catches typos.
     for rule_id, summary in rule_registry().items():
         config.addinivalue_line("markers", f"{rule_id}: {summary}")
+    for path in sorted(FEATURES_DIR.glob("*.feature")):
+        _register_feature_marker(config, path.stem)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Mark each scenario with its feature file's name, so `-m manual_payment` (or
+    `-k manual_payment`) runs one file: every scenario lives in one test module."""
+    registered = {line.split(":")[0] for line in config.getini("markers")}
+    for item in items:
+        template = scenario_wrapper_template_registry.get(getattr(item, "obj", None))
+        if template is None:
+            continue
+        feature = Path(template.feature.filename).stem
+        if feature not in registered:  # a feature file outside features/ (a test's own)
+            _register_feature_marker(config, feature)
+            registered.add(feature)
+        item.add_marker(feature)
 
 
 @pytest.fixture
@@ -40,7 +65,7 @@ def pytest_bdd_step_error(
     step_func_args: dict[str, Any],
     exception: Exception,
 ) -> None:
-    """Show QA what the world looked like when the step failed."""
+    """Show QA what the world looked like when the step failed, and why it failed."""
     if "billing" not in request.fixturenames:
         return
     billing: BillingWorld = request.getfixturevalue("billing")
@@ -48,6 +73,15 @@ def pytest_bdd_step_error(
         report = billing.failure_report()
     except Exception as broken:  # the world itself may be what broke
         report = f"(the world could not be described: {broken!r})"
+    why = str(exception) or type(exception).__name__
     request.node.add_report_section(
-        "call", REPORT_SECTION, f"failed step: {step.keyword} {step.name}\n{report}"
+        "call", REPORT_SECTION, f"failed step: {step.keyword} {step.name}\n{why}\n{report}"
     )
+
+
+def pytest_bdd_step_func_lookup_error(
+    request: pytest.FixtureRequest, feature: Any, scenario: Any, step: Any, exception: Exception
+) -> None:
+    """A step no definition matches: pytest-bdd raises `exception` next; its message gains the
+    closest known steps (a typo or an old wording is the usual cause)."""
+    exception.args = (f"{exception}\n{suggestion(step.name, step.type)}", *exception.args[1:])

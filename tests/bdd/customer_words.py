@@ -113,7 +113,7 @@ def country(text: str) -> str:
 
 @dataclass(frozen=True)
 class TestCard:
-    """A card of the mock card processor (notes: test cards), as a customer would describe it."""
+    """A test card of the mock card processor (docs/gateways.md), as a customer describes it."""
 
     number: str
     label: str  # how the features refer to it later: "Visa card", "Mastercard"
@@ -173,7 +173,7 @@ CARD_MISTAKES = {
 }
 
 
-#: refusal reasons as the customer reads them -> the engine's reason code (DESIGN.md)
+#: refusal reasons as the customer reads them -> the engine's reason code (docs/scenarios.md)
 REASONS = {
     "the card number is invalid": "invalid_number",
     "the card brand is not supported": "unsupported_brand",
@@ -208,7 +208,7 @@ def reason(words: str) -> str:
         raise ValueError(f"unknown reason {words!r}; known: {'; '.join(REASONS)}") from None
 
 
-#: interpretations of RULES.md a scenario may restate or change, in words -> policy setting
+#: rule interpretations (docs/rules.md) a scenario may restate or change, in words -> policy setting
 DAY_SETTINGS = {
     "the cool-down after closing an account": "cooldown_days",
     "the grace before an account with unpaid fees is suspended": "overdue_grace_days",

@@ -92,7 +92,7 @@ def paypal_declines(billing: BillingWorld, until: str) -> None:
 
 @given(parsers.re(r"(?P<setting>.+) lasts (?P<days>\d+) days"))
 def setting_lasts(billing: BillingWorld, setting: str, days: str) -> None:
-    """An interpretation of RULES.md (a policy setting), stated or changed by the scenario."""
+    """An interpretation of a rule (docs/rules.md), stated or changed by the scenario."""
     if setting not in DAY_SETTINGS:
         raise KeyError(f"no setting called {setting!r}; known: {'; '.join(DAY_SETTINGS)}")
     billing.set_policy(**{DAY_SETTINGS[setting]: int(days)})

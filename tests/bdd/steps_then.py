@@ -1,5 +1,6 @@
 """Then steps: what the customer, the event log and the payment gateways' own records show.
-Each reads through the harness and compares with the feature's words."""
+Each reads through the harness and compares with the feature's words; a failure names the
+expected and the actual value (`expect`)."""
 
 from __future__ import annotations
 
@@ -29,6 +30,7 @@ from .customer_words import (
     spoken,
     usd,
 )
+from .expectations import expect, in_words
 
 _MODES = {"pay-as-you-go": "payg", "Coding Plan": "coding_plan"}
 
@@ -37,6 +39,20 @@ def _money(value: object) -> Decimal:
     """An amount of the engine (Fraction), a gateway (Decimal) or the event log (str), as shown."""
     exact = Decimal(value) if isinstance(value, str) else value
     return Decimal(format_amount(exact))  # type: ignore[arg-type]
+
+
+def shown_amount(text: str) -> str:
+    return in_words(usd(text))
+
+
+def _first_difference(told: list[str], kept: list[str]) -> str:
+    """'the same', or the first event line where two tellings of a story part."""
+    for index, (a, b) in enumerate(zip(told, kept, strict=False)):
+        if a != b:
+            return f"line {index + 1} differs:\n    {a}\n    {b}"
+    if len(told) != len(kept):
+        return f"{len(told)} events instead of {len(kept)}"
+    return "the same"
 
 
 def _at(text: str) -> str:
@@ -68,13 +84,17 @@ def total_spend_parts(
 ) -> None:
     spend = billing.engine.total_spend(billing.known(name), *month_of(month))
     shown = tuple(_money(round_cents(x)) for x in (spend.pretax, spend.tax, spend.total))
-    assert shown == (usd(pretax), usd(tax), usd(total)), shown
+    expect(
+        f"{name}'s Total Spend for {month} (before tax, tax, in all)",
+        shown,
+        (usd(pretax), usd(tax), usd(total)),
+    )
 
 
 @then(parsers.re(rf"{NAME}'s Total Spend for (?P<month>\w+ \d{{4}}) is (?P<total>{MONEY}) in all"))
 def total_spend(billing: BillingWorld, name: str, month: str, total: str) -> None:
     spend = billing.engine.total_spend(billing.known(name), *month_of(month))
-    assert _money(round_cents(spend.total)) == usd(total), spend
+    expect(f"{name}'s Total Spend for {month}", _money(round_cents(spend.total)), usd(total))
 
 
 @then(
@@ -85,12 +105,13 @@ def total_spend(billing: BillingWorld, name: str, month: str, total: str) -> Non
 )
 def spend_by_mode(billing: BillingWorld, name: str, mode: str, month: str, total: str) -> None:
     spend = billing.engine.total_spend(billing.known(name), *month_of(month), _MODES[mode])
-    assert _money(round_cents(spend.total)) == usd(total), spend
+    expect(f"{name}'s {mode} spend for {month}", _money(round_cents(spend.total)), usd(total))
 
 
 @then(parsers.re(rf"{NAME}'s Total Amount Due is (?P<amount>{MONEY})"))
 def amount_due(billing: BillingWorld, name: str, amount: str) -> None:
-    assert _money(billing.engine.total_amount_due(billing.known(name))) == usd(amount)
+    due = _money(billing.engine.total_amount_due(billing.known(name)))
+    expect(f"{name}'s Total Amount Due", due, usd(amount))
 
 
 @then(
@@ -104,16 +125,19 @@ def spending_trend(
     (_, *columns), *rows = datatable
     trends = [
         engine.spending_trend(
-            key, month_of(first), month_of(last),
+            key,
+            month_of(first),
+            month_of(last),
             **({"mode": _MODES[c]} if c in _MODES else {} if c == "in all" else {"product": c}),
         )
         for c in columns
-    ]  # fmt: skip
+    ]
     shown = [
         [f"{MONTHS[points[0].month - 1]} {points[0].year}", *(str(_money(p.total)) for p in points)]
         for points in zip(*trends, strict=True)
     ]
-    assert shown == [[month, *(str(usd(f"USD {c}")) for c in cells)] for month, *cells in rows]
+    expected = [[month, *(str(usd(f"USD {c}")) for c in cells)] for month, *cells in rows]
+    expect(f"{name}'s Spending Trend ({', '.join(columns)})", shown, expected)
 
 
 # --- deductions (AUTO) ------------------------------------------------------------------------
@@ -141,13 +165,25 @@ def a_deduction(
         for d in billing.deductions(who)
         if d["at"] == _at(when) and _money(d["amount"]) == usd(amount)
     ]
-    assert found, f"no deduction of {amount} started at {when}"
+    every = [(d["at"], _money(d["amount"])) for who in names for d in billing.deductions(who)]
+    expect(
+        "deductions (started, amount)",
+        every,
+        (_at(when), usd(amount)),
+        holds=lambda _, __: len(found) == 1,
+    )
     (deduction,) = found
     if label is not None:
-        assert deduction["method"] == billing.method_id(name, label), deduction
+        expect(
+            "the deduction's payment method",
+            deduction["method"],
+            billing.method_id(name, label),
+            wanted=f"{name}'s {label}",
+        )
     if status is not None:
         expected = _outcome(status, reason(why) if why else None)
-        assert _outcome(deduction["status"], deduction.get("reason")) == expected, deduction
+        outcome = _outcome(deduction["status"], deduction.get("reason"))
+        expect("the deduction's outcome", outcome, expected)
 
 
 @then(
@@ -158,7 +194,11 @@ def a_deduction(
 )
 def only_deduction(billing: BillingWorld, name: str, amount: str, when: str, trigger: str) -> None:
     shown = [(d["at"], _money(d["amount"]), d["trigger"]) for d in billing.deductions(name)]
-    assert shown == [(_at(when), usd(amount), TRIGGERS[trigger])], shown
+    expect(
+        f"{name}'s deductions (started, amount, by)",
+        shown,
+        [(_at(when), usd(amount), TRIGGERS[trigger])],
+    )
 
 
 @then(parsers.re(rf"{NAME}'s deductions are:"))
@@ -173,12 +213,13 @@ def deductions_are(billing: BillingWorld, name: str, datatable: list[list[str]])
         (d["at"], _money(d["amount"]), d["trigger"], _outcome(d["status"], d.get("reason")))
         for d in billing.deductions(name)
     ]
-    assert shown == expected, shown
+    expect(f"{name}'s deductions (started, amount, by, outcome)", shown, expected)
 
 
 @then(parsers.re(rf"{NAME} has had no deduction"))
 def no_deduction(billing: BillingWorld, name: str) -> None:
-    assert billing.deductions(name) == []
+    shown = [(d["at"], _money(d["amount"]), d["trigger"]) for d in billing.deductions(name)]
+    expect(f"{name}'s deductions (started, amount, by)", shown, [])
 
 
 @then(
@@ -189,40 +230,75 @@ def no_deduction(billing: BillingWorld, name: str) -> None:
 )
 def balance_first(billing: BillingWorld, balance: str, name: str, charged: str) -> None:
     """The latest payment (a deduction or a manual one): balance first, the rest charged."""
-    (last,) = billing.events(name, "deduction.succeeded", "repayment.submitted")[-1:]
+    payments = billing.events(name, "deduction.succeeded", "repayment.submitted")
+    expect(f"{name}'s payments", payments, "a payment", holds=lambda p, _: bool(p))
+    last = payments[-1]
     shown = (_money(last["from_balance"]), _money(last["charged"]))
-    assert shown == (usd(f"USD {balance}"), usd(f"USD {charged}")), last
+    expect(
+        f"{name}'s latest payment (from the balance, charged)",
+        shown,
+        (usd(f"USD {balance}"), usd(f"USD {charged}")),
+    )
 
 
 @then(parsers.re(rf"{NAME}'s account became overdue and was suspended at (?P<when>.+)"))
 def overdue_and_suspended(billing: BillingWorld, name: str, when: str) -> None:
     at = {e["type"]: e["at"] for e in billing.events(name, "account.overdue", "account.suspended")}
-    assert at == {"account.overdue": _at(when), "account.suspended": _at(when)}, at
-    assert not billing.engine.is_metering(billing.known(name))
+    expect(
+        f"when {name}'s account became overdue and was suspended",
+        at,
+        {"account.overdue": _at(when), "account.suspended": _at(when)},
+    )
+    metering = billing.engine.is_metering(billing.known(name))
+    expect(f"{name}'s usage metered", "yes" if metering else "no", "no")
 
 
 @then(parsers.re(rf"{NAME}'s account is (?P<still>not|still) suspended"))
 def suspended(billing: BillingWorld, name: str, still: str) -> None:
     status = billing.account(name).status
-    assert (status == "suspended") == (still == "still"), status
+    expect(
+        f"{name}'s account",
+        status,
+        "suspended" if still == "still" else "not suspended",
+        holds=lambda s, _: (s == "suspended") == (still == "still"),
+    )
 
 
 @then(parsers.re(rf"{NAME}'s account is active again"))
 def active_again(billing: BillingWorld, name: str) -> None:
-    assert billing.events(name, "account.resumed"), "no account.resumed event"
-    assert billing.account(name).status == "active"
+    resumed = [e["at"] for e in billing.events(name, "account.resumed")]
+    expect(f"{name}'s account.resumed events", resumed, "at least one", holds=lambda r, _: bool(r))
+    expect(f"{name}'s account", billing.account(name).status, "active")
 
 
 @then(parsers.re(rf"(?P<product>[\w.-]+) is activated for {NAME}"))
 def activated(billing: BillingWorld, product: str, name: str) -> None:
-    assert product in billing.account(name).products
+    products = billing.account(name).products
+    expect(
+        f"{name}'s products",
+        products,
+        product,
+        holds=lambda p, e: e in p,
+        wanted=f"{product} among them",
+    )
 
 
 @then(parsers.re(rf"(?P<product>[\w.-]+) is not activated for {NAME}, because (?P<why>.+)"))
 def not_activated(billing: BillingWorld, product: str, name: str, why: str) -> None:
     refused = billing.events(name, "product.activation_refused")
-    assert [(e["product"], e["reason"]) for e in refused] == [(product, reason(why))], refused
-    assert product not in billing.account(name).products
+    expect(
+        f"{name}'s refused activations (product, reason)",
+        [(e["product"], e["reason"]) for e in refused],
+        [(product, reason(why))],
+    )
+    products = billing.account(name).products
+    expect(
+        f"{name}'s products",
+        products,
+        product,
+        holds=lambda p, e: e not in p,
+        wanted=f"not {product}",
+    )
 
 
 # --- money at the gateways --------------------------------------------------------------------
@@ -240,25 +316,38 @@ def is_charged(
     amounts = [_money(x) for x in billing.money_taken(name, label)]
     count = amounts.count(usd(amount))
     wanted = None if times is None else 1 if times == "once" else int(times.split()[0])
-    assert count == wanted if wanted else count >= 1, f"{label} charges: {amounts}"
+    expect(
+        f"{name}'s {label} charges",
+        amounts,
+        usd(amount),
+        holds=lambda _, __: count == wanted if wanted else count >= 1,
+        wanted=f"{shown_amount(amount)} {times or 'at least once'}",
+    )
 
 
 @then(parsers.re(rf"{NAME}'s (?P<label>.+?) (?:is|was) never charged(?: (?P<amount>{MONEY}))?"))
 def never_charged(billing: BillingWorld, name: str, label: str, amount: str | None) -> None:
     amounts = [_money(x) for x in billing.money_taken(name, label)]
     unwanted = [a for a in amounts if amount is None or a == usd(amount)]
-    assert unwanted == [], f"{label} charges: {amounts}"
+    expect(
+        f"{name}'s {label} charges",
+        amounts,
+        [],
+        holds=lambda _, __: not unwanted,
+        wanted=f"no charge of {shown_amount(amount)}" if amount else "none",
+    )
 
 
 @then(parsers.re(rf"PayPal has taken no money from {NAME}"))
 def paypal_took_nothing(billing: BillingWorld, name: str) -> None:
-    assert billing.paypal_captures(name) == []
+    taken = [_money(c.amount) for c in billing.paypal_captures(name)]
+    expect(f"PayPal's captures from {name}", taken, [])
 
 
 @then(parsers.re(rf"the billing system has taken (?P<amount>{MONEY}) from cards in all"))
 def taken_from_cards(billing: BillingWorld, amount: str) -> None:
     charged = billing.engine.ledger().charged.get("card", Fraction(0))
-    assert _money(round_cents(charged)) == usd(amount), charged
+    expect("taken from cards in all", _money(round_cents(charged)), usd(amount))
 
 
 @then(parsers.re(rf"{NAME}'s bank records a conversion fee of (?P<amount>{MONEY}) on that charge"))
@@ -268,7 +357,9 @@ def conversion_fee(billing: BillingWorld, name: str, amount: str) -> None:
     entries = [
         e for e in billing.world.gateways.card_core.issuer_ledger if e["charge"] == charge.id
     ]
-    assert [_money(e["fx_fee"]) for e in entries] == [usd(amount)], entries
+    expect(
+        f"conversion fees on {name}'s charge", [_money(e["fx_fee"]) for e in entries], [usd(amount)]
+    )
 
 
 # --- payments (PAY) ---------------------------------------------------------------------------
@@ -276,32 +367,41 @@ def conversion_fee(billing: BillingWorld, name: str, amount: str) -> None:
 
 def _latest_payment(billing: BillingWorld, name: str) -> dict:
     payments = billing.events(name, "repayment.submitted", "repayment.rejected")
-    assert payments, f"{name} made no payment"
+    expect(f"{name}'s manual payments", payments, "a payment", holds=lambda p, _: bool(p))
     return payments[-1]
 
 
 @then(parsers.re(rf"{NAME}'s payment of (?P<amount>{MONEY}) is (?P<status>pending|paid)"))
 def payment_status(billing: BillingWorld, name: str, amount: str, status: str) -> None:
     payment = _latest_payment(billing, name)
-    assert payment["type"] == "repayment.submitted", payment
-    assert _money(payment["amount"]) == usd(amount), payment
+    expect(
+        f"{name}'s latest payment",
+        (payment["type"], payment.get("reason")),
+        ("repayment.submitted", None),
+    )
+    expect(f"{name}'s latest payment", _money(payment["amount"]), usd(amount))
     settled = [
-        e for e in billing.events(name, "repayment.settled")
+        e
+        for e in billing.events(name, "repayment.settled")
         if e["repayment"] == payment["repayment"]
-    ]  # fmt: skip
-    shown = settled[0]["status"] if settled else "pending"
-    assert shown == status, settled
+    ]
+    expect(f"{name}'s payment of {amount}", settled[0]["status"] if settled else "pending", status)
 
 
 @then(parsers.re(rf"{NAME}'s payment of (?P<amount>{MONEY}) failed, because (?P<why>.+)"))
 def payment_failed(billing: BillingWorld, name: str, amount: str, why: str) -> None:
     payment = _latest_payment(billing, name)
     settled = [
-        e for e in billing.events(name, "repayment.settled")
+        e
+        for e in billing.events(name, "repayment.settled")
         if e["repayment"] == payment.get("repayment")
-    ]  # fmt: skip
+    ]
     shown = [(_money(e["amount"]), e["status"], e.get("reason")) for e in settled]
-    assert shown == [(usd(amount), "failed", reason(why))], shown
+    expect(
+        f"{name}'s latest payment (amount, status, reason)",
+        shown,
+        [(usd(amount), "failed", reason(why))],
+    )
 
 
 @then(parsers.re(rf"{NAME} is told {POSSESSIVE} (?P<label>.+) is not active, and nothing is paid"))
@@ -311,14 +411,24 @@ def told_not_active(billing: BillingWorld, name: str, label: str) -> None:
     refusal = billing.noted.get("refusal")
     payment = billing.events(name, "repayment.submitted", "repayment.rejected")[-1:]
     rejected = bool(payment) and payment[0]["type"] == "repayment.rejected"
-    assert rejected or (refusal and "not active" in refusal), refusal
-    assert billing.money_taken(name, label) == []
+    expect(
+        f"what {name} was told",
+        refusal or "nothing",
+        "a refusal saying it is not active",
+        holds=lambda r, _: rejected or "not active" in r,
+    )
+    taken = [_money(x) for x in billing.money_taken(name, label)]
+    expect(f"{name}'s {label} charges", taken, [])
 
 
 @then(parsers.re(rf"{NAME}'s payment is refused, because (?P<why>.+)"))
 def payment_refused(billing: BillingWorld, name: str, why: str) -> None:
     payment = _latest_payment(billing, name)
-    assert (payment["type"], payment.get("reason")) == ("repayment.rejected", reason(why)), payment
+    expect(
+        f"{name}'s latest payment",
+        (payment["type"], payment.get("reason")),
+        ("repayment.rejected", reason(why)),
+    )
 
 
 # --- payment methods (CARD, PAYPAL, LINK, 3DS) ------------------------------------------------
@@ -346,70 +456,87 @@ def link_result(
     method_id = billing.method_id(name, label)
     status, _, because = result.partition(", because ")
     expected = status if not because else f"{status}: {reason(because)}"
-    assert _link_words(billing, name.lower(), method_id) == expected, billing.events(name)
+    expect(f"{name}'s {label}", _link_words(billing, name.lower(), method_id), expected)
     if default is not None:
         is_default = billing.account(name).default_method_id == method_id
-        assert is_default == default.startswith(" and is"), billing.account(name).default_method_id
+        expect(
+            f"{name}'s {label} is the default payment method",
+            "yes" if is_default else "no",
+            "yes" if default.startswith(" and is") else "no",
+        )
 
 
 @then(parsers.re(rf"{NAME}'s (?P<label>.+?) is still linked"))
 def still_linked(billing: BillingWorld, name: str, label: str) -> None:
-    assert billing.method(name, label).status == "active"
+    expect(f"{name}'s {label}", billing.method(name, label).status, "active")
 
 
 @then(parsers.re(r"the card is not linked, because (?P<why>.+)"))
 def last_card_refused(billing: BillingWorld, why: str) -> None:
-    assert billing.last_link is not None, "no card was linked in this scenario"
+    expect("the last card linked", billing.last_link, "a card", holds=lambda x, _: x is not None)
+    assert billing.last_link is not None  # for the type checker: expect() said so
     key, method_id = billing.last_link
-    assert _link_words(billing, key, method_id) == f"not linked: {reason(why)}"
+    expect("the card", _link_words(billing, key, method_id), f"not linked: {reason(why)}")
 
 
 @then(parsers.re(rf"{NAME} has no default payment method"))
 def no_default(billing: BillingWorld, name: str) -> None:
-    assert billing.account(name).default_method_id is None
+    default = billing.account(name).default_method_id
+    expect(f"{name}'s default payment method", "none" if default is None else default, "none")
 
 
 @then(parsers.re(rf"{NAME} (?P<was>was|was not) asked for 3D Secure(?: (?P<times>\d+) times?)?"))
 def asked_for_threeds(billing: BillingWorld, name: str, was: str, times: str | None) -> None:
     count = len(billing.events(name, "threeds.challenged"))
-    if was == "was not":
-        assert count == 0, billing.events(name, "threeds.challenged")
-    else:
-        assert count == int(times) if times else count >= 1, billing.events(name)
+    wanted = 0 if was == "was not" else int(times) if times else None
+    expect(
+        f"times {name} was asked for 3D Secure",
+        count,
+        wanted,
+        holds=lambda c, w: c == w if w is not None else c >= 1,
+        wanted=None if wanted is not None else "at least once",
+    )
 
 
 @then(parsers.re(rf"PayPal has held USD 1\.00 from {NAME} (?P<times>\d+) times?"))
 def paypal_checks(billing: BillingWorld, name: str, times: str) -> None:
     paypal = {m.id for m in billing.account(name).methods if m.kind == "paypal"}
     checks = [
-        e for e in billing.events(name, "preauth.authorized")
+        e
+        for e in billing.events(name, "preauth.authorized")
         if e["method"] in paypal and _money(e["amount"]) == Decimal("1.00")
-    ]  # fmt: skip
-    assert len(checks) == int(times), checks
+    ]
+    expect(f"USD 1.00 checks PayPal made on {name}", len(checks), int(times))
 
 
 @then(parsers.re(r'the check was made for "(?P<descriptor>[^"]+)"'))
 def check_descriptor(billing: BillingWorld, descriptor: str) -> None:
     """The latest USD 1.00 check, as the billing system logged it and, for a card, as the card
     processor recorded it (the descriptor the cardholder's statement shows)."""
-    (latest,) = billing.events(None, "preauth.authorized")[-1:]
-    assert latest["descriptor"] == descriptor, latest
+    checks = billing.events(None, "preauth.authorized")
+    expect("USD 1.00 checks", checks, "one", holds=lambda c, _: bool(c))
+    latest = checks[-1]
+    expect("the check's descriptor", latest["descriptor"], descriptor)
     holds = billing.world.gateways.card_core.authorizations
     if latest["authorization"] in holds:
-        assert holds[latest["authorization"]].descriptor == descriptor
+        recorded = holds[latest["authorization"]].descriptor
+        expect("the descriptor the card processor recorded", recorded, descriptor)
 
 
 @then(parsers.re(rf"{NAME}'s bank holds (?P<amount>{MONEY}) on the card"))
 def bank_holds(billing: BillingWorld, name: str, amount: str) -> None:
     """The card processor's view of the last card linked: what it holds now."""
     held = [a for a in billing.last_card_holds() if a.status_at(billing.now) == "held"]
-    assert sum((_money(a.amount) for a in held), Decimal("0.00")) == usd(amount), held
+    total = sum((_money(a.amount) for a in held), Decimal("0.00"))
+    expect(f"what {name}'s bank holds on the card", total, usd(amount))
 
 
 @then("no hold stays on the card")
 def no_hold(billing: BillingWorld) -> None:
-    held = [a for a in billing.last_card_holds() if a.status_at(billing.now) == "held"]
-    assert held == [], held
+    held = [
+        _money(a.amount) for a in billing.last_card_holds() if a.status_at(billing.now) == "held"
+    ]
+    expect("holds on the card", held, [])
 
 
 @then(
@@ -419,20 +546,36 @@ def no_hold(billing: BillingWorld) -> None:
     )
 )
 def check_released(billing: BillingWorld, name: str, earliest: str, latest: str) -> None:
-    (check,) = billing.events(name, "preauth.authorized")
-    (released,) = billing.events(name, "preauth.released")
+    checks = billing.events(name, "preauth.authorized")
+    releases = billing.events(name, "preauth.released")
+    expect(f"{name}'s checks and releases", (len(checks), len(releases)), (1, 1))
+    (check,), (released,) = checks, releases
     at = moment_of(released["at"])
-    assert moment(earliest) <= at <= moment(latest), f"released {spoken(at)}"
-    assert released["by"] == "issuer", released
+    expect(
+        "the check released",
+        spoken(at),
+        f"between {earliest} and {latest}",
+        holds=lambda _, __: moment(earliest) <= at <= moment(latest),
+    )
+    expect("the check released by", released["by"], "issuer")
     hold = billing.world.gateways.card_core.authorizations[check["authorization"]]
-    assert (hold.status_at(billing.now), hold.release_at) == ("released", at)
+    expect(
+        "the card processor's hold (status, released)",
+        (hold.status_at(billing.now), spoken(hold.release_at)),
+        ("released", spoken(at)),
+    )
     billing.noted["released"] = at
 
 
 @then(parsers.re(r"it was released on a business day in (?P<where>.+)"))
 def released_on_business_day(billing: BillingWorld, where: str) -> None:
     at = billing.noted["released"]
-    assert is_business_day(at, country(where)), f"{spoken(at)} is no business day in {where}"
+    expect(
+        "the check released",
+        spoken(at),
+        f"a business day in {where}",
+        holds=lambda _, __: is_business_day(at, country(where)),
+    )
 
 
 # --- Coding Plan (PLAN) -----------------------------------------------------------------------
@@ -445,11 +588,14 @@ def plan_renewals(billing: BillingWorld, name: str, datatable: list[list[str]]) 
     expected = [(_at(at), usd(f"USD {amount}"), _expected_outcome(o)) for at, amount, o in rows]
     renewals = billing.events(name, "plan.renewed", "plan.renewal_failed")
     shown = [
-        (e["at"], _money(e["amount"]),
-         _outcome("succeeded" if e["type"] == "plan.renewed" else "failed", e.get("reason")))
+        (
+            e["at"],
+            _money(e["amount"]),
+            _outcome("succeeded" if e["type"] == "plan.renewed" else "failed", e.get("reason")),
+        )
         for e in renewals
-    ]  # fmt: skip
-    assert shown == expected, shown
+    ]
+    expect(f"{name}'s Coding Plan renewals (renewed, amount, outcome)", shown, expected)
 
 
 @then(
@@ -457,8 +603,13 @@ def plan_renewals(billing: BillingWorld, name: str, datatable: list[list[str]]) 
 )
 def plan_refused(billing: BillingWorld, name: str, plan: str, why: str) -> None:
     refused = billing.events(name, "plan.purchase_refused")
-    assert [(e["plan"], e["reason"]) for e in refused] == [(plan.lower(), reason(why))], refused
-    assert billing.events(name, "plan.purchased") == []
+    expect(
+        f"{name}'s refused Coding Plan purchases (plan, reason)",
+        [(e["plan"], e["reason"]) for e in refused],
+        [(plan.lower(), reason(why))],
+    )
+    bought = [e["plan"] for e in billing.events(name, "plan.purchased")]
+    expect(f"{name}'s Coding Plan purchases", bought, [])
 
 
 # --- the harness's own guarantees (H) ---------------------------------------------------------
@@ -472,23 +623,33 @@ def one_clock(billing: BillingWorld) -> None:
     """H-1: each gateway stamps its records with the engine's simulated time."""
     logged = {moment_of(e["at"]) for e in billing.events()}
     for gateway, moments in billing.gateway_moments().items():
-        assert moments, f"the {gateway} kept no record in this scenario"
+        expect(f"the {gateway}'s records", len(moments), "at least one", holds=lambda n, _: n > 0)
         strays = sorted(spoken(m) for m in set(moments) - logged)
-        assert strays == [], f"the {gateway} dated records at {strays}"
+        expect(
+            f"moments the {gateway} dated records at that the billing system never logged",
+            strays,
+            [],
+        )
 
 
 @then("the card processor released each check exactly when the billing system logged its release")
 def releases_agree(billing: BillingWorld) -> None:
     released = [e for e in billing.events(None, "preauth.released") if e["by"] == "issuer"]
-    assert released, "no check was released by a card issuer in this scenario"
+    expect(
+        "checks released by a card issuer", len(released), "at least one", holds=lambda n, _: n > 0
+    )
     holds = billing.world.gateways.card_core.authorizations
     for event in released:
-        assert format_time(holds[event["authorization"]].release_at) == event["at"], event
+        recorded = format_time(holds[event["authorization"]].release_at)
+        expect(f"when the card processor released {event['authorization']}", recorded, event["at"])
 
 
 @then("telling the story again with the same seed writes the same event log, byte for byte")
 def same_seed_same_log(billing: BillingWorld) -> None:
-    assert billing.replay(seed=billing.seed, transport=billing.transport) == billing.world.log.kept
+    replayed = billing.replay(seed=billing.seed, transport=billing.transport)
+    expect(
+        "the event log told again", _first_difference(replayed, billing.world.log.kept), "the same"
+    )
 
 
 @then(
@@ -498,34 +659,66 @@ def same_seed_same_log(billing: BillingWorld) -> None:
 def same_log_every_transport(billing: BillingWorld) -> None:
     for transport in ("direct", "wsgi", "http"):
         replayed = billing.replay(seed=billing.seed, transport=transport)
-        assert replayed == billing.world.log.kept, f"the {transport} log differs"
+        expect(
+            f"the event log told again over {transport}",
+            _first_difference(replayed, billing.world.log.kept),
+            "the same",
+        )
 
 
 @then("telling it again with another seed writes a different event log")
 def other_seed_other_log(billing: BillingWorld) -> None:
-    assert billing.replay(seed=billing.seed + 1, transport="direct") != billing.world.log.kept
+    replayed = billing.replay(seed=billing.seed + 1, transport="direct")
+    expect(
+        "the event log told again with another seed",
+        _first_difference(replayed, billing.world.log.kept),
+        "different",
+        holds=lambda d, _: d != "the same",
+    )
 
 
-@then(parsers.re(rf"{NAME}'s fees add up to what {SUBJECT} paid plus what {SUBJECT} owes, "
-                 r"to the cent"))  # fmt: skip
+@then(
+    parsers.re(
+        rf"{NAME}'s fees add up to what {SUBJECT} paid plus what {SUBJECT} owes, "
+        r"to the cent"
+    )
+)
 def nothing_lost(billing: BillingWorld, name: str) -> None:
     """H-3: every fee accrued (exactly) is paid (per the event log) or still due."""
     paid = sum(
         (Decimal(e["amount"]) for e in billing.events(name, "deduction.succeeded")),
         Decimal(0),
     ) + sum(
-        (Decimal(e["amount"]) for e in billing.events(name, "repayment.settled")
-         if e["status"] == "paid"),
+        (
+            Decimal(e["amount"])
+            for e in billing.events(name, "repayment.settled")
+            if e["status"] == "paid"
+        ),
         Decimal(0),
-    )  # fmt: skip
+    )
     due = _money(billing.engine.total_amount_due(billing.known(name)))
     fees = _money(round_cents(billing.account(name).ledger.fees))
-    assert paid > 0, "nothing was paid: the scenario shows no rounding"
-    assert paid + due == fees, f"paid {paid} + due {due} != fees {fees}"
+    expect(
+        f"what {name} paid",
+        paid,
+        "more than nothing (else no rounding is shown)",
+        holds=lambda p, _: p > 0,
+    )
+    expect(f"{name}'s paid + due", paid + due, fees, wanted=f"fees of {in_words(fees)}")
 
 
-_AMOUNT_FIELDS = {"amount", "charged", "from_balance", "pretax", "tax", "total", "outstanding",
-                  "paid", "threshold", "balance"}  # fmt: skip
+_AMOUNT_FIELDS = {
+    "amount",
+    "charged",
+    "from_balance",
+    "pretax",
+    "tax",
+    "total",
+    "outstanding",
+    "paid",
+    "threshold",
+    "balance",
+}
 
 
 @then("every amount in the event log has exactly two decimal places")
@@ -533,24 +726,27 @@ def amounts_two_places(billing: BillingWorld) -> None:
     amounts = [
         (e["type"], k, v) for e in billing.events() for k, v in e.items() if k in _AMOUNT_FIELDS
     ]
-    assert amounts, "the event log shows no amount"
+    expect("amounts in the event log", len(amounts), "at least one", holds=lambda n, _: n > 0)
     odd = [a for a in amounts if not (isinstance(a[2], str) and re.fullmatch(r"\d+\.\d\d", a[2]))]
-    assert odd == [], odd
+    expect("amounts without exactly two decimal places (event, field, value)", odd, [])
 
 
 @then("no event shows a full card number or a security code")
 def no_card_numbers(billing: BillingWorld) -> None:
     """H-4: no number typed in this scenario, and no CVV field, in any event or report."""
     typed = billing.card_numbers()
-    assert typed, "no card was typed in this scenario"
-    shown = "\n".join(billing.world.log.kept) + billing.failure_report()
-    assert [n[-4:] for n in typed if n in shown] == []
-    assert "cvv" not in shown.lower()
+    expect("cards typed in this scenario", len(typed), "at least one", holds=lambda n, _: n > 0)
+    written = "\n".join(billing.world.log.kept) + billing.failure_report()
+    expect("full card numbers written (last four)", [n[-4:] for n in typed if n in written], [])
+    expect("security codes written", "yes" if "cvv" in written.lower() else "no", "no")
 
 
 @then("cards appear in the event log as brand and last four digits only")
 def cards_by_last4(billing: BillingWorld) -> None:
     linked = [e for e in billing.events(None, "payment_method.linked") if e["kind"] == "card"]
-    assert linked, "no card was linked in this scenario"
-    assert all(e["brand"] and re.fullmatch(r"\d{4}", e["last4"]) for e in linked), linked
-    assert not re.search(r"\d{12,}", "\n".join(billing.world.log.kept))
+    expect("cards linked", len(linked), "at least one", holds=lambda n, _: n > 0)
+    cards = [(e["brand"], e["last4"]) for e in linked]
+    odd = [c for c in cards if not (c[0] and re.fullmatch(r"\d{4}", c[1]))]
+    expect("linked cards not shown as brand and last four", odd, [])
+    long_numbers = re.findall(r"\d{12,}", "\n".join(billing.world.log.kept))
+    expect("numbers of 12 digits or more in the event log", len(long_numbers), 0)

@@ -1,5 +1,7 @@
-"""What QA sees when a feature step fails: the conftest hook adds a report section with the
-simulated time and each account's latest events (and says so when time has not started)."""
+"""What QA sees when a feature step fails: the conftest hook adds a report section with why it
+failed, the simulated time and each account's latest events (and says so when time has not
+started); a failed Then names the expected and the actual value; a step that matches no
+definition names the closest known steps."""
 
 from __future__ import annotations
 
@@ -75,10 +77,11 @@ def test_a_failed_step_shows_the_simulated_time_and_the_accounts_latest_events(b
     content = fail_step(FakeRequest({"billing": billing}))
     lines = content.splitlines()
     assert lines[0] == "failed step: Then Ada's Visa card is charged USD 1,000.00"
+    assert lines[1] == "not charged"
     assert (
-        lines[1] == "simulated time: Sunday 1 February 2026 00:30 UTC (transport direct, seed 42)"
+        lines[2] == "simulated time: Sunday 1 February 2026 00:30 UTC (transport direct, seed 42)"
     )
-    assert lines[2].startswith("ada: last ")
+    assert lines[3].startswith("ada: last ")
     assert '"type":"deduction.succeeded"' in lines[-1]  # the latest event comes last
     assert "4242424242424242" not in content  # H-4: even here
 
@@ -129,17 +132,19 @@ Feature: A scenario that fails on purpose
     And Ada's default payment method is a Visa card
     And Ada uses qwen-max for USD 10.00 an hour
     When the clock reaches 1 February 2026 00:30 UTC
-    Then Ada's Visa card is charged USD 99.00
+    Then <then>
 """
 
 
-def test_a_real_failing_scenario_prints_the_simulated_world(pytester, monkeypatch):
-    """End to end: this package's steps and conftest, copied beside a failing feature, run by
-    pytest-bdd (in this process, over the direct transport to keep it quick)."""
+def run_failing(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch, then: str
+) -> pytest.RunResult:
+    """This package's steps and conftest, copied beside a feature whose last step is `then`, run
+    by pytest-bdd (in this process, over the direct transport to keep it quick)."""
     monkeypatch.setenv(TRANSPORT_ENV, "direct")
     package = pytester.mkpydir("bddcopy")
     for source in Path(__file__).parent.glob("*.py"):
-        if source.name.startswith(("steps_", "billing_", "customer_", "conftest")):
+        if source.name.startswith(("step", "billing_", "customer_", "expectations", "conftest")):
             (package / source.name).write_text(source.read_text())
     (package / "test_failing.py").write_text(
         "from pytest_bdd import scenarios\n"
@@ -148,15 +153,48 @@ def test_a_real_failing_scenario_prints_the_simulated_world(pytester, monkeypatc
         "from .steps_when import *  # noqa: F403\n"
         "scenarios('failing.feature')\n"
     )
-    (package / "failing.feature").write_text(FAILING_FEATURE)
+    (package / "failing.feature").write_text(FAILING_FEATURE.replace("<then>", then))
     result = pytester.runpytest("-p", "no:cacheprovider", "--import-mode=importlib")
     result.assert_outcomes(failed=1)
+    return result
+
+
+def test_a_real_failing_scenario_prints_the_simulated_world(pytester, monkeypatch):
+    result = run_failing(pytester, monkeypatch, "Ada's Visa card is charged USD 99.00")
     result.stdout.fnmatch_lines(
         [
             f"*Captured {REPORT_SECTION} call*",
             "failed step: Then Ada's Visa card is charged USD 99.00",
+            "Ada's Visa card charges",
+            "  expected: USD 99.00 at least once",
+            "  actual:   ",
+            "    USD 20.00",
             "simulated time: Sunday 1 February 2026 00:30 UTC (transport direct, seed 42)",
             "ada: last * events",
             '*"type":"deduction.succeeded"*"amount":"20.00"*',
+        ]
+    )
+
+
+def test_a_failed_then_names_the_expected_and_the_actual_value(pytester, monkeypatch):
+    result = run_failing(pytester, monkeypatch, "Ada's Total Amount Due is USD 61.00")
+    result.stdout.fnmatch_lines(
+        [
+            "E*AssertionError: Ada's Total Amount Due",
+            "E*expected: USD 61.00",
+            "E*actual:   USD 0.00",
+            f"*Captured {REPORT_SECTION} call*",
+            "failed step: Then Ada's Total Amount Due is USD 61.00",
+        ]
+    )
+
+
+def test_a_step_matching_no_definition_names_the_closest_known_steps(pytester, monkeypatch):
+    result = run_failing(pytester, monkeypatch, "Ada's Total Amount Owed is USD 61.00")
+    result.stdout.fnmatch_lines(
+        [
+            '*Step definition is not found: Then "Ada\'s Total Amount Owed is USD 61.00"*',
+            "*The closest known:",
+            "*Then <name>'s Total Amount Due is <amount>*",
         ]
     )
