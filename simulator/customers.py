@@ -39,15 +39,15 @@ def customer_usage(world: World, meter: Meter) -> Process:
             continue
 
 
-def attempted(call: Callable[[], T]) -> T | None:
-    """What the engine answered, or None when it refused with a reason: such a refusal is an
-    outcome already in the event log. A refusal without one (the scenario asked for the
-    impossible) stops the run."""
+def attempted(world: World, account_id: str, kind: str, call: Callable[[], T]) -> T | None:
+    """What the engine answered, or None when it refused: a refusal with a reason is an outcome
+    already in the event log; one without (the scenario asked for the impossible) is logged as
+    a skipped action, and the run goes on."""
     try:
         return call()
     except BillingError as refused:
         if refused.reason is None:
-            raise
+            world.skipped(account_id, kind, refused)
         return None
 
 
@@ -67,8 +67,10 @@ def answering_a_challenge(
 
 def linking_a_card(world: World, account_id: str, entry: Any) -> Process:
     """The customer types their card; if their bank challenges them, they answer (or not)."""
-    outcome = world.engine.link_card(account_id, entry.card.details())
-    if outcome.status == "challenge":
+    outcome = attempted(
+        world, account_id, "link", lambda: world.engine.link_card(account_id, entry.card.details())
+    )
+    if outcome is not None and outcome.status == "challenge":
         yield from answering_a_challenge(
             world,
             account_id,
@@ -80,7 +82,12 @@ def linking_a_card(world: World, account_id: str, entry: Any) -> Process:
 
 def buying_a_plan(world: World, account_id: str, order: Any) -> Process:
     """The customer orders a Coding Plan; if their bank challenges the order, they answer."""
-    outcome = attempted(lambda: world.engine.buy_plan(account_id, order.plan, order.method))
+    outcome = attempted(
+        world,
+        account_id,
+        "buy_plan",
+        lambda: world.engine.buy_plan(account_id, order.plan, order.method),
+    )
     if outcome is not None and outcome.status == "challenge":
         yield from answering_a_challenge(
             world,
@@ -95,7 +102,10 @@ def linking_paypal(world: World, account_id: str, entry: Any) -> Process:
     """The customer is sent to PayPal, logs in, and approves the agreement (or not)."""
     paypal = entry.paypal
     outcome = attempted(
-        lambda: world.engine.start_paypal_link(account_id, threshold=paypal.threshold)
+        world,
+        account_id,
+        "link",
+        lambda: world.engine.start_paypal_link(account_id, threshold=paypal.threshold),
     )
     if outcome is None or outcome.status != "approval":
         return

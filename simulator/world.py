@@ -14,7 +14,12 @@ import numpy as np
 import simpy
 
 from billing_engine.bootstrap import bootstrap
-from billing_engine.errors import BillingError
+from billing_engine.errors import (
+    AccountStateError,
+    BillingError,
+    UnknownPaymentMethod,
+    UnknownProduct,
+)
 from billing_engine.events import Event
 from billing_engine.policy import Policy
 from simulator.clock import SimClock
@@ -29,6 +34,13 @@ from simulator.eventlog import EventLog
 from simulator.metering import Meter, UsagePlan
 from simulator.scenario import AccountSpec, ActivateAction
 from simulator.transports import Gateways, open_gateways
+
+#: why a scripted action was skipped, by what the engine raised (reason codes, DESIGN.md)
+SKIP_REASONS: dict[type[BillingError], str] = {
+    UnknownPaymentMethod: "method_not_linked",
+    AccountStateError: "account_not_active",
+    UnknownProduct: "unknown_product",
+}
 
 
 class RunError(Exception):
@@ -149,7 +161,17 @@ class World:
                 raise RunError(f"{account_id}: unknown action {action.kind!r}")
         except BillingError as refused:
             if refused.reason is None:
-                raise RunError(f"{account_id}: {action.kind} at {action.at}: {refused}") from None
+                self.skipped(account_id, action.kind, refused)
+
+    def skipped(self, account_id: str, kind: str, refused: BillingError) -> None:
+        """A scripted action the engine could not carry out and gave no outcome for (the method
+        it names never linked, the account is closed): an event, and the run goes on."""
+        reason = SKIP_REASONS.get(type(refused), "not_possible")
+        self.log.emit(
+            Event(
+                self.clock.now(), "action.skipped", account_id, {"action": kind, "reason": reason}
+            )
+        )
 
     # --- keeping the meters honest ------------------------------------------------------
 

@@ -60,8 +60,10 @@ def test_3ds1_a_challenged_plan_order_goes_on_when_answered_and_ends_when_abando
     assert (ended["type"], ended.get("reason")) == outcome
 
 
-def test_plan1_an_unknown_method_index_stops_the_run_with_a_clear_error():
+def test_plan1_an_order_from_a_method_that_does_not_exist_is_skipped_and_the_run_goes_on():
     order = plan_order("pass")
     order["actions"][0]["buy_plan"]["method"] = 3
-    with pytest.raises(Exception, match="no payment method 3"):
-        run_account(order)
+    events = [json.loads(line) for line in run_account(order)]
+    [skipped] = [e for e in events if e["type"] == "action.skipped"]
+    assert (skipped["action"], skipped["reason"]) == ("buy_plan", "method_not_linked")
+    assert not [e for e in events if e["type"].startswith("plan.")]
