@@ -33,6 +33,9 @@ class SimClock:
         self.env = env or simpy.Environment(initial_time=0)
         #: called with (account, when) before a timer for that account runs
         self.before_timer: Callable[[str | None], None] | None = None
+        #: called with the account after its timer ran (what it changed may move the meter's
+        #: plan, e.g. a failed payment putting fees back toward the threshold)
+        self.after_timer: Callable[[str | None], None] | None = None
         #: the last instant asked for, by SimPy time: every event, timer and gateway call
         #: reads the time, and it changes far less often than that
         self._last: tuple[float, datetime] = (0, self.start)
@@ -57,6 +60,8 @@ class SimClock:
             if self.before_timer is not None:
                 self.before_timer(account)
             fn()
+            if self.after_timer is not None:
+                self.after_timer(account)
 
         _Timer(self.env, self.seconds_until(when), fire)
 

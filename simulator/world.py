@@ -91,6 +91,7 @@ class World:
         self.meters: dict[str, Meter] = {}
         self._usage: dict[str, simpy.Process] = {}
         clock.before_timer = self._before_timer
+        clock.after_timer = self._after_timer
         log.observers.append(self._on_event)
 
     # --- set-up -------------------------------------------------------------------------
@@ -188,6 +189,10 @@ class World:
     def _before_timer(self, account_id: str | None) -> None:
         if account_id is not None and account_id in self.meters:
             self.account_changing(account_id)
+
+    def _after_timer(self, account_id: str | None) -> None:
+        if account_id is not None and account_id in self.meters:
+            self.account_changed(account_id)
 
     def _on_event(self, event: Event) -> None:
         if event.type in ("account.suspended", "account.resumed") and event.account:
