@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 from fractions import Fraction
 
@@ -31,10 +32,19 @@ class Collection:
 
     # --- usage and the threshold ----------------------------------------------------------
 
-    def meter(self, account: Account, product: str, hours: int, pretax_per_hour: Fraction) -> None:
-        """The fees of `hours` whole hours ending now; then the threshold check, once."""
+    def meter(self, account: Account, rates: Mapping[str, Fraction], hours: int) -> None:
+        """The fees of `hours` whole hours ending now, every product's (pretax per hour); then
+        the threshold check, once: an hour's fees count together, whatever the products' order
+        (AUTO-2/3)."""
         if not account.is_metering or hours == 0:
             return
+        for product, pretax_per_hour in rates.items():
+            self._accrue(account, product, hours, pretax_per_hour)
+        self.check_threshold(account)
+
+    def _accrue(
+        self, account: Account, product: str, hours: int, pretax_per_hour: Fraction
+    ) -> None:
         # Untaxed accounts skip the tax arithmetic (exact either way: it is zero)
         tax_per_hour = pretax_per_hour * account.tax_rate if account.tax_rate else ZERO
         for month, count in hours_by_month(self.ctx.now(), hours):
@@ -42,7 +52,6 @@ class Collection:
             account.ledger.accrue_fee(month, product, count * pretax_per_hour, tax)
         fee = pretax_per_hour + tax_per_hour if tax_per_hour else pretax_per_hour
         self.ctx.daily_fees.add(self.ctx.now(), hours, fee)
-        self.check_threshold(account)
 
     def check_threshold(self, account: Account) -> None:
         """AUTO-2/3: fees since the last attempt at or over the default method's threshold start a

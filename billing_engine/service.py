@@ -4,6 +4,7 @@ overview queries (OV-1..4) are here."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from fractions import Fraction
@@ -133,16 +134,26 @@ class BillingEngine:
     ) -> None:
         """The fees of the `hours` whole hours ending now. Suspended or deactivated accounts
         meter nothing (AUTO-7)."""
+        self.record_hours(account_id, {product: pretax_per_hour}, hours=hours)
+
+    def record_hours(
+        self, account_id: str, rates: Mapping[str, Fraction | str], *, hours: int
+    ) -> None:
+        """The fees of the `hours` whole hours ending now of several products (product ->
+        pretax fee per hour), added together before the threshold is checked (AUTO-2/3)."""
         account = self._ctx.account(account_id)
-        name = check_product_name(product)
         if isinstance(hours, bool) or not isinstance(hours, int) or hours < 0:
             raise InvalidUsage(
                 f"account {account_id}: hours must be a whole number >= 0, got {hours!r}"
             )
-        rate = self._rate(pretax_per_hour, account_id)
-        if name not in account.products:
-            raise UnknownProduct(f"account {account_id}: product {name!r} is not activated")
-        self._collection.meter(account, name, hours, rate)
+        checked: dict[str, Fraction] = {}
+        for product, pretax_per_hour in rates.items():
+            name = check_product_name(product)
+            rate = self._rate(pretax_per_hour, account_id)
+            if name not in account.products:
+                raise UnknownProduct(f"account {account_id}: product {name!r} is not activated")
+            checked[name] = rate
+        self._collection.meter(account, checked, hours)
 
     def hours_until_threshold(
         self, account_id: str, pretax_per_hour_total: Fraction | str

@@ -1,5 +1,6 @@
-"""Metered usage: what each account's products cost per hour, and a meter that feeds the engine
-whole hours in batches cut wherever something could happen, identical to hour-by-hour metering."""
+"""Metered usage: what each account's products cost per UTC hour (a part hour pro rata by the
+minute), and a meter that feeds the engine whole hours in batches cut wherever something could
+happen, identical to hour-by-hour metering."""
 
 from __future__ import annotations
 
@@ -20,6 +21,20 @@ def floor_hour(at: datetime) -> datetime:
     return at  # the meter mostly wakes on the hour: no new instant to build
 
 
+def ceil_hour(at: datetime) -> datetime:
+    floor = floor_hour(at)
+    return floor if floor == at else floor + HOUR
+
+
+def part_of_hour(hour: datetime, since: datetime, until: datetime | None) -> Fraction:
+    """How much of the hour starting at `hour` lies in [since, until), by the minute."""
+    start = max(hour, since)
+    end = hour + HOUR if until is None else min(hour + HOUR, until)
+    if end <= start:
+        return Fraction(0)
+    return Fraction(int((end - start).total_seconds()) // 60, 60)
+
+
 class Usage(Protocol):
     """One usage entry of a scenario (simulator.scenario.UsageEntry)."""
 
@@ -32,22 +47,34 @@ class Usage(Protocol):
 
 class UsagePlan:
     """The pretax cost per hour of an account's products over time; entries without `from`
-    start at `start`. An entry's hourly cost is fixed within a month (a `monthly` amount is
-    spread over that month's hours), so costs are worked out once per month and stretch
-    between two rate changes, and reused while the meter plans and feeds within them."""
+    start at `start`, and none runs past `end`. An hour that a usage entry starts or stops in
+    costs its part of the hour, by the minute. An entry's hourly cost is fixed within a month
+    (a `monthly` amount is spread over that month's hours), so costs are worked out once per
+    month and stretch between two rate changes (each on the hour: a part hour is a stretch of
+    its own), and reused while the meter plans and feeds within them."""
 
-    def __init__(self, entries: Iterable[Usage], start: datetime) -> None:
+    def __init__(
+        self, entries: Iterable[Usage], start: datetime, end: datetime | None = None
+    ) -> None:
         self.start = start
+        self.end = end
         self.entries = tuple(entries)
         self.products = tuple(dict.fromkeys(e.product for e in self.entries))
         bounds = {e.from_ or start for e in self.entries} | {e.until for e in self.entries}
-        self._changes = sorted(b for b in bounds if b is not None)
+        bounds.add(end)
+        changes = {floor_hour(b) for b in bounds if b is not None}
+        changes |= {ceil_hour(b) for b in bounds if b is not None}
+        self._changes = sorted(changes)
         #: the last costs worked out, under (year, month, stretch between rate changes): the
         #: meter only moves forward, so one is enough
         self._last: tuple[tuple[int, int, int], tuple[dict[str, Fraction], Fraction]] | None = None
 
-    def _active(self, entry: Usage, hour: datetime) -> bool:
-        return (entry.from_ or self.start) <= hour and (entry.until is None or hour < entry.until)
+    def _share(self, entry: Usage, hour: datetime) -> Fraction:
+        """The part of the hour starting at `hour` that `entry` runs in (0 to 1)."""
+        until = (
+            entry.until if self.end is None or entry.until is None else min(entry.until, self.end)
+        )
+        return part_of_hour(hour, entry.from_ or self.start, until if until else self.end)
 
     def costs(self, hour: datetime) -> tuple[dict[str, Fraction], Fraction]:
         """Pretax cost of the hour starting at `hour` per product (first-seen order), and their
@@ -57,8 +84,10 @@ class UsagePlan:
             return self._last[1]
         costs: dict[str, Fraction] = {}
         for entry in self.entries:
-            if self._active(entry, hour):
+            share = self._share(entry, hour)
+            if share:
                 cost = entry.pretax_per_hour(hour)
+                cost = cost if share == 1 else cost * share
                 if cost:
                     costs[entry.product] = costs.get(entry.product, Fraction(0)) + cost
         found = (costs, sum(costs.values(), Fraction(0)))
@@ -71,7 +100,7 @@ class UsagePlan:
 
     def without(self, product: str) -> UsagePlan:
         """The plan less one product (its activation was refused)."""
-        return UsagePlan((e for e in self.entries if e.product != product), self.start)
+        return UsagePlan((e for e in self.entries if e.product != product), self.start, self.end)
 
     def next_change(self, after: datetime) -> datetime | None:
         """The next instant after `after` where a rate starts or stops (month ends aside)."""
@@ -82,9 +111,7 @@ class UsagePlan:
 
 
 class MeteredEngine(Protocol):
-    def record_usage(
-        self, account_id: str, product: str, *, hours: int, pretax_per_hour: Fraction
-    ) -> None: ...
+    def record_hours(self, account_id: str, rates: dict[str, Fraction], *, hours: int) -> None: ...
 
     def hours_until_threshold(
         self, account_id: str, pretax_per_hour_total: Fraction
@@ -110,7 +137,8 @@ class Meter:
         self.plan = plan
         self.engine = engine
         self.fed_until = floor_hour(start)
-        self.end = end
+        #: the end of the run's last hour: a run ending mid-hour bills that hour's part
+        self.end = ceil_hour(end)
 
     def _segment_end(self, start: datetime, until: datetime) -> datetime:
         """The end of the stretch from `start` over which every product's hourly cost is fixed."""
@@ -141,17 +169,7 @@ class Meter:
             raise RuntimeError(
                 f"meter for {self.account_id} slept past the hour its fees reached the threshold"
             )
-        # The hour that reaches the threshold goes product by product, as hour-by-hour would
-        # (next_cut has the hours before it recorded when they end); one product's go at once.
-        whole = hours - 1 if reach == hours and len(costs) > 1 else hours
-        for product, cost in costs.items():
-            if whole:
-                self.engine.record_usage(
-                    self.account_id, product, hours=whole, pretax_per_hour=cost
-                )
-        if whole < hours:
-            for product, cost in costs.items():
-                self.engine.record_usage(self.account_id, product, hours=1, pretax_per_hour=cost)
+        self.engine.record_hours(self.account_id, costs, hours=hours)
 
     def next_cut(self) -> datetime | None:
         """When the meter must next wake, or None when there is nothing left to meter."""
@@ -164,10 +182,6 @@ class Meter:
             return segment_end if self.plan.next_change(start) is not None else None
         reach = self.engine.hours_until_threshold(self.account_id, total)
         hours = (segment_end - start) / HOUR
-        if reach is not None and len(costs) > 1 and 1 < reach <= hours:
-            # the engine takes each batch as hours ending when it is recorded: the hours before
-            # the one that goes product by product are recorded as they end, an hour before it
-            return start + (reach - 1) * HOUR
         if reach is not None and 1 <= reach < hours:
             return start + reach * HOUR
         return segment_end

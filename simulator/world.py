@@ -31,7 +31,7 @@ from simulator.customers import (
     linking_paypal,
 )
 from simulator.eventlog import EventLog
-from simulator.metering import Meter, UsagePlan
+from simulator.metering import Meter, UsagePlan, ceil_hour
 from simulator.scenario import AccountSpec, ActivateAction
 from simulator.transports import Gateways, open_gateways
 
@@ -111,7 +111,11 @@ class World:
                     entry.paypal.email, funding_source=entry.paypal.funding_source
                 )
         meter = Meter(
-            spec.id, UsagePlan(spec.usage, self.start), self.engine, self.clock.now(), self.end
+            spec.id,
+            UsagePlan(spec.usage, self.start, self.end),
+            self.engine,
+            self.clock.now(),
+            self.end,
         )
         self.meters[spec.id] = meter
         self._usage[spec.id] = self.env.process(customer_usage(self, meter))
@@ -210,7 +214,9 @@ class World:
         closed."""
         self.gateways.install_faults(self.scenario.faults, start=self.start)
         self.populate()
-        self.run(until=self.end + self.policy.settlement_delay, progress=progress)
+        # a run ending mid-hour meters that hour's part when the hour ends
+        until = max(self.end + self.policy.settlement_delay, ceil_hour(self.end))
+        self.run(until=until, progress=progress)
         self.log.close()
 
     def run(self, *, until: datetime, progress: Any = None, steps: int = 100) -> None:

@@ -32,11 +32,14 @@ class ThresholdLedger:
         #: the fees by the day each hour starts on, as the engine dates a batch: hours ending now
         self.days = DailyFees()
 
-    def record_usage(self, account_id, product, *, hours, pretax_per_hour):
-        self.days.add(self.clock.now(), hours, pretax_per_hour)
+    def record_hours(self, account_id, rates, *, hours):
+        """Every product's fees of an hour together, then the threshold (AUTO-2)."""
+        per_hour = sum(rates.values(), Fraction(0))
+        for rate in rates.values():
+            self.days.add(self.clock.now(), hours, rate)
         for _ in range(hours):
-            self.pool += pretax_per_hour
-            self.total += pretax_per_hour
+            self.pool += per_hour
+            self.total += per_hour
             if self.pool >= self.threshold:
                 self.deductions.append((self.clock.now(), self.pool))
                 self.pool = Fraction(0)
@@ -75,8 +78,8 @@ rates = st.lists(
         st.sampled_from(["qwen-max", "qwen-plus"]),
         st.integers(1, 50_000).map(lambda c: Decimal(c) / 100),
         st.sampled_from(["hourly", "daily", "monthly"]),
-        st.integers(0, 72),
-        st.one_of(st.none(), st.integers(1, 200)),
+        st.integers(0, 72 * 60),
+        st.one_of(st.none(), st.integers(1, 200 * 60)),
     ),
     min_size=1,
     max_size=3,
@@ -92,19 +95,53 @@ def test_batches_equal_hour_by_hour(entries, threshold):
                 {
                     "product": product,
                     per: amount,
-                    "from": START + h * HOUR,
-                    "until": None if d is None else START + (h + d) * HOUR,
+                    "from": START + timedelta(minutes=h),
+                    "until": None if d is None else START + timedelta(minutes=h + d),
                 }
             )
             for product, amount, per, h, d in entries
         ),
         START,
+        START + timedelta(days=5),
     )
     hourly = run_meter(plan, 5, Fraction(threshold), batched=False)
     batched = run_meter(plan, 5, Fraction(threshold), batched=True)
     assert batched.deductions == hourly.deductions
     assert batched.total == hourly.total
     assert batched.days.by_day() == hourly.days.by_day()  # every batch ends when recorded
+
+
+def metered(entries: list[dict], threshold: str = "1000") -> ThresholdLedger:
+    plan = UsagePlan((UsageEntry.model_validate(e) for e in entries), START)
+    return run_meter(plan, 2, Fraction(threshold), batched=True)
+
+
+def test_auto2_an_hours_fees_of_every_product_count_before_the_threshold_in_any_order():
+    """60.00 + 47.00 an hour: the hour that reaches 1,000 deducts 1,070.00 whichever product is
+    listed first (once 1,023.00 or 1,010.00 by the products' order)."""
+    max_first = [
+        {"product": "qwen-max", "hourly": Decimal("60.00")},
+        {"product": "qwen-plus", "hourly": Decimal("47.00")},
+    ]
+    plus_first = list(reversed(max_first))
+    assert metered(max_first).deductions[0] == (START + 10 * HOUR, Fraction(1070))
+    assert metered(plus_first).deductions == metered(max_first).deductions
+
+
+def test_a_part_hour_is_billed_pro_rata_by_the_minute():
+    """Usage from 00:15 until 02:40: 45 minutes of the first hour, 40 of the third."""
+    engine = metered(
+        [
+            {
+                "product": "qwen-max",
+                "hourly": Decimal("6.00"),
+                "from": START + timedelta(minutes=15),
+                "until": START + timedelta(hours=2, minutes=40),
+            }
+        ]
+    )
+    assert engine.total == Fraction("4.50") + 6 + 4
+    assert engine.days.by_day()[START.date()] == Fraction("14.50")
 
 
 def test_auto4_timer_at_month_end_runs_after_the_last_hour_is_metered():
