@@ -1,4 +1,6 @@
 # Each target is a whole set-up from a fresh clone: it creates .venv when missing and installs.
+# What each installs: run and bench the package only; dev, test and lint the package with its
+# test tools (pytest, pytest-bdd, hypothesis, playwright, ...) and ruff. `make help` says so.
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
@@ -6,7 +8,7 @@ SCENARIO ?= scenarios/quickstart.yaml
 # Debian's Chromium, which the report's browser test drives through Playwright
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: run test lint bench clean
+.PHONY: help dev run test lint bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -24,6 +26,18 @@ $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 # Installed only when missing (CI runs as root on a fresh machine); never `playwright install`.
 $(CHROMIUM):
 	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+
+help:
+	@echo "make run    install the package into .venv; run $(SCENARIO) into out/quickstart"
+	@echo "make dev    install the package with its test tools and ruff into .venv; run nothing"
+	@echo "            (then .venv/bin/pytest ...; the browser test needs Chromium: make test)"
+	@echo "make test   as dev, then the whole suite and the features again over http"
+	@echo "make lint   as dev, then ruff check and ruff format --check"
+	@echo "make bench  install the package; print speed and memory figures"
+	@echo "make clean  remove .venv, reports, out and the test caches"
+
+# Everything a developer or QA engineer needs, installed and nothing run.
+dev: $(VENV)/.installed-dev
 
 run: $(VENV)/.installed
 	$(BIN)/billing-sim run $(SCENARIO) --out out/quickstart
