@@ -192,7 +192,8 @@ def validate(
 def _shape(scenario: Scenario) -> str:
     accounts = len(scenario.accounts) + (scenario.population.count if scenario.population else 0)
     days = (scenario.end - scenario.start).days
-    return f"{scenario.name}, {accounts} account(s), {days} days from {scenario.start:%Y-%m-%d}"
+    name = masked(scenario.name)  # H-4, as everywhere a scenario's free text is shown
+    return f"{name}, {accounts} account(s), {days} days from {scenario.start:%Y-%m-%d}"
 
 
 @app.command("scenarios")
@@ -208,7 +209,7 @@ def list_scenarios(
             description = load_scenario(path).description
         except ScenarioError as exc:
             description = f"[red]invalid: {len(exc.problems)} problem(s); run validate[/red]"
-        table.add_row(path.stem, description)
+        table.add_row(path.stem, masked(description))
     out_console.print(table)
 
 

@@ -313,3 +313,14 @@ def test_gateways_serve_delegates_to_mock_gateways(monkeypatch: pytest.MonkeyPat
     assert calls == [
         {"host": "127.0.0.1", "card_port": 8101, "threeds_port": 0, "paypal_port": 8103, "seed": 0}
     ]
+
+
+def test_h4_scenarios_and_validate_show_a_typed_card_number_masked(tmp_path: Path):
+    leaky = MINIMAL.replace("name: tiny", "name: tiny-4242424242424242").replace(
+        "One account, one day", "pay with 5555 5555 5555 4444"
+    )
+    write(tmp_path, leaky, "leaky.yaml")
+    listed = invoke("scenarios", "--dir", str(tmp_path))
+    assert "pay with •••• 4444" in listed.output and "5555" not in listed.output
+    checked = invoke("validate", str(tmp_path / "leaky.yaml"))
+    assert "tiny-•••• 4242, 1 account(s)" in checked.output
