@@ -16,7 +16,7 @@ from billing_engine.payment_methods import PaymentMethod
 from billing_engine.plan import PlanOrder, Subscription
 from billing_engine.policy import Policy
 from billing_engine.preauth import PreAuthorization
-from billing_engine.repayment import Repayment
+from billing_engine.repayment import Repayment, RepaymentChallenge
 
 AccountStatus = Literal["active", "overdue", "suspended", "deactivated"]
 
@@ -41,6 +41,8 @@ class Account:
     ledger: AccountLedger = field(default_factory=AccountLedger)
     deductions: list[Deduction] = field(default_factory=list)
     repayments: list[Repayment] = field(default_factory=list)
+    #: a card repayment waiting at its 3D Secure challenge (PAY-5: it counts as pending)
+    repayment_challenge: RepaymentChallenge | None = None
     preauths: list[PreAuthorization] = field(default_factory=list)
     subscriptions: dict[str, Subscription] = field(default_factory=dict)
     #: the latest order of each Coding Plan

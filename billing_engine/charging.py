@@ -79,6 +79,7 @@ def take_payment(
     key: str,
     *,
     merchant_initiated: bool,
+    threeds_transaction_id: str | None = None,
 ) -> Payment:
     """Balance first, then the method. The balance part is reserved now; the caller gives it
     back if the payment settles as failed."""
@@ -92,7 +93,14 @@ def take_payment(
         if method is None:
             failure = "no_payment_method"
         else:
-            result = charge_method(ctx, method, charged, key, merchant_initiated=merchant_initiated)
+            result = charge_method(
+                ctx,
+                method,
+                charged,
+                key,
+                merchant_initiated=merchant_initiated,
+                threeds_transaction_id=threeds_transaction_id,
+            )
             failure = None if result.ok or result.unknown else result.reason
             unknown = result.unknown
     if from_balance:

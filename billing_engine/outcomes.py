@@ -34,11 +34,15 @@ class ActivationOutcome:
 @dataclass(frozen=True)
 class RepaymentOutcome:
     repayment_id: str
-    status: Literal["pending"]
+    #: challenge: the card's bank asks 3D Secure first; refused: it failed or was abandoned
+    status: Literal["pending", "challenge", "refused"]
     amount: Fraction
     from_balance: Fraction
     charged: Fraction
     method_id: int | None
+    reason: str | None = None
+    #: for "challenge": where the customer completes 3D Secure
+    acs_url: str | None = None
 
 
 @dataclass(frozen=True)

@@ -7,16 +7,18 @@ from fractions import Fraction
 from typing import Literal
 
 from billing_engine.account import Account
+from billing_engine.challenges import result_at_timeout, result_on_return
 from billing_engine.charging import take_payment
 from billing_engine.collection import Collection
 from billing_engine.context import EngineContext
 from billing_engine.errors import PaymentRefused
-from billing_engine.money import format_amount, parse_amount, round_cents
+from billing_engine.linking import threeds_reason
+from billing_engine.money import ZERO, format_amount, parse_amount, round_cents, to_decimal
 from billing_engine.outcomes import RepaymentOutcome
-from billing_engine.payment_methods import PaymentMethod
-from billing_engine.ports import GatewayResult
+from billing_engine.payment_methods import CardMethod, PaymentMethod
+from billing_engine.ports import GatewayResult, GatewayUnavailable
 from billing_engine.reconciliation import reconcile_later
-from billing_engine.repayment import Repayment
+from billing_engine.repayment import Repayment, RepaymentChallenge
 from billing_engine.unknown_payment import UnknownPayment
 
 
@@ -35,7 +37,7 @@ class Payments:
         method = self._repay_method(account, method_id)
         payable = account.ledger.payable
         wanted = payable if amount == "all" else parse_amount(amount, field="repay amount")
-        if account.repayment_pending is not None:
+        if account.repayment_pending is not None or account.repayment_challenge is not None:
             self._refuse(account, wanted, "payment_pending", "a repayment is still pending (PAY-5)")
         if not 0 < wanted <= payable or round_cents(wanted) != wanted:
             self._refuse(
@@ -57,9 +59,28 @@ class Payments:
                 account, wanted, "no_payment_method", "no payment method given and no default"
             )
         repayment_id = account.next_id("rep")
+        if isinstance(method, CardMethod) and wanted > account.balance:
+            return self._authenticate(account, repayment_id, wanted, method)
+        return self._submit(account, repayment_id, wanted, method, None)
+
+    def _submit(
+        self,
+        account: Account,
+        repayment_id: str,
+        wanted: Fraction,
+        method: PaymentMethod | None,
+        threeds_id: str | None,
+    ) -> RepaymentOutcome:
+        """Reserve the amount, take it (balance first) and await its status (PAY-5)."""
         from_billed, from_undeducted = account.ledger.start_repayment(wanted)
         payment = take_payment(
-            self.ctx, account, wanted, method, repayment_id, merchant_initiated=False
+            self.ctx,
+            account,
+            wanted,
+            method,
+            repayment_id,
+            merchant_initiated=False,
+            threeds_transaction_id=threeds_id,
         )
         repayment = Repayment(
             id=repayment_id,
@@ -96,6 +117,96 @@ class Payments:
             repayment.charged,
             repayment.method_id,
         )
+
+    # --- 3D Secure (3DS-1/2): a repayment is customer initiated ------------------------
+
+    def _authenticate(
+        self, account: Account, repayment_id: str, wanted: Fraction, method: CardMethod
+    ) -> RepaymentOutcome:
+        """The card's bank decides: frictionless, or a challenge the customer answers (or the
+        time-out ends); nothing is reserved or charged before it passes."""
+        assert method.token is not None
+        try:
+            result = self.ctx.threeds.authenticate(
+                method.token,
+                to_decimal(wanted),
+                challenge_mandated=False,
+                return_url=self.ctx.return_url,
+                idempotency_key=account.next_id("3ds"),
+            )
+        except GatewayUnavailable:
+            return self._rejected(account, repayment_id, wanted, method.id, "gateway_unavailable")
+        if result.trans_status in ("Y", "A"):
+            return self._submit(account, repayment_id, wanted, method, result.transaction_id)
+        if result.trans_status != "C":
+            reason = threeds_reason(result, challenged=False)
+            return self._rejected(account, repayment_id, wanted, method.id, reason)
+        challenge = RepaymentChallenge(
+            repayment_id, wanted, method.id, result.transaction_id, result.acs_url
+        )
+        account.repayment_challenge = challenge
+        self.ctx.emit("threeds.challenged", account.id, method=method.id, repayment=repayment_id)
+        self.ctx.call_at(
+            self.ctx.now() + self.ctx.policy.threeds_timeout,
+            lambda: self._challenge_over(account, challenge, timed_out=True),
+            account.id,
+        )
+        return RepaymentOutcome(
+            repayment_id,
+            "challenge",
+            wanted,
+            ZERO,
+            ZERO,
+            method.id,
+            acs_url=result.acs_url,
+        )
+
+    def complete_threeds(self, account: Account) -> RepaymentOutcome | None:
+        """The customer is back from the repayment's challenge page; None if none waits."""
+        challenge = account.repayment_challenge
+        if challenge is None:
+            return None
+        return self._challenge_over(account, challenge, timed_out=False)
+
+    def _challenge_over(
+        self, account: Account, challenge: RepaymentChallenge, *, timed_out: bool
+    ) -> RepaymentOutcome | None:
+        if account.repayment_challenge is not challenge:
+            return None  # already ended (the customer came back before the time-out)
+        if timed_out:
+            result = result_at_timeout(self.ctx.threeds, challenge.transaction_id)
+        else:
+            found = result_on_return(self.ctx.threeds, challenge.transaction_id)
+            if found is None:
+                return None  # still open: the time-out check settles it
+            result = found
+        account.repayment_challenge = None
+        self.ctx.emit(
+            "threeds.completed",
+            account.id,
+            method=challenge.method_id,
+            repayment=challenge.id,
+            trans_status=result.trans_status,
+        )
+        wanted, method_id = challenge.amount, challenge.method_id
+        if result.trans_status not in ("Y", "A"):
+            reason = threeds_reason(result, challenged=True)
+            return self._rejected(account, challenge.id, wanted, method_id, reason)
+        method = account.method(method_id)
+        if method.status != "active" or not wanted <= account.ledger.payable:
+            # while the customer was at the bank's page the method went or the fees moved
+            reason = "method_not_active" if method.status != "active" else "invalid_amount"
+            return self._rejected(account, challenge.id, wanted, method_id, reason)
+        outcome = self._submit(account, challenge.id, wanted, method, result.transaction_id)
+        self.collection.after_settlement(account)
+        return outcome
+
+    def _rejected(
+        self, account: Account, repayment_id: str, wanted: Fraction, method_id: int, reason: str
+    ) -> RepaymentOutcome:
+        """3DS-2: a failed or abandoned verification ends the repayment; nothing is charged."""
+        self.ctx.emit("repayment.rejected", account.id, reason=reason, amount=wanted)
+        return RepaymentOutcome(repayment_id, "refused", wanted, ZERO, ZERO, method_id, reason)
 
     def _repay_method(self, account: Account, method_id: int | None) -> PaymentMethod | None:
         """PAY-4: the method asked for (repay refuses it unless it is active); none given means

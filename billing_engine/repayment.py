@@ -25,3 +25,17 @@ class Repayment:
     #: the gateway never answered: at settlement the repayment waits to be reconciled
     outcome_unknown: bool = False
     reason: str | None = None
+
+
+@dataclass
+class RepaymentChallenge:
+    """A card repayment waiting for the customer at the bank's 3D Secure page (3DS-1/2):
+    nothing is reserved or charged until they pass it."""
+
+    id: str
+    amount: Fraction
+    method_id: int
+    transaction_id: str
+    acs_url: str | None
+    #: None while the customer is at the page; then how it ended
+    outcome: str | None = None

@@ -196,6 +196,11 @@ class BillingEngine:
     ) -> RepaymentOutcome:
         return self._payments.repay(self._ctx.account(account_id), amount, method_id)
 
+    def complete_repayment_threeds(self, account_id: str) -> RepaymentOutcome | None:
+        """The customer is back from a card repayment's challenge page (the engine also checks
+        by itself after policy.threeds_timeout: abandoned -> rejected)."""
+        return self._payments.complete_threeds(self._ctx.account(account_id))
+
     def buy_plan(self, account_id: str, plan: str, method_id: int) -> PlanOutcome:
         """PLAN-1: "purchased", "refused" (reason) or "challenge" (acs_url) when the issuer
         asks 3D Secure for the order; then `complete_plan_threeds`."""

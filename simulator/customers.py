@@ -98,6 +98,22 @@ def buying_a_plan(world: World, account_id: str, order: Any) -> Process:
         )
 
 
+def repaying(world: World, account_id: str, repay: Any) -> Process:
+    """The customer repays by hand; if their card's bank challenges the payment, they answer."""
+    method = None if repay.method == "default" else repay.method
+    outcome = attempted(
+        world, account_id, "repay", lambda: world.engine.repay(account_id, repay.amount, method)
+    )
+    if outcome is not None and outcome.status == "challenge":
+        yield from answering_a_challenge(
+            world,
+            account_id,
+            outcome,
+            repay.threeds,
+            lambda: world.engine.complete_repayment_threeds(account_id),
+        )
+
+
 def linking_paypal(world: World, account_id: str, entry: Any) -> Process:
     """The customer is sent to PayPal, logs in, and approves the agreement (or not)."""
     paypal = entry.paypal

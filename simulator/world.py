@@ -29,6 +29,7 @@ from simulator.customers import (
     customer_usage,
     linking_a_card,
     linking_paypal,
+    repaying,
 )
 from simulator.eventlog import EventLog
 from simulator.metering import Meter, UsagePlan, ceil_hour
@@ -156,8 +157,7 @@ class World:
             elif action.kind == "set_default":
                 engine.set_default(account_id, args.method)
             elif action.kind == "repay":
-                method = None if args.method == "default" else args.method
-                engine.repay(account_id, args.amount, method)
+                self.env.process(repaying(self, account_id, args))
             elif action.kind == "buy_plan":
                 self.env.process(buying_a_plan(self, account_id, args))
             elif action.kind == "deactivate":

@@ -76,9 +76,10 @@ def test_pay2_partial_then_full_repayment(world: World) -> None:
     world.engine.repay("acme", "all")
     world.settle()
     assert world.engine.total_amount_due("acme") == 0
-    assert world.cards.charges[-2:] == [
-        (world.cards.charges[-2][0], Decimal("300.00"), False, None),
-        (world.cards.charges[-1][0], Decimal("700.00"), False, None),
+    # customer initiated, so each went through 3D Secure first (frictionless here)
+    assert [(c[1], c[2], c[3] is not None) for c in world.cards.charges[-2:]] == [
+        (Decimal("300.00"), False, True),
+        (Decimal("700.00"), False, True),
     ]
 
 
@@ -408,3 +409,33 @@ def test_ov4_both_billing_modes_in_the_overview(world: World) -> None:
         "payg": {"pretax": 5, "tax": 0, "total": 5},
         "coding_plan": {"pretax": 10, "tax": 0, "total": 10},
     }
+
+
+def test_3ds1_a_card_repayment_the_bank_challenges_waits_for_the_customer(world: World) -> None:
+    """3DS-1/2: a repayment is customer initiated; a challenged one charges only once passed."""
+    failed_deduction(world)
+    world.threeds.status, world.threeds.final_status = "C", "Y"
+    outcome = world.engine.repay("acme", "300.00")
+    assert (outcome.status, outcome.acs_url) == ("challenge", "https://acs.test/3ds_2")
+    charges_before = len(world.cards.charges)
+    with pytest.raises(PaymentRefused) as second:  # PAY-5: one at a time, challenge included
+        world.engine.repay("acme", "100.00")
+    assert second.value.reason == "payment_pending"
+    assert world.engine.complete_repayment_threeds("acme").status == "pending"
+    world.settle()
+    assert len(world.cards.charges) == charges_before + 1
+    assert world.engine.total_amount_due("acme") == F(700)
+
+
+@pytest.mark.parametrize(("final", "reason"), [("N", "threeds_failed"), ("U", "threeds_abandoned")])
+def test_3ds2_a_failed_or_abandoned_repayment_challenge_charges_nothing(
+    world: World, final: str, reason: str
+) -> None:
+    failed_deduction(world)
+    world.threeds.status, world.threeds.final_status = "C", final
+    charges_before = len(world.cards.charges)
+    world.engine.repay("acme", "300.00")
+    world.time.advance(minutes=10)  # the customer never comes back, or failed the code
+    assert world.sink.of("repayment.rejected")[-1].fields["reason"] == reason
+    assert len(world.cards.charges) == charges_before
+    assert world.engine.total_amount_due("acme") == F(1000)

@@ -67,3 +67,38 @@ def test_plan1_an_order_from_a_method_that_does_not_exist_is_skipped_and_the_run
     [skipped] = [e for e in events if e["type"] == "action.skipped"]
     assert (skipped["action"], skipped["reason"]) == ("buy_plan", "method_not_linked")
     assert not [e for e in events if e["type"].startswith("plan.")]
+
+
+def repayment_by_challenged_card(threeds: str) -> dict:
+    return {
+        "id": "ada",
+        "country": "US",
+        "payment_methods": [
+            {"card": {"number": ALWAYS_CHALLENGED, "exp": "12/30", "cvv": "123", "name": "ADA"}}
+        ],
+        "usage": [{"product": "qwen-max", "hourly": "10.00"}],
+        "actions": [
+            {
+                "at": START + timedelta(hours=1, minutes=10),
+                "repay": {"amount": "all", "method": 0, "threeds": threeds},
+            }
+        ],
+    }
+
+
+@pytest.mark.parametrize(
+    ("threeds", "ending"),
+    [("pass", "repayment.settled"), ("fail", "repayment.rejected")],
+)
+def test_3ds1_a_repayment_the_bank_challenges_goes_through_the_challenge(threeds, ending):
+    """Once refused `authentication_required`: a repayment is customer initiated, so the
+    customer answers the bank's challenge as for a link (pass: paid; fail: nothing charged)."""
+    events = [json.loads(line) for line in run_account(repayment_by_challenged_card(threeds))]
+    kinds = [e["type"] for e in events]
+    assert "threeds.challenged" in kinds[kinds.index("payment_method.linked") + 1 :]
+    [ended] = [e for e in events if e["type"] in ("repayment.settled", "repayment.rejected")]
+    assert ended["type"] == ending
+    if ending == "repayment.settled":
+        assert ended["status"] == "paid"
+    else:
+        assert ended["reason"] == "threeds_failed"
