@@ -3,6 +3,7 @@ stopped the run, or injected a fault that never fired."""
 
 from __future__ import annotations
 
+from fractions import Fraction
 from pathlib import Path
 
 import pytest
@@ -140,3 +141,27 @@ accounts:
     assert len(skipped) == 2
     assert '"action":"set_default"' in skipped[0] and '"reason":"method_not_linked"' in skipped[0]
     assert '"action":"buy_plan"' in skipped[1]
+
+
+def test_times_off_the_hour_run_to_the_end_and_bill_part_hours_by_the_minute() -> None:
+    """Once `run` spun forever at 100% CPU on a start, from, until or at not on the hour."""
+    scenario = scenario_from(
+        """
+name: off-the-hour
+seed: 1
+start: 2026-01-01T09:30:00Z
+duration: {days: 1}
+accounts:
+  - id: ada
+    country: US
+    balance: "100.00"
+    usage:
+      - {product: qwen-max, hourly: "6.00", from: 2026-01-01T10:15:00Z,
+         until: 2026-01-01T12:40:00Z}
+    actions:
+      - {at: 2026-01-01T11:20:00Z, deactivate: {}}
+"""
+    )
+    world = run_world(scenario)
+    # 10:15-11:00 is billed for its 45 minutes; the hour the account closes in is not metered
+    assert world.engine.account("ada").ledger.fees == 6 * Fraction(45, 60)
