@@ -5,7 +5,7 @@ from __future__ import annotations
 from mock_gateways.common.openapi import document, lookup_paths, operation, path_param, ref
 
 KEY = "Idempotency-Key"
-_AMOUNT = {"type": "string", "pattern": r"^\d+(\.\d{1,2})?$", "example": "1.00"}
+_AMOUNT = {"type": "string", "pattern": r"^[0-9]{1,16}(\.[0-9]{1,2})?$", "example": "1.00"}
 _ID = path_param("id", "authorization id")
 _CARD_ERRORS = {
     400: "invalid request (missing_field, invalid_field, invalid_amount, ...)",
@@ -75,6 +75,7 @@ PATHS = {
             errors=_CARD_ERRORS,
             body=ref("TokenRequest"),
             idempotency_header=KEY,
+            faults=True,
         )
     },
     "/v1/tokens/{id}": {
@@ -84,6 +85,7 @@ PATHS = {
             ok=(200, ref("Token")),
             errors={404: "unknown_token"},
             parameters=[path_param("id", "token id")],
+            faults=True,
         )
     },
     "/v1/authorizations": {
@@ -94,6 +96,7 @@ PATHS = {
             errors=_CARD_ERRORS,
             body=ref("PaymentRequest"),
             idempotency_header=KEY,
+            faults=True,
         )
     },
     "/v1/authorizations/{id}": {
@@ -103,6 +106,7 @@ PATHS = {
             ok=(200, ref("Authorization")),
             errors={404: "unknown_authorization"},
             parameters=[_ID],
+            faults=True,
         )
     },
     "/v1/authorizations/{id}/void": {
@@ -113,6 +117,7 @@ PATHS = {
             errors={404: "unknown_authorization", 409: "authorization_not_held or key reused"},
             parameters=[_ID],
             idempotency_header=KEY,
+            faults=True,
         )
     },
     "/v1/authorizations/{id}/capture": {
@@ -128,6 +133,7 @@ PATHS = {
             body={"type": "object", "properties": {"amount": _AMOUNT}},
             parameters=[_ID],
             idempotency_header=KEY,
+            faults=True,
         )
     },
     "/v1/charges": {
@@ -138,6 +144,7 @@ PATHS = {
             errors=_CARD_ERRORS,
             body=ref("PaymentRequest"),
             idempotency_header=KEY,
+            faults=True,
         )
     },
     "/v1/refunds": {
@@ -152,6 +159,7 @@ PATHS = {
                 "properties": {"charge": {"type": "string"}, "amount": _AMOUNT},
             },
             idempotency_header=KEY,
+            faults=True,
         )
     },
     **lookup_paths(),

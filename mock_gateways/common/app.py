@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import logging
 import time
+from collections.abc import Callable
 from typing import Any
 
 from flask import Flask, Response, current_app, jsonify, request
@@ -39,8 +40,12 @@ def create_gateway_app(
     *,
     max_body_bytes: int = DEFAULT_MAX_BODY,
     hang_on_timeout: float = 0.0,
+    error_shape: Callable[[GatewayError], GatewayError] = lambda err: err,
 ) -> Flask:
     """A Flask app over `core` with the shared behaviour; the gateway adds its own routes.
+
+    `error_shape` turns every error the app answers (its own, the shell's: a bad X-Sim-Time,
+    404, 405, 413...) into the gateway's error shape; the shared one by default.
 
     `hang_on_timeout`: seconds to wait before answering an injected `timeout` fault (504
     `response_lost`), so that a real HTTP client with a shorter timeout sees a genuine read
@@ -77,6 +82,7 @@ def create_gateway_app(
 
     @app.errorhandler(GatewayError)
     def _gateway_error(err: GatewayError):
+        err = error_shape(err)
         if isinstance(err, ResponseLost) and current_app.config["HANG_ON_TIMEOUT"] > 0:
             time.sleep(current_app.config["HANG_ON_TIMEOUT"])
         if err.code == "connection_reset" and current_app.config["ABORT_ON_RESET"]:
@@ -90,9 +96,9 @@ def create_gateway_app(
     @app.errorhandler(HTTPException)
     def _http_error(err: HTTPException):
         code = _HTTP_CODES.get(err.code or 500, "http_error")
-        body = GatewayError(code, err.description or err.name, status=err.code or 500)
+        body = error_shape(GatewayError(code, err.description or err.name, status=err.code or 500))
         response = jsonify(body.to_body())
-        response.status_code = err.code or 500
+        response.status_code = body.status
         return response
 
     @app.errorhandler(Exception)

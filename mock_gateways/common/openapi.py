@@ -3,6 +3,7 @@ small helpers for operations, so every app documents errors and admin the same w
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 ERROR_SCHEMA: dict[str, Any] = {
@@ -38,14 +39,21 @@ def operation(
     body: dict[str, Any] | None = None,
     parameters: list[dict[str, Any]] | None = None,
     idempotency_header: str | None = None,
+    error: dict[str, Any] | None = None,
+    faults: bool = False,
 ) -> dict[str, Any]:
-    """One OpenAPI operation. `ok` is (status, schema); `errors` maps status to what it means
-    (all errors use the Error schema)."""
+    """One OpenAPI operation. `ok` is (status, schema); `errors` maps status to what it means,
+    each answered in `error` (the Error schema unless given). `faults`: the fault plan may
+    answer the operation 502, 503 or 504, always in the shared Error shape (clients tell
+    "nothing was done" from "maybe done" by its code). `document` adds the shell's answers."""
+    error = error or ref("Error")
     responses: dict[str, Any] = {}
     if ok is not None:
         responses[str(ok[0])] = {"description": "success", "content": json_content(ok[1])}
     for status, meaning in sorted((errors or {}).items()):
-        responses[str(status)] = {"description": meaning, "content": json_content(ref("Error"))}
+        responses[str(status)] = {"description": meaning, "content": json_content(error)}
+    if faults:
+        responses.update(FAULT_RESPONSES)
     op: dict[str, Any] = {"operationId": operation_id, "summary": summary, "responses": responses}
     params = list(parameters or [])
     if idempotency_header:
@@ -58,19 +66,68 @@ def operation(
                 "description": "a replay returns the first answer; other parameters give 409",
             }
         )
-    params.append(
-        {
-            "name": "X-Sim-Time",
-            "in": "header",
-            "required": False,
-            "schema": {"type": "string", "format": "date-time"},
-            "description": "sets the gateway's simulated clock before the request is handled",
-        }
-    )
     op["parameters"] = params
     if body is not None:
         op["requestBody"] = {"required": True, "content": json_content(body)}
     return op
+
+
+#: what an injected transport fault answers (mock_gateways.common.errors.TransportFault)
+FAULT_RESPONSES: dict[str, Any] = {
+    "502": {
+        "description": "injected connection_reset: nothing was done; look the key up or resend",
+        "content": json_content(ref("Error")),
+    },
+    "503": {
+        "description": "injected server_error: nothing was done; resend with the same key",
+        "content": json_content(ref("Error")),
+    },
+    "504": {
+        "description": "injected response_lost: the work was done; look the key up or resend",
+        "content": json_content(ref("Error")),
+    },
+}
+
+SIM_TIME = "X-Sim-Time"
+SIM_TIME_PARAM: dict[str, Any] = {
+    "name": SIM_TIME,
+    "in": "header",
+    "required": False,
+    "schema": {"type": "string", "format": "date-time"},
+    "description": "sets the gateway's simulated clock before the request is handled (years "
+    "1970 to 9000); anything else is 400 invalid_sim_time",
+}
+#: every answer carries the simulated time it was given at
+SIM_TIME_HEADER: dict[str, Any] = {
+    "description": "the gateway's simulated time after the request",
+    "required": True,
+    "schema": {"type": "string", "format": "date-time"},
+}
+
+
+def _with_shell(op: dict[str, Any], error: dict[str, Any]) -> None:
+    """Add what the shared shell answers to `op`: the X-Sim-Time header (400 when bad), 413
+    above the body limit, and the X-Sim-Time response header; an error status the operation
+    answers in another shape is documented as either."""
+    params = op.setdefault("parameters", [])
+    if not any(p.get("name") == SIM_TIME for p in params):
+        params.append(SIM_TIME_PARAM)
+    responses = op["responses"]
+    shell = {"400": "a bad X-Sim-Time header (invalid_sim_time)"}
+    if "requestBody" in op:
+        shell["413"] = "the body is over the gateway's limit (64 KiB)"
+    for status, meaning in shell.items():
+        answer = responses.setdefault(status, {"description": meaning, "content": {}})
+        if meaning not in answer["description"]:
+            answer["description"] = f"{answer['description']}; or {meaning}"
+        content = answer.setdefault("content", {})
+        current = content.get("application/json", {}).get("schema")
+        if current is None:
+            content["application/json"] = {"schema": error}
+        elif current != error and error not in current.get("anyOf", ()):
+            content["application/json"] = {"schema": {"anyOf": [current, error]}}
+    for answer in responses.values():
+        answer.setdefault("headers", {})[SIM_TIME] = SIM_TIME_HEADER
 
 
 def path_param(name: str, description: str) -> dict[str, Any]:
@@ -83,15 +140,25 @@ def path_param(name: str, description: str) -> dict[str, Any]:
     }
 
 
-def admin_paths() -> dict[str, Any]:
+def admin_paths(error: dict[str, Any]) -> dict[str, Any]:
+    """The shared admin API, its errors in `error` (the gateway's own error shape)."""
     any_object = {"type": "object"}
+    clock = {
+        "type": "object",
+        "required": ["now", "settable"],
+        "properties": {
+            "now": {"type": "string", "format": "date-time"},
+            "settable": {"type": "boolean"},
+        },
+    }
+    op = partial(operation, error=error)
     return {
         "/__admin/clock": {
-            "get": operation("adminGetClock", "the simulated time", ok=(200, any_object)),
-            "post": operation(
+            "get": op("adminGetClock", "the simulated time", ok=(200, clock)),
+            "post": op(
                 "adminSetClock",
                 "set the simulated time",
-                ok=(200, any_object),
+                ok=(200, clock),
                 errors={400: "bad instant", 409: "clock owned by the simulator"},
                 body={
                     "type": "object",
@@ -101,10 +168,10 @@ def admin_paths() -> dict[str, Any]:
             ),
         },
         "/__admin/faults": {
-            "get": operation(
+            "get": op(
                 "adminGetFaults", "fault rules and the log of fired faults", ok=(200, any_object)
             ),
-            "post": operation(
+            "post": op(
                 "adminSetFaults",
                 "replace the fault rules",
                 ok=(200, any_object),
@@ -115,13 +182,13 @@ def admin_paths() -> dict[str, Any]:
                     "properties": {"faults": {"type": "array", "items": ref("FaultRule")}},
                 },
             ),
-            "delete": operation("adminClearFaults", "remove all fault rules", ok=(200, any_object)),
+            "delete": op("adminClearFaults", "remove all fault rules", ok=(200, any_object)),
         },
         "/__admin/state": {
-            "get": operation("adminState", "inspect the gateway's state", ok=(200, any_object))
+            "get": op("adminState", "inspect the gateway's state", ok=(200, any_object))
         },
         "/__admin/reset": {
-            "post": operation(
+            "post": op(
                 "adminReset",
                 "forget all state and faults (optionally a new seed)",
                 ok=(200, any_object),
@@ -132,25 +199,38 @@ def admin_paths() -> dict[str, Any]:
     }
 
 
+#: what a look-up by idempotency key answers (card, 3DS and PayPal alike)
+LOOKUP_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "required": ["idempotency_key", "operation", "status", "body"],
+    "properties": {
+        "idempotency_key": {"type": "string"},
+        "operation": {"type": "string"},
+        "status": {"type": "integer", "description": "200 for a success, else the error's"},
+        "body": {
+            "type": "object",
+            "description": "the answer within the replay window; after it, for a payment, the "
+            "payment as it is now (a refusal as it was)",
+        },
+    },
+}
+
+
 def lookup_paths(prefix: str = "/v1/idempotency") -> dict[str, Any]:
     """The path `mount_lookup` serves."""
-    lookup_schema = {
-        "type": "object",
-        "properties": {
-            "idempotency_key": {"type": "string"},
-            "operation": {"type": "string"},
-            "status": {"type": "integer", "description": "200 for a success, else the error's"},
-            "body": {"type": "object"},
-        },
-    }
     return {
         f"{prefix}/{{key}}": {
             "get": operation(
                 "lookup",
                 "what the request made with this idempotency key answered",
-                ok=(200, lookup_schema),
-                errors={404: "unknown_idempotency_key"},
+                ok=(200, LOOKUP_SCHEMA),
+                errors={
+                    400: "an unusable key (invalid_idempotency_key)",
+                    404: "unknown_idempotency_key: no request was committed with this key (a "
+                    "payment's key is known for good; others for the replay window)",
+                },
                 parameters=[path_param("key", "the idempotency key, percent-encoded")],
+                faults=True,
             )
         }
     }
@@ -171,15 +251,54 @@ FAULT_RULE_SCHEMA: dict[str, Any] = {
 }
 
 
+SHELL_NOTE = (
+    " Every answer carries X-Sim-Time. The shell answers a path it does not serve 404 "
+    "not_found, another method 405 method_not_allowed, a body over 64 KiB 413 body_too_large "
+    "and a bad X-Sim-Time header 400 invalid_sim_time, in this gateway's error shape "
+    "(components.responses)."
+)
+
+
+def _shell_responses(error: dict[str, Any]) -> dict[str, Any]:
+    answers = {
+        "BadSimTime": "400 invalid_sim_time: X-Sim-Time is not an instant of 1970 to 9000",
+        "NotFound": "404 not_found: no such path",
+        "MethodNotAllowed": "405 method_not_allowed: the path takes other methods",
+        "PayloadTooLarge": "413 body_too_large: the body is over 64 KiB",
+        "UnsupportedMediaType": "415 unsupported_media_type",
+    }
+    return {
+        name: {"description": meaning, "content": json_content(error)}
+        for name, meaning in answers.items()
+    }
+
+
 def document(
-    title: str, description: str, paths: dict[str, Any], schemas: dict[str, Any]
+    title: str,
+    description: str,
+    paths: dict[str, Any],
+    schemas: dict[str, Any],
+    *,
+    error: dict[str, Any] | None = None,
+    security_schemes: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """The whole OpenAPI 3.0 document: the gateway's paths plus admin and shared schemas."""
+    """The whole OpenAPI 3.0 document: the gateway's paths plus admin and shared schemas, with
+    what the shared shell answers added to every operation. `error`: the schema the gateway
+    answers errors in (the shared Error unless given)."""
+    error = error or ref("Error")
+    every_path = {**paths, **admin_paths(error)}
+    for item in every_path.values():
+        for op in item.values():
+            _with_shell(op, error)
+    components: dict[str, Any] = {
+        "schemas": {**schemas, "Error": ERROR_SCHEMA, "FaultRule": FAULT_RULE_SCHEMA},
+        "responses": _shell_responses(error),
+    }
+    if security_schemes:
+        components["securitySchemes"] = security_schemes
     return {
         "openapi": "3.0.3",
-        "info": {"title": title, "version": "1.0.0", "description": description},
-        "paths": {**paths, **admin_paths()},
-        "components": {
-            "schemas": {**schemas, "Error": ERROR_SCHEMA, "FaultRule": FAULT_RULE_SCHEMA}
-        },
+        "info": {"title": title, "version": "1.0.0", "description": description + SHELL_NOTE},
+        "paths": every_path,
+        "components": components,
     }

@@ -6,11 +6,10 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Flask, Response, jsonify, redirect, request
-from werkzeug.exceptions import HTTPException
 
 from mock_gateways.common.app import create_gateway_app, json_body, reply
 from mock_gateways.common.clock import Clock
-from mock_gateways.common.errors import GatewayError, bad_request
+from mock_gateways.common.errors import bad_request
 from mock_gateways.common.fields import get_bool, get_str, require_object
 from mock_gateways.paypal import shapes
 from mock_gateways.paypal.approval_page import ACTIONS, GONE, login_page, message_page
@@ -35,16 +34,12 @@ def create_app(
 ) -> Flask:
     """The app over `core` (a new PayPalCore from seed/clock/public_url when None)."""
     core = core or PayPalCore(clock=clock, seed=seed, public_url=public_url)
-    app = create_gateway_app(__name__, core, OPENAPI, hang_on_timeout=hang_on_timeout)
+    app = create_gateway_app(
+        __name__, core, OPENAPI, hang_on_timeout=hang_on_timeout, error_shape=as_paypal
+    )
 
     def request_id() -> str | None:
         return request.headers.get(core.idempotency_header)
-
-    def body() -> dict[str, Any]:
-        try:
-            return json_body()
-        except GatewayError as err:
-            raise as_paypal(err) from None
 
     def representation() -> bool:
         return "return=representation" in request.headers.get("Prefer", "")
@@ -52,12 +47,6 @@ def create_app(
     def created(result: dict[str, Any]) -> Response:
         """POSTs on orders and payments answer minimally unless asked (PayPal's default)."""
         return reply(result if representation() else minimal(result), 201)
-
-    @app.errorhandler(HTTPException)
-    def _http_error(err: HTTPException):
-        # werkzeug's 404/405/413/415, in PayPal's error shape
-        paypal = as_paypal(_shell_error(err))
-        return reply(paypal.to_body(), paypal.status)
 
     @app.before_request
     def _bearer() -> None:
@@ -90,7 +79,7 @@ def create_app(
 
     @app.post("/v3/vault/setup-tokens")
     def create_setup_token():
-        return reply(core.create_setup_token(body(), request_id=request_id()), 201)
+        return reply(core.create_setup_token(json_body(), request_id=request_id()), 201)
 
     @app.get("/v3/vault/setup-tokens/<setup_token_id>")
     def get_setup_token(setup_token_id: str):
@@ -98,7 +87,7 @@ def create_app(
 
     @app.post("/v3/vault/payment-tokens")
     def create_payment_token():
-        return reply(core.create_payment_token(body(), request_id=request_id()), 201)
+        return reply(core.create_payment_token(json_body(), request_id=request_id()), 201)
 
     @app.get("/v3/vault/payment-tokens/<payment_token_id>")
     def get_payment_token(payment_token_id: str):
@@ -108,7 +97,7 @@ def create_app(
 
     @app.post("/v2/checkout/orders")
     def create_order():
-        return created(core.create_order(body(), request_id=request_id()))
+        return created(core.create_order(json_body(), request_id=request_id()))
 
     @app.get(f"{REQUESTS_PATH}/<path:paypal_request_id>")
     def lookup_request(paypal_request_id: str):
@@ -120,11 +109,11 @@ def create_app(
 
     @app.post("/v2/checkout/orders/<order_id>/authorize")
     def authorize_order(order_id: str):
-        return created(core.authorize_order(order_id, body(), request_id=request_id()))
+        return created(core.authorize_order(order_id, json_body(), request_id=request_id()))
 
     @app.post("/v2/checkout/orders/<order_id>/capture")
     def capture_order(order_id: str):
-        return created(core.capture_order(order_id, body(), request_id=request_id()))
+        return created(core.capture_order(order_id, json_body(), request_id=request_id()))
 
     @app.get("/v2/payments/authorizations/<authorization_id>")
     def get_authorization(authorization_id: str):
@@ -132,14 +121,14 @@ def create_app(
 
     @app.post("/v2/payments/authorizations/<authorization_id>/void")
     def void_authorization(authorization_id: str):
-        result = core.void_authorization(authorization_id, body(), request_id=request_id())
+        result = core.void_authorization(authorization_id, json_body(), request_id=request_id())
         # PayPal: 204 No Content, or the authorization with Prefer: return=representation
         return reply(result) if representation() else Response(status=204)
 
     @app.post("/v2/payments/authorizations/<authorization_id>/capture")
     def capture_authorization(authorization_id: str):
         return created(
-            core.capture_authorization(authorization_id, body(), request_id=request_id())
+            core.capture_authorization(authorization_id, json_body(), request_id=request_id())
         )
 
     @app.get("/v2/payments/captures/<capture_id>")
@@ -237,14 +226,3 @@ def create_app(
         return reply(shapes.buyer(buyer))
 
     return app
-
-
-_CODES = {400: "bad_request", 404: "not_found", 405: "method_not_allowed", 413: "body_too_large"}
-_CODES[415] = "unsupported_media_type"
-
-
-def _shell_error(err: HTTPException) -> GatewayError:
-    status = err.code or 400
-    return GatewayError(
-        _CODES.get(status, "bad_request"), err.description or err.name, status=status
-    )

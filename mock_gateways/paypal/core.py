@@ -20,7 +20,6 @@ from mock_gateways.paypal.model import (
 from mock_gateways.paypal.payments import PaymentsApi
 from mock_gateways.paypal.vault import VaultApi
 
-DEFAULT_CLIENTS: Mapping[str, str] = {"billing-sim": "billing-sim-secret"}
 APP_ID = "APP-80W284485P519543T"
 SCOPES = (
     "https://uri.paypal.com/services/payments/payment/authcapture "
@@ -41,8 +40,9 @@ class PayPalCore(VaultApi, PaymentsApi):
         clients: Mapping[str, str] | None = None,
     ) -> None:
         super().__init__(clock=clock, seed=seed, public_url=public_url)
-        #: OAuth client credentials the mock accepts (client_id -> secret)
-        self.clients = dict(DEFAULT_CLIENTS if clients is None else clients)
+        #: the OAuth client credentials the mock accepts (client_id -> secret); None: any
+        #: client id with any secret, as stripe-mock takes any key
+        self.clients = None if clients is None else dict(clients)
         self._clear()
 
     # --- OAuth 2.0 client credentials ------------------------------------------------------
@@ -59,7 +59,7 @@ class PayPalCore(VaultApi, PaymentsApi):
                 status=400,
             )
         with self.lock:
-            if self.clients.get(client_id) != secret:
+            if self.clients is not None and self.clients.get(client_id) != secret:
                 raise OAuthError("invalid_client", "Client Authentication failed", status=401)
             now = self.now()
             token = AccessToken(

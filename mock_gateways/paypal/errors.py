@@ -129,6 +129,7 @@ _TRANSLATIONS: dict[str, tuple[str, str, str | None, str]] = {
     "invalid_json": ("INVALID_REQUEST", "MALFORMED_REQUEST_JSON", None, "body"),
     "invalid_body": ("INVALID_REQUEST", "MALFORMED_REQUEST_JSON", None, "body"),
     "bad_request": ("INVALID_REQUEST", "MALFORMED_REQUEST", None, "body"),
+    "invalid_sim_time": ("INVALID_REQUEST", "INVALID_PARAMETER_SYNTAX", "X-Sim-Time", "header"),
     "not_found": ("RESOURCE_NOT_FOUND", "NOT_FOUND", None, "path"),
     "method_not_allowed": ("METHOD_NOT_SUPPORTED", "METHOD_NOT_SUPPORTED", None, "path"),
     "body_too_large": ("PAYLOAD_TOO_LARGE", "PAYLOAD_TOO_LARGE", None, "body"),
@@ -137,9 +138,10 @@ _TRANSLATIONS: dict[str, tuple[str, str, str | None, str]] = {
 
 
 def as_paypal(err: GatewayError) -> GatewayError:
-    """The same refusal in PayPal's shape. Transport faults stay as they are: they stand for a
-    broken connection or a 5xx, and the shell answers them (hang, close) itself."""
-    if isinstance(err, PayPalError | TransportFault):
+    """The same refusal in PayPal's shape. OAuth's own errors keep OAuth's shape; transport
+    faults stay as they are: they stand for a broken connection or a 5xx, the shell answers
+    them (hang, close) itself, and clients tell them apart by their shared code."""
+    if isinstance(err, PayPalError | TransportFault | OAuthError):
         return err
     name, issue, field, location = _TRANSLATIONS.get(
         err.code, ("INVALID_REQUEST", err.code.upper(), None, "body")

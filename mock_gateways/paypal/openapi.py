@@ -3,21 +3,45 @@ approval page, the buyer admin API and the shared admin paths."""
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
-from mock_gateways.common.openapi import document, json_content, operation, path_param, ref
+from mock_gateways.common.openapi import (
+    LOOKUP_SCHEMA,
+    document,
+    json_content,
+    operation,
+    path_param,
+    ref,
+)
 from mock_gateways.paypal import examples
 
+PAYPAL_ERROR = ref("PayPalError")
 _PAYPAL_ERRORS = {
     400: "INVALID_REQUEST: malformed JSON, a missing field or a wrong type (details[0].issue)",
-    401: "AUTHENTICATION_FAILURE or invalid_token: no, unknown or expired Bearer token",
     404: "RESOURCE_NOT_FOUND / INVALID_RESOURCE_ID",
-    413: "PAYLOAD_TOO_LARGE: body over 64 KiB",
     422: "UNPROCESSABLE_ENTITY: a business refusal, see details[0].issue "
-    "(PAYPAL_REQUEST_ID_PREVIOUSLY_USED when a request id is reused with other parameters)",
-    502: "injected connection reset (shared fault model; nothing was done)",
-    503: "injected server error (shared fault model; nothing was done)",
-    504: "injected timeout (shared fault model; the work was done, resend the same request id)",
+    "(PAYPAL_REQUEST_ID_PREVIOUSLY_USED when a request id is reused with other parameters, or "
+    "replayed after its 6 h window)",
+}
+#: no Authorization header: PayPal's AUTHENTICATION_FAILURE; an unknown or expired token:
+#: OAuth's invalid_token, as PayPal answers each
+_UNAUTHORIZED = {
+    "description": "AUTHENTICATION_FAILURE (no Bearer token) or invalid_token (unknown or "
+    "expired in simulated time)",
+    "content": json_content({"anyOf": [PAYPAL_ERROR, ref("OAuthError")]}),
+}
+SECURITY_SCHEMES = {
+    "clientCredentials": {
+        "type": "http",
+        "scheme": "basic",
+        "description": "client_id:secret; any pair unless the mock is started with one",
+    },
+    "bearerToken": {
+        "type": "http",
+        "scheme": "bearer",
+        "description": "an access_token from POST /v1/oauth2/token, 9 simulated hours",
+    },
 }
 _REQUEST_ID = {
     "name": "PayPal-Request-Id",
@@ -34,13 +58,6 @@ _PREFER = {
     "schema": {"type": "string", "enum": ["return=minimal", "return=representation"]},
     "description": "return=minimal (default): id, status, links; return=representation: all.",
 }
-_BEARER = {
-    "name": "Authorization",
-    "in": "header",
-    "required": True,
-    "schema": {"type": "string"},
-    "description": "Bearer <access_token from POST /v1/oauth2/token>",
-}
 
 
 def _api(
@@ -54,18 +71,27 @@ def _api(
     prefer: bool = False,
     example: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """A PayPal API operation whose errors are in PayPal's error shape."""
-    extra = [_BEARER, *(params or [])]
+    """A PayPal API operation behind a Bearer token, its errors in PayPal's error shape (but
+    for injected transport faults, which every operation here may answer)."""
+    extra = list(params or [])
     if mutating:
         extra.append(_REQUEST_ID)
     if prefer:
         extra.append(_PREFER)
-    op = operation(operation_id, summary, ok=ok, errors=_PAYPAL_ERRORS, body=body, parameters=extra)
+    op = operation(
+        operation_id,
+        summary,
+        ok=ok,
+        errors=_PAYPAL_ERRORS,
+        body=body,
+        parameters=extra,
+        error=PAYPAL_ERROR,
+        faults=True,
+    )
+    op["responses"]["401"] = _UNAUTHORIZED
+    op["security"] = [{"bearerToken": []}]
     if example is not None:
         op["requestBody"]["content"]["application/json"]["example"] = example
-    for status, response in op["responses"].items():
-        if status.startswith(("4", "5")) and status not in ("502", "503", "504"):
-            response["content"] = json_content(ref("PayPalError"))
     return op
 
 
@@ -127,7 +153,11 @@ SCHEMAS: dict[str, Any] = {
     },
     "OAuthError": {
         "type": "object",
-        "properties": {"error": {"type": "string"}, "error_description": {"type": "string"}},
+        "required": ["error", "error_description"],
+        "properties": {
+            "error": {"enum": ["invalid_client", "unsupported_grant_type", "invalid_token"]},
+            "error_description": {"type": "string"},
+        },
     },
     "AccessToken": {
         "type": "object",
@@ -413,10 +443,11 @@ def _approval_paths() -> dict[str, Any]:
 
 def _buyer_paths() -> dict[str, Any]:
     email = path_param("email", "the buyer's email")
+    admin = partial(operation, error=PAYPAL_ERROR)
     return {
         "/__admin/buyers": {
-            "get": operation("adminListBuyers", "the PayPal buyer accounts", ok=(200, _ANY)),
-            "post": operation(
+            "get": admin("adminListBuyers", "the PayPal buyer accounts", ok=(200, _ANY)),
+            "post": admin(
                 "adminAddBuyer",
                 "create a buyer account simulated customers log in with",
                 ok=(201, ref("Buyer")),
@@ -425,14 +456,14 @@ def _buyer_paths() -> dict[str, Any]:
             ),
         },
         "/__admin/buyers/{email}": {
-            "get": operation(
+            "get": admin(
                 "adminGetBuyer",
                 "one buyer",
                 ok=(200, ref("Buyer")),
                 errors={404: "unknown_buyer"},
                 parameters=[email],
             ),
-            "patch": operation(
+            "patch": admin(
                 "adminUpdateBuyer",
                 "add/remove the funding source or change declines",
                 ok=(200, ref("Buyer")),
@@ -450,22 +481,12 @@ def _buyer_paths() -> dict[str, Any]:
     }
 
 
-_REQUEST_RECORD = {
-    "type": "object",
-    "required": ["idempotency_key", "operation", "status", "body"],
-    "properties": {
-        "idempotency_key": {"type": "string"},
-        "operation": {"type": "string"},
-        "status": {"type": "integer", "description": "201 for a success, else the error's"},
-        "body": {"type": "object"},
-    },
-}
-
 PATHS: dict[str, Any] = {
     "/v1/oauth2/token": {
         "post": {
             "operationId": "oauth2.token",
             "summary": "client credentials access token (HTTP Basic client_id:secret)",
+            "security": [{"clientCredentials": []}],
             "requestBody": {
                 "required": True,
                 "content": {
@@ -485,7 +506,8 @@ PATHS: dict[str, Any] = {
                     "content": json_content(ref("OAuthError")),
                 },
                 "401": {
-                    "description": "invalid_client",
+                    "description": "invalid_client: no Basic credentials, or not the pair the "
+                    "mock was started with",
                     "content": json_content(ref("OAuthError")),
                 },
             },
@@ -589,7 +611,7 @@ PATHS: dict[str, Any] = {
             "lookup",
             "mock extension: what the request made with this PayPal-Request-Id answered "
             "(operation, HTTP status, full body), for a caller whose answer was lost",
-            (200, _REQUEST_RECORD),
+            (200, LOOKUP_SCHEMA),
             params=[
                 {
                     "name": "id",
@@ -617,4 +639,6 @@ OPENAPI = document(
     "simulated (X-Sim-Time, /__admin/clock).",
     PATHS,
     SCHEMAS,
+    error=PAYPAL_ERROR,
+    security_schemes=SECURITY_SCHEMES,
 )

@@ -52,6 +52,7 @@ PATHS = {
             errors={400: "invalid request", 404: "unknown_card_token", 409: "key reused"},
             body=ref("AuthenticationRequest"),
             idempotency_header=KEY,
+            faults=True,
         )
     },
     "/v1/authentications/{id}": {
@@ -61,6 +62,7 @@ PATHS = {
             ok=(200, ref("Authentication")),
             errors={404: "unknown_transaction"},
             parameters=[_TRANS],
+            faults=True,
         )
     },
     "/acs/challenge/{id}": {

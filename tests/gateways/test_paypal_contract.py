@@ -7,6 +7,8 @@ import re
 from datetime import timedelta
 
 from mock_gateways.common.clock import format_instant
+from mock_gateways.paypal.app import create_app as create_paypal_app
+from mock_gateways.paypal.core import PayPalCore
 from mock_gateways.paypal.examples import (
     RETURN_URL,
     order_request,
@@ -28,9 +30,11 @@ def test_oauth_client_credentials_and_bearer_tokens(paypal_api, paypal_core):
     """A token from /v1/oauth2/token (HTTP Basic); API calls need it; it expires in simulated
     time (X-Sim-Time moves the gateway's clock)."""
     client = paypal_api.client
-    bad = client.post(
-        "/v1/oauth2/token", auth=("billing-sim", "nope"), data={"grant_type": "client_credentials"}
+    anyone = client.post(
+        "/v1/oauth2/token", auth=("any-id", "any-secret"), data={"grant_type": "client_credentials"}
     )
+    assert anyone.status_code == 200  # any client by default, as stripe-mock takes any key
+    bad = client.post("/v1/oauth2/token", data={"grant_type": "client_credentials"})
     assert (bad.status_code, bad.json()["error"]) == (401, "invalid_client")
     no_grant = client.post("/v1/oauth2/token", auth=("billing-sim", "billing-sim-secret"))
     assert (no_grant.status_code, no_grant.json()["error"]) == (400, "unsupported_grant_type")
@@ -199,6 +203,21 @@ def test_request_id_replay_and_reuse_with_other_parameters(paypal_api, paypal_co
     assert (missing.status_code, issue(missing)) == (400, "PAYPAL_REQUEST_ID_REQUIRED")
 
 
+def test_strict_credentials_accept_only_their_pair():
+    """`PayPalCore(clients={...})` (`gateways serve --paypal-client ID:SECRET`): that pair only."""
+    app = create_paypal_app(PayPalCore(clients={"shop": "s3cret"}))
+    client = app.test_client()
+    form = {"grant_type": "client_credentials"}
+
+    def login(user: str, secret: str) -> tuple[int, str | None]:
+        answer = client.post("/v1/oauth2/token", data=form, auth=(user, secret))
+        return answer.status_code, answer.get_json().get("error")
+
+    assert login("shop", "s3cret") == (200, None)
+    assert login("shop", "other") == (401, "invalid_client")
+    assert login("billing-sim", "billing-sim-secret") == (401, "invalid_client")
+
+
 def test_admin_buyers_api(paypal_api):
     client = paypal_api.client
     made = client.post("/__admin/buyers", json={"email": "ap@acme.test", "decline": "charges"})
@@ -207,11 +226,12 @@ def test_admin_buyers_api(paypal_api):
     same = client.post("/__admin/buyers", json={"email": "AP@acme.test", "decline": "charges"})
     assert (same.status_code, same.json()) == (200, made.json())
     other = client.post("/__admin/buyers", json={"email": "AP@acme.test"})
-    assert (other.status_code, other.json()["error"]["code"]) == (409, "buyer_exists")
+    assert (other.status_code, issue(other)) == (409, "BUYER_EXISTS")  # PayPal's shape here too
     assert client.get("/__admin/buyers").json()["buyers"] == [made.json()]
     assert client.get("/__admin/buyers/nobody@x.test").status_code == 404
     bad = client.post("/__admin/buyers", json={"email": 5})
-    assert (bad.status_code, bad.json()["error"]["code"]) == (400, "invalid_field")
+    assert (bad.status_code, issue(bad)) == (400, "INVALID_FIELD")
+    assert "email" in bad.json()["details"][0]["description"]
     state = client.get("/__admin/state").json()
     assert state["buyers"] == [made.json()]
 
@@ -230,3 +250,55 @@ def test_openapi_documents_every_route(paypal_app):
         path = re.sub(r"\{[a-z_]+_id\}", "{id}", path)
         for method in rule.methods - {"HEAD", "OPTIONS"}:
             assert (path, method) in documented, (path, method)
+
+
+def test_a_request_is_looked_up_by_its_paypal_request_id(paypal_api, paypal_core):
+    """GET /v2/checkout/requests/{id}: what orders.create answered, in full, also after the
+    6 h replay window (a late resend is refused, never a second payment); an unknown id is 404
+    in PayPal's shape."""
+    paypal_core.add_buyer("ap@acme.test")
+    vault_id = paypal_api.vaulted("ap@acme.test")
+    paid = paypal_api.post(ORDERS, order_request("CAPTURE", vault_id, "7.50"), "order-7", **FULL)
+    assert paid.status_code == 201
+
+    found = paypal_api.get("/v2/checkout/requests/order-7")
+    assert found.status_code == 200
+    assert found.json() == {
+        "idempotency_key": "order-7",
+        "operation": "orders.create",
+        "status": 200,
+        "body": paid.json(),
+    }
+    unknown = paypal_api.get("/v2/checkout/requests/never-sent")
+    assert unknown.status_code == 404
+    assert (unknown.json()["name"], issue(unknown)) == ("RESOURCE_NOT_FOUND", "INVALID_RESOURCE_ID")
+
+    late = {"X-Sim-Time": format_instant(paypal_core.now() + timedelta(days=3))}
+    client = paypal_api.client
+    login = client.post(
+        "/v1/oauth2/token", auth=("a", "b"), data={"grant_type": "client_credentials"}, headers=late
+    )
+    headers = {"Authorization": f"Bearer {login.json()['access_token']}", **late}
+    after = client.get("/v2/checkout/requests/order-7", headers=headers)
+    assert (after.status_code, after.json()["body"]) == (200, paid.json())
+    resent = client.post(
+        ORDERS,
+        json=order_request("CAPTURE", vault_id, "7.50"),
+        headers={**headers, "PayPal-Request-Id": "order-7"},
+    )
+    assert (resent.status_code, issue(resent)) == (422, "PAYPAL_REQUEST_ID_PREVIOUSLY_USED")
+    assert len(paypal_core.orders) == 1
+
+
+def test_shell_errors_are_in_paypal_shape(paypal_api):
+    """A bad X-Sim-Time, an unknown path, another method, an admin refusal: PayPal's shape."""
+    client = paypal_api.client
+    bad_time = client.get("/__admin/clock", headers={"X-Sim-Time": "yesterday"})
+    assert bad_time.status_code == 400
+    assert bad_time.json()["name"] == "INVALID_REQUEST"
+    assert bad_time.json()["details"][0]["field"] == "X-Sim-Time"
+    assert client.get("/v9/nothing").json()["name"] == "RESOURCE_NOT_FOUND"
+    wrong_method = client.delete(ORDERS, headers={"Authorization": f"Bearer {paypal_api.token}"})
+    assert (wrong_method.status_code, wrong_method.json()["name"]) == (405, "METHOD_NOT_SUPPORTED")
+    bad_clock = client.post("/__admin/clock", json={})
+    assert (bad_clock.status_code, issue(bad_clock)) == (400, "MISSING_FIELD")

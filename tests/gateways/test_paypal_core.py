@@ -277,6 +277,7 @@ def test_ids_are_drawn_from_the_seed_not_from_chance():
 
 
 def test_access_tokens_need_the_client_secret_and_expire_in_simulated_time(core: PayPalCore):
+    core.clients = {"billing-sim": "billing-sim-secret"}  # strict: only this pair
     with pytest.raises(OAuthError) as bad:
         core.issue_access_token("billing-sim", "wrong", "client_credentials")
     assert (bad.value.status, bad.value.to_body()["error"]) == (401, "invalid_client")
