@@ -169,3 +169,39 @@ def test_bad_requests_are_4xx_with_a_stable_code(card_http, body, code):
 def test_sim_time_out_of_range_is_a_400(card_http, instant):
     response = card_http.get("/__admin/state", headers={"X-Sim-Time": instant})
     assert (response.status_code, response.json()["error"]["code"]) == (400, "invalid_sim_time")
+
+
+def test_a_payment_is_looked_up_by_key_after_the_replay_window(card_http):
+    """The engine looks a lost answer up by key, maybe days later: a charge's key answers for
+    good, with the charge as it is now; a late replay is refused (409), never a second charge;
+    a key that made no payment is forgotten after 24 h, as public card APIs do."""
+    card = {**CARD, "number": "4242424242424242"}
+    at = {"X-Sim-Time": "2026-03-02T09:00:00Z"}
+    token = post(card_http, "/v1/tokens", card, "tok-w", **at).json()["id"]
+    charge = {"token": token, "amount": "5.00"}
+    charged = post(card_http, "/v1/charges", charge, "ch-w", **at).json()
+
+    day_later = {"X-Sim-Time": "2026-03-03T09:00:00Z"}
+    found = card_http.get("/v1/idempotency/ch-w", headers=day_later)
+    assert found.status_code == 200
+    assert found.json() == {
+        "idempotency_key": "ch-w",
+        "operation": "charge",
+        "status": 200,
+        "body": charged,
+    }
+    replayed = post(card_http, "/v1/charges", charge, "ch-w", **day_later)
+    assert (replayed.status_code, replayed.json()["error"]["code"]) == (
+        409,
+        "idempotency_key_expired",
+    )
+    week_later = {"X-Sim-Time": "2026-03-09T09:00:00Z"}
+    assert card_http.get("/v1/idempotency/ch-w", headers=week_later).json()["body"] == charged
+    forgotten = card_http.get("/v1/idempotency/tok-w", headers=week_later)
+    assert (forgotten.status_code, forgotten.json()["error"]["code"]) == (
+        404,
+        "unknown_idempotency_key",
+    )
+    state = card_http.get("/__admin/state").json()
+    assert len(state["charges"]) == 1
+    assert state["idempotency"]["payment_keys"] == 1
