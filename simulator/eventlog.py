@@ -95,10 +95,11 @@ class EventLog:
         fields = event.fields
         if kind == "deduction.initiated":
             self._triggers[(event.account, fields.get("deduction"))] = fields["trigger"]
-        elif kind in ("deduction.succeeded", "deduction.failed"):
+        elif kind in ("deduction.succeeded", "deduction.failed", "deduction.reconciled"):
+            # a reconciled deduction counts under the outcome the gateway told at last
             trigger = self._triggers.pop((event.account, fields.get("deduction")), "unknown")
-            self.deductions[(trigger, kind.split(".")[1])] += 1
-        elif kind == "repayment.settled":
+            self.deductions[(trigger, fields.get("outcome") or kind.split(".")[1])] += 1
+        elif kind in ("repayment.settled", "repayment.reconciled"):
             self.repayments[str(fields.get("status"))] += 1
         elif kind == "repayment.rejected":
             self.repayments["rejected"] += 1

@@ -57,7 +57,7 @@ class DeductionBook:
             self._open[(event.account, fields.get("deduction"))] = started
             self.deductions.append(started)
             return started
-        if event.type in ("deduction.succeeded", "deduction.failed"):
+        if event.type in ("deduction.succeeded", "deduction.failed", "deduction.reconciled"):
             settled = self._open.pop((event.account, event.fields.get("deduction")), None)
             if settled is None:  # an outcome without its start: record it as it stands
                 settled = Deduction(
@@ -68,7 +68,7 @@ class DeductionBook:
                     initiated=event.at,
                 )
                 self.deductions.append(settled)
-            settled.outcome = event.type.split(".", 1)[1]
+            settled.outcome = event.fields.get("outcome") or event.type.split(".", 1)[1]
             settled.reason = event.fields.get("reason")
             settled.settled = event.at
             return settled

@@ -18,6 +18,10 @@ KINDS: dict[str, tuple[str, str]] = {
     "deduction.initiated": ("Deduction", "deduction"),
     "deduction.succeeded": ("Deduction", "deduction"),
     "deduction.failed": ("Deduction", "deduction"),
+    "deduction.unknown": ("Deduction outcome unknown", "deduction"),
+    "deduction.reconciled": ("Deduction", "deduction"),
+    "repayment.unknown": ("Repayment outcome unknown", "repayment"),
+    "action.skipped": ("Action skipped", "account"),
     "repayment.submitted": ("Repayment", "repayment"),
     "repayment.rejected": ("Repayment refused", "repayment"),
     "payment_method.linked": ("Method linked", "link"),
@@ -163,7 +167,7 @@ class Timelines:
             )
             key = (event.account, "repayment", event.fields.get("repayment"))
             self._start(event, key, _shown_amount(event), prefix)
-        elif event.type == "repayment.settled":
+        elif event.type in ("repayment.settled", "repayment.reconciled"):
             key = (event.account, "repayment", event.fields.get("repayment"))
             self._settle(event, key, _join(event.fields.get("status"), event.fields.get("reason")))
         else:
