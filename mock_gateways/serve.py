@@ -17,6 +17,7 @@ from mock_gateways.common.app import core_of
 from mock_gateways.common.clock import Clock, SimClock
 from mock_gateways.common.server import RunningServer
 from mock_gateways.paypal.app import create_app as create_paypal_app
+from mock_gateways.paypal.core import PayPalCore
 from mock_gateways.threeds.app import create_app as create_threeds_app
 
 
@@ -58,18 +59,24 @@ def start_gateways(
     seed: int = 0,
     clock: Clock | None = None,
     hang_on_timeout: float = 0.0,
+    paypal_client: tuple[str, str] | None = None,
 ) -> Gateways:
     """Start the three servers on one clock (a SimClock unless given: X-Sim-Time or
     /__admin/clock on any of them moves all three). Each core's public_url is set to its real
-    base URL, so acsURL and approve links work from a browser."""
+    base URL, so acsURL and approve links work from a browser. PayPal takes any client id and
+    secret, or only `paypal_client` (id, secret) when given."""
     clock = clock if clock is not None else SimClock()
+    clients = None if paypal_client is None else {paypal_client[0]: paypal_client[1]}
     card_core = CardProcessor(clock=clock, seed=seed)
     apps = {
         "card": create_card_app(card_core, hang_on_timeout=hang_on_timeout),
         "threeds": create_threeds_app(
             seed=seed, clock=clock, cards=card_core, hang_on_timeout=hang_on_timeout
         ),
-        "paypal": create_paypal_app(seed=seed, clock=clock, hang_on_timeout=hang_on_timeout),
+        "paypal": create_paypal_app(
+            PayPalCore(clock=clock, seed=seed, clients=clients),
+            hang_on_timeout=hang_on_timeout,
+        ),
     }
     ports = {"card": card_port, "threeds": threeds_port, "paypal": paypal_port}
     servers: dict[str, RunningServer] = {}
@@ -92,26 +99,45 @@ def serve(
     threeds_port: int = 0,
     paypal_port: int = 0,
     seed: int = 0,
+    paypal_client: tuple[str, str] | None = None,
     out: Callable[[str], None] = print,
     stop: threading.Event | None = None,
 ) -> None:
-    """Start the gateways, print their URLs, block until Ctrl-C (or `stop` is set), stop."""
+    """Start the gateways, print their URLs and the PayPal credentials they take, block until
+    Ctrl-C (or `stop` is set), stop."""
     gateways = start_gateways(
         host=host,
         card_port=card_port,
         threeds_port=threeds_port,
         paypal_port=paypal_port,
         seed=seed,
+        paypal_client=paypal_client,
     )
     try:
         for name, url in gateways.urls.items():
             out(f"{name}: {url}")
+        out(f"paypal OAuth (HTTP Basic on /v1/oauth2/token): {accepted_clients(paypal_client)}")
         out("Ctrl-C stops the gateways.")
         (stop or threading.Event()).wait()
     except KeyboardInterrupt:
         out("stopping")
     finally:
         gateways.stop()
+
+
+def parse_client(text: str) -> tuple[str, str]:
+    """`ID:SECRET` as (id, secret); ValueError naming the problem (the secret may hold ':')."""
+    client_id, colon, secret = text.partition(":")
+    if not colon or not client_id or not secret:
+        raise ValueError(f"expected ID:SECRET, got {text[:40]!r}")
+    return client_id, secret
+
+
+def accepted_clients(paypal_client: tuple[str, str] | None) -> str:
+    """What the mock PayPal takes as client credentials, in words (the secret is not shown)."""
+    if paypal_client is None:
+        return "any client id and secret (--paypal-client ID:SECRET for one pair only)"
+    return f"only client id {paypal_client[0]!r} with its secret"
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -121,6 +147,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--threeds-port", type=int, default=0)
     parser.add_argument("--paypal-port", type=int, default=0)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument(
+        "--paypal-client",
+        type=parse_client,
+        metavar="ID:SECRET",
+        help="accept only this PayPal client (default: any client id and secret)",
+    )
     args = parser.parse_args(argv)
     serve(
         host=args.host,
@@ -128,6 +160,7 @@ def main(argv: list[str] | None = None) -> None:
         threeds_port=args.threeds_port,
         paypal_port=args.paypal_port,
         seed=args.seed,
+        paypal_client=args.paypal_client,
     )
 
 

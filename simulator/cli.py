@@ -220,16 +220,27 @@ def gateways_serve(
     threeds_port: int = typer.Option(0, help="3D Secure server port (0: a free one)."),
     paypal_port: int = typer.Option(0, help="PayPal port (0: a free one)."),
     seed: int = typer.Option(0, help="The gateways' seed (hold release days, fault draws)."),
+    paypal_client: str | None = typer.Option(
+        None,
+        metavar="ID:SECRET",
+        help="Accept only this PayPal client id and secret (default: any pair).",
+    ),
 ) -> None:
-    """Run the three mock gateways as real servers, print their URLs, stop on Ctrl-C."""
-    from mock_gateways.serve import serve  # Flask and waitress only when serving
+    """Run the three mock gateways as real servers, print their URLs and the PayPal
+    credentials they take, stop on Ctrl-C."""
+    from mock_gateways.serve import parse_client, serve  # Flask and waitress only when serving
 
+    try:
+        client = None if paypal_client is None else parse_client(paypal_client)
+    except ValueError as err:
+        raise typer.BadParameter(str(err), param_hint="--paypal-client") from None
     serve(
         host=host,
         card_port=card_port,
         threeds_port=threeds_port,
         paypal_port=paypal_port,
         seed=seed,
+        paypal_client=client,
     )
 
 

@@ -11,7 +11,7 @@ import pytest
 from mock_gateways.bench import run as run_bench
 from mock_gateways.card.app import create_app as create_card_app
 from mock_gateways.common.server import RunningServer
-from mock_gateways.serve import serve, start_gateways
+from mock_gateways.serve import accepted_clients, parse_client, serve, start_gateways
 
 
 def test_running_server_picks_a_free_port_and_stops_cleanly():
@@ -64,16 +64,48 @@ def test_serve_prints_base_urls_and_stops_when_told():
     thread.start()
     try:
         for _ in range(200):
-            if len(lines) >= 3:
+            if len(lines) >= 5:
                 break
             threading.Event().wait(0.01)
         urls = dict(line.split(": ", 1) for line in lines[:3])
         assert set(urls) == {"card", "threeds", "paypal"}
         assert all(httpx.get(u + "/openapi.json").status_code == 200 for u in urls.values())
+        assert "any client id and secret" in lines[3]
     finally:
         stop.set()
         thread.join(10)
     assert not thread.is_alive()
+
+
+def login(url: str, client_id: str, secret: str) -> int:
+    form = {"grant_type": "client_credentials"}
+    return httpx.post(url + "/v1/oauth2/token", data=form, auth=(client_id, secret)).status_code
+
+
+def test_served_paypal_takes_any_client_or_only_the_one_given():
+    with start_gateways() as open_gateways:
+        assert login(open_gateways.urls["paypal"], "whoever", "whatever") == 200
+    with start_gateways(paypal_client=parse_client("shop:s3:cret")) as strict:
+        assert login(strict.urls["paypal"], "shop", "s3:cret") == 200
+        assert login(strict.urls["paypal"], "shop", "s3") == 401
+    assert "only client id 'shop'" in accepted_clients(("shop", "s3:cret"))
+    assert "s3:cret" not in accepted_clients(("shop", "s3:cret"))
+
+
+@pytest.mark.parametrize("text", ["shop", ":secret", "shop:", ""])
+def test_a_paypal_client_needs_an_id_and_a_secret(text):
+    with pytest.raises(ValueError, match="ID:SECRET"):
+        parse_client(text)
+
+
+def test_the_cli_refuses_a_malformed_paypal_client():
+    from typer.testing import CliRunner
+
+    from simulator.cli import app
+
+    result = CliRunner().invoke(app, ["gateways", "serve", "--paypal-client", "nosecret"])
+    assert result.exit_code == 2
+    assert "ID:SECRET" in result.output
 
 
 def test_bench_reports_charges_per_second_for_each_transport():
