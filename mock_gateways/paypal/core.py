@@ -4,6 +4,7 @@ the buyer accounts. Operations take and return PayPal's JSON shapes, in process 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import datetime
 
 from mock_gateways.common.clock import Clock, format_instant
 from mock_gateways.common.errors import bad_request, conflict
@@ -62,13 +63,16 @@ class PayPalCore(VaultApi, PaymentsApi):
             if self.clients is not None and self.clients.get(client_id) != secret:
                 raise OAuthError("invalid_client", "Client Authentication failed", status=401)
             now = self.now()
+            self._forget_access_tokens(now)
             token = AccessToken(
-                token=self._fresh("access_token", self.access_tokens, len(self.access_tokens)),
+                token=self._fresh("access_token", self.access_tokens, self.access_tokens_issued),
                 client_id=client_id,
                 app_id=APP_ID,
                 expires_at=now + ACCESS_TOKEN_TTL,
             )
             self.access_tokens[token.token] = token
+            self.access_token_queue.append(token)
+            self.access_tokens_issued += 1
             return {
                 "scope": SCOPES,
                 "access_token": token.token,
@@ -77,6 +81,15 @@ class PayPalCore(VaultApi, PaymentsApi):
                 "expires_in": int(ACCESS_TOKEN_TTL.total_seconds()),
                 "nonce": f"{format_instant(now)}{token.token[-43:]}",
             }
+
+    def _forget_access_tokens(self, now: datetime) -> None:
+        """Drop tokens expired for another lifetime: a long-running mock whose clients log in
+        again and again stays flat. Until then an expired token is answered as expired."""
+        queue = self.access_token_queue
+        while queue and queue[0].expires_at + ACCESS_TOKEN_TTL <= now:
+            gone = queue.popleft()
+            if self.access_tokens.get(gone.token) is gone:
+                del self.access_tokens[gone.token]
 
     def check_access_token(self, token: str) -> AccessToken:
         """The live access token, or 401 `invalid_token` (unknown or expired in simulated time)."""

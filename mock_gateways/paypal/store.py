@@ -3,6 +3,7 @@ shared GatewayCore, errors in PayPal's shape, ids drawn from the seed."""
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Callable, Mapping
 from datetime import timedelta
 from typing import Any, TypeVar
@@ -49,6 +50,9 @@ class PayPalStore(GatewayCore):
     def _clear(self) -> None:
         self.buyers: dict[str, Buyer] = {}
         self.access_tokens: dict[str, AccessToken] = {}
+        #: tokens in the order issued, so expired ones leave `access_tokens` lazily
+        self.access_token_queue: deque[AccessToken] = deque()
+        self.access_tokens_issued = 0
         self.setup_tokens: dict[str, SetupToken] = {}
         self.payment_tokens: dict[str, PaymentToken] = {}
         self.orders: dict[str, Order] = {}

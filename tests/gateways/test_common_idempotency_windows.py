@@ -142,3 +142,16 @@ def test_a_paypal_request_id_replays_for_6_hours_then_is_refused(paypal, clock):
     found = paypal.lookup_request("order-1")
     assert (found["operation"], found["body"]["id"]) == ("orders.create", order["id"])
     assert found["body"]["purchase_units"][0]["payments"]["captures"]
+
+
+def test_paypal_access_tokens_do_not_pile_up_under_hourly_logins(paypal, clock):
+    """A client logging in every hour for 10 days: tokens leave once expired for another 9 h;
+    an expired token is still answered as expired until then."""
+    first = paypal.issue_access_token("shop", "secret", "client_credentials")["access_token"]
+    for hour in range(1, 240):
+        later(clock, hours=hour)
+        paypal.issue_access_token("shop", "secret", "client_credentials")
+        if hour == 10:
+            with pytest.raises(GatewayError, match="expired"):
+                paypal.check_access_token(first)
+    assert len(paypal.access_tokens) <= 18
