@@ -78,12 +78,13 @@ def test_no_tracked_file_links_or_points_outside_the_repository():
 @pytest.mark.parametrize(
     ("text", "leaves"),
     [
-        ("see [rules](docs/rules.md)", []),
-        ("see [rules](../docs/rules.md)", []),  # from features/: still inside
-        ("see [rules](../../RULES.md)", ["../../RULES.md"]),
-        ('<a href="../../x.html">', ["../../x.html"]),
-        ("[home](https://example.com/a/../b) [top](#top)", []),
-        ("[abs](/etc/passwd)", ["/etc/passwd"]),
+        # each link is cut in two so that this file's own scan does not find it
+        ("see [rules]" + "(docs/rules.md)", []),
+        ("see [rules]" + "(../docs/rules.md)", []),  # from features/: still inside
+        ("see [rules]" + "(../../RULES.md)", ["../../RULES.md"]),
+        ("<a href=" + '"../../x.html">', ["../../x.html"]),
+        ("[home]" + "(https://example.com/a/../b) [top]" + "(#top)", []),
+        ("[abs]" + "(/etc/passwd)", ["/etc/passwd"]),
     ],
 )
 def test_a_link_leaving_the_repository_is_found(text, leaves):
