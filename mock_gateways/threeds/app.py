@@ -6,7 +6,7 @@ from flask import Flask, Response, redirect, request
 
 from mock_gateways.common.app import create_gateway_app, json_body, mount_lookup, reply
 from mock_gateways.common.clock import Clock
-from mock_gateways.common.errors import bad_request
+from mock_gateways.common.errors import GatewayError, bad_request
 from mock_gateways.threeds.core import CardDirectory, ThreeDSServer
 from mock_gateways.threeds.openapi import OPENAPI
 from mock_gateways.threeds.page import render
@@ -44,7 +44,9 @@ def create_app(
     @app.post("/acs/challenge/<trans_id>")
     def challenge_submit(trans_id: str):
         if request.mimetype not in ("application/x-www-form-urlencoded", "multipart/form-data"):
-            raise bad_request("unsupported_media_type", "post the challenge form as a form")
+            raise GatewayError(
+                "unsupported_media_type", "post the challenge form as a form", status=415
+            )
         action = request.form.get("action", "submit")
         if action == "cancel":
             core.cancel_challenge(trans_id)

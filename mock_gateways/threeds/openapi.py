@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
-from mock_gateways.common.openapi import document, lookup_paths, operation, path_param, ref
+from mock_gateways.common.openapi import (
+    document,
+    json_content,
+    lookup_paths,
+    operation,
+    path_param,
+    ref,
+)
 
 KEY = "Idempotency-Key"
 _TRANS = path_param("id", "threeDSServerTransID")
@@ -72,7 +79,10 @@ PATHS = {
             "parameters": [_TRANS],
             "responses": {
                 "200": {"description": "HTML page", "content": _HTML},
-                "404": {"description": "no such challenge"},
+                "404": {
+                    "description": "unknown_transaction or no_challenge",
+                    "content": json_content(ref("Error")),
+                },
             },
         },
         "post": {
@@ -93,8 +103,23 @@ PATHS = {
                 }
             },
             "responses": {
-                "303": {"description": "to notificationURL?transactionId=..."},
-                "404": {"description": "no such challenge"},
+                "303": {
+                    "description": "to notificationURL?transactionId=...",
+                    "headers": {"Location": {"required": True, "schema": {"type": "string"}}},
+                },
+                "400": {
+                    "description": "neither otp with action=submit nor action=cancel "
+                    "(invalid_field)",
+                    "content": json_content(ref("Error")),
+                },
+                "404": {
+                    "description": "unknown_transaction or no_challenge",
+                    "content": json_content(ref("Error")),
+                },
+                "415": {
+                    "description": "not a form (unsupported_media_type)",
+                    "content": json_content(ref("Error")),
+                },
             },
         },
     },
