@@ -3,12 +3,15 @@ indices against the run and each other."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+import re
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from billing_engine.policy import Policy
-from simulator.scenario.types import format_time
+from simulator.scenario.errors import shown
+from simulator.scenario.limits import MAX_DAYS, MAX_NAME_CHARS
+from simulator.scenario.types import format_time, parse_amount, parse_country
 
 if TYPE_CHECKING:
     from simulator.scenario.schema import AccountSpec, Scenario
@@ -27,39 +30,122 @@ def _policy_names() -> list[str]:
     return names
 
 
+#: the longest policy duration in each unit (10 years)
+_MOST_IN_UNIT = {"_days": MAX_DAYS, "_hours": MAX_DAYS * 24, "_minutes": MAX_DAYS * 24 * 60}
+#: amounts that must be above zero for any account to reach or pay them
+_POSITIVE = frozenset(
+    {
+        "card_threshold",
+        "paypal_threshold_min",
+        "paypal_threshold_max",
+        "paypal_threshold_default",
+        "preauth_amount",
+    }
+)
+#: an issuer releases a hold within days, never months
+_MOST_RELEASE_DAYS = 30
+_MOST_PLANS = 20
+_MOST_NAMES = 300
+#: printable ASCII of PayPal's soft_descriptor length, which card statements also fit
+_DESCRIPTOR = re.compile(r"[ -~]{1,22}")
+_BRAND = re.compile(r"[a-z][a-z_]{0,19}")
+
+
 def policy_problem(name: str, value: object) -> str | None:
-    """Why `policy: {name: value}` cannot override Policy, or None when it can."""
-    defaults = Policy()
+    """Why `policy: {name: value}` cannot override Policy, or None when it can. Every number is
+    range-checked here, before Policy does any arithmetic with it."""
     known = _policy_names()
     if name not in known:
         if name in Policy.__dataclass_fields__:  # a duration given without its unit
             return f"give a unit: {name}_days, {name}_hours or {name}_minutes"
         return f"unknown policy setting; known: {', '.join(known)}"
-    if name.endswith(_UNITS) and name not in Policy.__dataclass_fields__:
-        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-            return f"expected a whole number >= 0, got {value!r}"
+    if name not in Policy.__dataclass_fields__:  # a duration in a unit
+        most = _MOST_IN_UNIT[next(u for u in _UNITS if name.endswith(u))]
+        if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= most:
+            return f"expected a whole number from 0 to {most:,}, got {shown(value)}"
         return None
-    current = getattr(defaults, name)
-    if isinstance(current, tuple):
-        ok = isinstance(value, list) and len(value) == len(current)
-        ok = ok and all(isinstance(v, int) and not isinstance(v, bool) for v in value)
-        return None if ok else f"expected a list of {len(current)} whole numbers, got {value!r}"
-    if isinstance(current, frozenset):
-        ok = isinstance(value, list) and all(isinstance(v, str) for v in value)
-        return None if ok else f"expected a list of names, got {value!r}"
-    if isinstance(current, dict) and not isinstance(value, Mapping):
-        return f"expected a mapping of name to amount, got {value!r}"
-    if isinstance(current, str) and not isinstance(value, str):
-        return f"expected text, got {value!r}"
-    if isinstance(current, bool) and not isinstance(value, bool):
-        return f"expected true or false, got {value!r}"
-    if isinstance(value, float):
-        return "expected an exact amount"
+    current = getattr(Policy(), name)
+    if name == "preauth_release_business_days":
+        return _release_days_problem(value)
+    if name == "threeds_required_countries":
+        return _names_problem(value, parse_country)
+    if name == "supported_brands":
+        return _names_problem(value, _brand)
+    if name == "plan_prices":
+        return _plan_prices_problem(value)
+    if name == "currency":
+        return None if value == "USD" else f"the gateways take USD only, got {shown(value)}"
+    if name == "preauth_descriptor":
+        ok = isinstance(value, str) and _DESCRIPTOR.fullmatch(value)
+        return None if ok else f"expected 1 to 22 printable ASCII characters, got {shown(value)}"
+    if isinstance(current, bool):
+        return None if isinstance(value, bool) else f"expected true or false, got {shown(value)}"
+    return _amount_problem(value, positive=name in _POSITIVE)
+
+
+def _amount_problem(value: object, *, positive: bool) -> str | None:
     try:
-        defaults.with_overrides(**{name: policy_value(name, value)})
-    except ValueError as exc:  # InvalidAmount is a ValueError
-        return str(exc).removeprefix(f"policy.{name}: ")
+        amount = parse_amount(value)
+    except ValueError as exc:
+        return str(exc)
+    if positive and amount <= 0:
+        return f"expected an amount > 0 (no account could use {amount}), got {shown(value)}"
+    if amount < 0:
+        return f"expected an amount >= 0, got {shown(value)}"
     return None
+
+
+def _release_days_problem(value: object) -> str | None:
+    days = value if isinstance(value, list) else []
+    ok = len(days) == 2 and all(isinstance(d, int) and not isinstance(d, bool) for d in days)
+    if not (ok and 0 <= days[0] <= days[1] <= _MOST_RELEASE_DAYS):
+        return (
+            f"expected [FEWEST, MOST] business days, 0 <= FEWEST <= MOST <= {_MOST_RELEASE_DAYS}, "
+            f"got {shown(value)}"
+        )
+    return None
+
+
+def _brand(value: object) -> str:
+    if not isinstance(value, str) or not _BRAND.fullmatch(value):
+        raise ValueError(f"expected a card brand such as visa, got {shown(value)}")
+    return value
+
+
+def _names_problem(value: object, parse: Callable[[object], str]) -> str | None:
+    if not isinstance(value, list) or len(value) > _MOST_NAMES:
+        return f"expected a list of at most {_MOST_NAMES} names, got {shown(value)}"
+    for item in value:
+        try:
+            parse(item)
+        except ValueError as exc:
+            return str(exc)
+    return None
+
+
+def _plan_prices_problem(value: object) -> str | None:
+    if not isinstance(value, Mapping) or not 1 <= len(value) <= _MOST_PLANS:
+        return f"expected a mapping of 1 to {_MOST_PLANS} plan names to prices, got {shown(value)}"
+    for plan, price in value.items():
+        if not isinstance(plan, str) or not 1 <= len(plan) <= MAX_NAME_CHARS:
+            return f"expected plan names of 1 to {MAX_NAME_CHARS} characters, got {shown(plan)}"
+        problem = _amount_problem(price, positive=True)
+        if problem:
+            return f"{plan}: {problem}"
+    return None
+
+
+def policy_relations(policy: Policy, given: Iterable[str]) -> Iterator[tuple[str, str]]:
+    """Problems between policy settings that are each fine alone, at the first one `given`."""
+    names = ("paypal_threshold_min", "paypal_threshold_default", "paypal_threshold_max")
+    low, default, high = (getattr(policy, name) for name in names)
+    if not low <= default <= high:
+        where = next((name for name in names if name in given), names[1])
+        yield (
+            where,
+            f"expected paypal_threshold_min <= paypal_threshold_default <= paypal_threshold_max, "
+            f"got {low} <= {default} <= {high}",
+        )
 
 
 def policy_value(name: str, value: object) -> object:

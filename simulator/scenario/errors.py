@@ -4,12 +4,15 @@ expected, with anything shaped like a card number masked."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from datetime import date
+import reprlib
+from collections.abc import Iterable, Iterator
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
+
+from simulator.scenario.limits import MAX_PROBLEMS, MAX_SHOWN_CHARS
 
 
 class ScenarioError(Exception):
@@ -32,12 +35,70 @@ class FieldProblems(ValueError):
 _SENSITIVE = {"number", "cvv"}
 
 
+class _ShortRepr(reprlib.Repr):
+    """repr() with every part cut short; numbers and times as written in YAML."""
+
+    def __init__(self) -> None:
+        super().__init__()  # keyword arguments only from Python 3.12
+        self.maxlevel, self.maxstring, self.maxother = 2, MAX_SHOWN_CHARS, MAX_SHOWN_CHARS
+        self.maxlist = self.maxtuple = self.maxset = self.maxdict = 4
+        self.maxlong = MAX_SHOWN_CHARS
+
+    def repr_Decimal(self, value: Decimal, level: int) -> str:  # reprlib's method naming
+        return self.repr_str(str(value), level).strip("'")
+
+    def repr_datetime(self, value: datetime, level: int) -> str:
+        return value.isoformat().replace("+00:00", "Z")
+
+    def repr_date(self, value: date, level: int) -> str:
+        return value.isoformat()
+
+
+_SHORT = _ShortRepr()
+
+
+_LONG_NUMBER = re.compile(r"[+-]?\d{20,}")
+
+
+def shown(value: object) -> str:
+    """repr() of `value` cut to about MAX_SHOWN_CHARS: a message never quotes a huge value (an
+    expanded alias, a megabyte string) back in full. A number too long for a card is counted,
+    not shown (redact() would show pieces of it as cards)."""
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 10**19:
+        return "a number of more than 19 digits"
+    if isinstance(value, str) and _LONG_NUMBER.fullmatch(value):
+        return f"a number of {len(value.lstrip('+-'))} digits"
+    return _SHORT.repr(value)
+
+
+_PLAIN_KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,40}")
+
+
 def format_path(loc: tuple[int | str, ...]) -> str:
-    """("accounts", 0, "payment_methods", 1, "paypal") -> accounts[0].payment_methods[1].paypal"""
+    """("accounts", 0, "payment_methods", 1, "paypal") -> accounts[0].payment_methods[1].paypal;
+    a key that is not a plain name (too long, odd characters) is shown quoted and cut."""
     text = ""
     for part in loc:
-        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+        if isinstance(part, int):
+            text += f"[{part}]"
+            continue
+        name = part if _PLAIN_KEY.fullmatch(part) else shown(part)
+        text += f".{name}" if text else name
     return text or "(top level)"
+
+
+def capped(lines: Iterable[str], source: str) -> list[str]:
+    """At most MAX_PROBLEMS lines, then one that counts the rest."""
+    kept: list[str] = []
+    more = 0
+    for line in lines:
+        if len(kept) < MAX_PROBLEMS:
+            kept.append(line)
+        else:
+            more += 1
+    if more:
+        kept.append(f"{source}: ... and {more} more problem(s) not listed")
+    return kept
 
 
 def _fields_at(root: type[BaseModel], loc: tuple[int | str, ...]) -> list[str] | None:
@@ -101,7 +162,6 @@ def _describe(err: Any, loc: tuple[int | str, ...], root: type[BaseModel]) -> st
     message = str(err["msg"]).removeprefix("Value error, ")
     if kind == "value_error" or _SENSITIVE & {p for p in loc if isinstance(p, str)}:
         return message
-    shown = err.get("input")
-    if isinstance(shown, str | int | Decimal | bool | date) and len(repr(shown)) <= 60:
-        return f"{message}, got {shown!r}"
-    return message
+    if "input" not in err:
+        return message
+    return f"{message}, got {shown(err['input'])}"

@@ -27,22 +27,41 @@ from billing_engine.policy import Policy
 from billing_engine.ports import CardDetails
 from mock_gateways.operations import OPERATIONS
 from simulator.calendar import add_months, hours_in_month
-from simulator.scenario.checks import policy_problem, policy_value, scenario_problems
-from simulator.scenario.errors import FieldProblems
+from simulator.scenario.checks import (
+    policy_problem,
+    policy_relations,
+    policy_value,
+    scenario_problems,
+)
+from simulator.scenario.errors import FieldProblems, shown
+from simulator.scenario.limits import (
+    MAX_DAYS,
+    MAX_LATENCY_MS,
+    MAX_MEDIAN_SPEND,
+    MAX_MONTHS,
+    MAX_NAME_CHARS,
+    MAX_POPULATION,
+    MAX_SPEND_SIGMA,
+    MAX_TEXT_CHARS,
+)
 from simulator.scenario.types import (
     Amount,
     AmountOrAll,
     CountryCode,
+    Identifier,
     MethodChoice,
     MethodIndex,
     Model,
+    Name,
     NonNegativeAmount,
-    PositiveInt,
+    PositiveAmount,
+    Seed,
     Share,
     ThreeDSBehaviour,
     UtcTime,
     exactly_one,
     format_time,
+    whole_number,
 )
 
 # --- payment methods ------------------------------------------------------------------------
@@ -54,7 +73,7 @@ class CardEntry(Model):
     number: str = Field(repr=False)
     exp: str  # MM/YY; valid through the end of that month (CARD-4)
     cvv: str = Field(repr=False)
-    name: str = Field(min_length=1)
+    name: Name
 
     @field_validator("number", mode="before")
     @classmethod
@@ -107,7 +126,7 @@ class CardEntry(Model):
 class PayPalEntry(Model):
     """A PayPal account and what its owner does on the approval page."""
 
-    email: str = Field(pattern=r"^[^@\s]+@[^@\s]+$")
+    email: str = Field(pattern=r"^[^@\s]+@[^@\s]+$", max_length=254)
     #: AUTO-3: None means the policy default; the range is the engine's to check
     threshold: Amount | None = None
     #: PAYPAL-2: False = the PayPal account has no bank card or other funding source
@@ -146,7 +165,7 @@ class UsageEntry(Model):
     """Metered PAYG usage of one product at a pretax rate given per hour, day or month. The
     product is activated at `from` (default: the scenario start), when AUTO-5 applies."""
 
-    product: str = Field(min_length=1)
+    product: Name
     hourly: NonNegativeAmount | None = None
     daily: NonNegativeAmount | None = None  # spread evenly over 24 hours
     monthly: NonNegativeAmount | None = None  # spread evenly over the month's hours
@@ -200,11 +219,11 @@ class RepayAction(Model):
 
 
 class ActivateAction(Model):
-    product: str = Field(min_length=1)
+    product: Name
 
 
 class BuyPlanAction(Model):
-    plan: str = Field(min_length=1)  # a key of Policy.plan_prices
+    plan: Name  # a key of Policy.plan_prices
     method: MethodIndex
     #: 3DS-1: what the customer does if the bank challenges the order
     threeds: ThreeDSBehaviour = "pass"
@@ -262,11 +281,11 @@ class Action(Model):
 
 
 class AccountSpec(Model):
-    id: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+    id: Identifier
     #: ISO 3166 alpha-2: decides the 3DS rule (CARD-3) and holidays
     country: CountryCode
-    #: None: the engine's default
-    tax_rate: NonNegativeAmount | None = None
+    #: None: the engine's default; a share (0.19 is 19%)
+    tax_rate: Share | None = None
     #: prepaid account balance (PAY-3)
     balance: NonNegativeAmount = Decimal(0)
     payment_methods: list[PaymentMethodEntry] = Field(default_factory=list)
@@ -304,8 +323,23 @@ class SpendSpec(Model):
     """Lognormal monthly pretax spend per account: `median` (the lognormal's exp(mu)) and
     `sigma` (the spread of its log)."""
 
-    median: NonNegativeAmount = Decimal("300.00")
+    median: PositiveAmount = Decimal("300.00")
     sigma: NonNegativeAmount = Decimal("1.0")
+
+    # the largest of a million draws is about exp(5 sigma) times the median: keep it an amount
+    @field_validator("median")
+    @classmethod
+    def _median(cls, value: Decimal) -> Decimal:
+        if value > MAX_MEDIAN_SPEND:
+            raise ValueError(f"expected at most {MAX_MEDIAN_SPEND:,}, got {value}")
+        return value
+
+    @field_validator("sigma")
+    @classmethod
+    def _sigma(cls, value: Decimal) -> Decimal:
+        if value > MAX_SPEND_SIGMA:
+            raise ValueError(f"expected at most {MAX_SPEND_SIGMA}, got {value}")
+        return value
 
 
 DEFAULT_OTHER_COUNTRIES = ("US", "GB", "JP", "SG", "AU", "CA")
@@ -315,8 +349,8 @@ class Population(Model):
     """Generated accounts for scale runs (simulator.population). Each account links its one
     payment method at the start and uses one product at its monthly spend for the whole run."""
 
-    count: PositiveInt
-    id_prefix: str = Field(default="pop-", pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+    count: whole_number(1, MAX_POPULATION)  # type: ignore[valid-type]
+    id_prefix: Identifier = "pop-"
     mix: PaymentMix = Field(default_factory=PaymentMix)
     #: share of accounts in a country where linking needs 3DS (CARD-3: EU and Malaysia)
     threeds_region_share: Share = Decimal("0.10")
@@ -329,12 +363,21 @@ class Population(Model):
     monthly_spend: SpendSpec = Field(default_factory=SpendSpec)
     #: share of card accounts whose card links but fails later charges (4000000000000341)
     failing_card_share: Share = Decimal("0.02")
-    products: list[str] = Field(default_factory=lambda: ["qwen-max"], min_length=1)
+    products: list[Name] = Field(default_factory=lambda: ["qwen-max"], min_length=1)
     #: AUTO-3 threshold given when PayPal is linked; None: the policy default
     paypal_threshold: Amount | None = None
-    tax_rate: NonNegativeAmount | None = None
+    tax_rate: Share | None = None
     #: faker locale for names
     locale: str = "en_US"
+
+    @field_validator("locale")
+    @classmethod
+    def _known_locale(cls, value: str) -> str:
+        from faker.config import AVAILABLE_LOCALES  # faker is slow to import: only when used
+
+        if value not in AVAILABLE_LOCALES:
+            raise ValueError(f"expected a faker locale such as en_US or de_DE, got {shown(value)}")
+        return value
 
 
 # --- faults and the scenario ----------------------------------------------------------------
@@ -345,15 +388,17 @@ class Fault(Model):
 
     gateway: Literal["card", "threeds", "paypal"]
     #: e.g. "charge", "authorize"; None: every endpoint of the gateway
-    endpoint: str | None = None
+    endpoint: str | None = Field(default=None, max_length=MAX_NAME_CHARS)
     kind: Literal["latency", "decline", "server_error", "timeout", "reset"]
     rate: Share = Decimal(1)
     from_: UtcTime = Field(alias="from")
     until: UtcTime
     #: for kind latency: added delay
-    latency_ms: PositiveInt | None = None
+    latency_ms: whole_number(1, MAX_LATENCY_MS) | None = None  # type: ignore[valid-type]
     #: for kind decline: the reason code the issuer gives (default: declined)
-    decline_code: str | None = Field(default=None, pattern=r"^[a-z][a-z0-9_]*$")
+    decline_code: str | None = Field(
+        default=None, pattern=r"^[a-z][a-z0-9_]*$", max_length=MAX_NAME_CHARS
+    )
 
     @model_validator(mode="after")
     def _shape(self) -> Fault:
@@ -390,8 +435,8 @@ class Fault(Model):
 class Duration(Model):
     """How long the run lasts: `{months: N}` or `{days: N}`."""
 
-    months: PositiveInt | None = None
-    days: PositiveInt | None = None
+    months: whole_number(1, MAX_MONTHS) | None = None  # type: ignore[valid-type]
+    days: whole_number(1, MAX_DAYS) | None = None  # type: ignore[valid-type]
 
     @model_validator(mode="after")
     def _one_unit(self) -> Duration:
@@ -406,10 +451,10 @@ class Duration(Model):
 
 
 class Scenario(Model):
-    name: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+    name: Identifier
     #: one line, shown by `billing-sim scenarios`
-    description: str = ""
-    seed: int = 0
+    description: str = Field(default="", max_length=MAX_TEXT_CHARS)
+    seed: Seed = 0
     start: UtcTime
     duration: Duration
     #: overrides of Policy fields (RULES.md interpretations); `*_days|_hours|_minutes` set durations
@@ -423,6 +468,9 @@ class Scenario(Model):
     def _one_line(cls, value: str) -> str:
         if "\n" in value.strip():
             raise ValueError("expected one line (use YAML comments for more)")
+        # it is printed on terminals: no escape sequences
+        if not value.strip().isprintable():
+            raise ValueError("expected printable text (no control characters)")
         return value.strip()
 
     @field_validator("policy")
@@ -432,7 +480,11 @@ class Scenario(Model):
         found = [(name, problem) for name, problem in problems if problem]
         if found:
             raise FieldProblems(found)
-        return {name: policy_value(name, value) for name, value in overrides.items()}
+        values = {name: policy_value(name, value) for name, value in overrides.items()}
+        related = list(policy_relations(Policy().with_overrides(**values), values))
+        if related:
+            raise FieldProblems(related)
+        return values
 
     @model_validator(mode="after")
     def _cross_checks(self) -> Scenario:
