@@ -146,9 +146,13 @@ class Payments:
         )
         account.repayment_challenge = challenge
         self.ctx.emit("threeds.challenged", account.id, method=method.id, repayment=repayment_id)
+
+        def time_out() -> None:
+            self._challenge_over(account, challenge, timed_out=True)
+
         self.ctx.call_at(
             self.ctx.now() + self.ctx.policy.threeds_timeout,
-            lambda: self._challenge_over(account, challenge, timed_out=True),
+            time_out,
             account.id,
         )
         return RepaymentOutcome(

@@ -93,15 +93,15 @@ class Policy:
                 raise ValueError(f"policy: unknown setting {name!r}; known: {sorted(known)}")
             current = getattr(self, target)
             if unit is not None:
-                changes[target] = timedelta(**{unit: int(value)})  # type: ignore[arg-type]
+                changes[target] = timedelta(**{unit: int(value)})  # type: ignore[call-overload]
             elif isinstance(current, Fraction):
                 changes[target] = parse_amount(value, field=f"policy.{name}")
             elif isinstance(current, frozenset):
-                changes[target] = frozenset(value)  # type: ignore[arg-type]
+                changes[target] = frozenset(value)  # type: ignore[call-overload]
             elif isinstance(current, dict):
                 changes[target] = {
                     k: parse_amount(v, field=f"policy.{name}.{k}")
-                    for k, v in value.items()  # type: ignore[union-attr]
+                    for k, v in value.items()  # type: ignore[attr-defined]
                 }
             else:
                 changes[target] = value

@@ -11,7 +11,7 @@ from billing_engine.context import EngineContext
 from billing_engine.ports import GatewayResult, GatewayUnavailable
 from billing_engine.unknown_payment import UnknownPayment
 
-Settle = Callable[[GatewayResult], None]
+Settle = Callable[[GatewayResult], object]
 
 
 def reconcile_later(

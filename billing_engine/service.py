@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 from fractions import Fraction
 from typing import Literal
 
@@ -92,8 +93,8 @@ class BillingEngine:
         account_id: str,
         *,
         country: str,
-        tax_rate: Fraction | str = ZERO,
-        balance: Fraction | str = ZERO,
+        tax_rate: Fraction | Decimal | str = ZERO,
+        balance: Fraction | Decimal | str = ZERO,
     ) -> None:
         self._lifecycle.open_account(
             account_id, country=country, tax_rate=tax_rate, balance=balance
