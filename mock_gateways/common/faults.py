@@ -110,7 +110,8 @@ class FaultPlan:
     def decide(
         self, seed: int, operation: str, key: str, attempt: int, now: datetime
     ) -> FaultDecision:
-        latency, decline, before, lost, fired = 0, None, None, False, []
+        latency, decline, lost, fired = 0, None, False, []
+        before: TransportFault | None = None
         for index, rule in enumerate(self.rules):
             if not rule.applies(operation, now):
                 continue

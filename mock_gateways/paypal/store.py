@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Callable, Mapping
 from datetime import timedelta
-from typing import Any, TypeVar
+from typing import Any
 
 from mock_gateways.common.clock import format_instant
 from mock_gateways.common.core import GatewayCore
@@ -24,8 +24,6 @@ from mock_gateways.paypal.model import (
     PaymentToken,
     SetupToken,
 )
-
-T = TypeVar("T")
 
 
 class PayPalStore(GatewayCore):
@@ -91,7 +89,9 @@ class PayPalStore(GatewayCore):
         except GatewayError as err:
             raise as_paypal(err) from None
 
-    def _fetch(self, operation: str, resource: str, fetch: Callable[[], T]) -> T:
+    def _fetch(
+        self, operation: str, resource: str, fetch: Callable[[], dict[str, Any]]
+    ) -> dict[str, Any]:
         try:
             return self.read(operation, resource, fetch)
         except GatewayError as err:

@@ -90,7 +90,7 @@ class ThreeDSServer(GatewayCore):
             raise bad_request(
                 "missing_field", "exactly one of cardToken and acctNumber is required"
             )
-        params = {
+        params: dict[str, Any] = {
             "card": token if pan is None else self._pan_ref(pan),
             "purchaseAmount": str(fields.get_amount(body, "purchaseAmount")),
             "purchaseCurrency": fields.get_currency(body, "purchaseCurrency"),
