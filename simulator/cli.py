@@ -12,7 +12,7 @@ from pathlib import Path
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from simulator.baselines.command import app as baseline_app
@@ -89,7 +89,7 @@ def _progress_bar(enabled: bool) -> Iterator[Callable[[float], None] | None]:
         TextColumn("simulating"), BarColumn(), TextColumn("{task.percentage:>3.0f}%"),
         TimeElapsedColumn(), console=err_console, transient=True,
     )  # fmt: skip
-    task: list[int] = []
+    task: list[TaskID] = []
 
     def report(done: float) -> None:
         elapsed = time.monotonic() - began

@@ -7,11 +7,11 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 import simpy
-from simpy.events import NORMAL, Event
+from simpy.events import NORMAL, Event, EventPriority
 
 #: Engine timers run after every customer process event due at the same instant, so the hour
 #: ending at month end is metered before month end runs (RULES.md AUTO-4).
-TIMER_PRIORITY = NORMAL + 1
+TIMER_PRIORITY = EventPriority(NORMAL + 1)
 
 
 class _Timer(Event):

@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from billing_engine.money import format_amount, round_cents
 from simulator.card_text import card_numbers_in
@@ -142,7 +142,9 @@ def one_month_end_deduction(world: World) -> Check:
     repeated, total = [], 0
     for account_id in world.engine.account_ids():
         made = Counter(
-            d.month for d in world.engine.account(account_id).deductions if d.trigger == "month_end"
+            cast("tuple[int, int]", d.month)
+            for d in world.engine.account(account_id).deductions
+            if d.trigger == "month_end"
         )
         total += sum(made.values())
         repeated += [

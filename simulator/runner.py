@@ -191,6 +191,7 @@ def _run(
         checks.append(no_card_data(set(numbers), outputs, {"stdout": summary_text(summary)}))
         summary["invariants"] = [check.verdict().as_dict() for check in checks]
         if sharded is not None and events_path is not None and not parts_merged:
+            assert directory is not None  # events_path is under it
             write_outputs_while_merging(
                 directory, sharded.parts, events_path, ranks, summary, header
             )

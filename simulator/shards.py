@@ -15,7 +15,7 @@ from datetime import datetime
 from json.decoder import scanstring  # type: ignore[attr-defined]
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, cast
 
 from simulator.invariants import Check, first_leak, world_checks
 from simulator.report.inputs import SUMMARY_FILE
@@ -187,9 +187,10 @@ def _collect(
     waiting = {receiver: number for number, receiver in enumerate(receivers)}
     while waiting:
         for ready in wait(list(waiting), timeout=0.2):
-            number = waiting.pop(ready)  # type: ignore[arg-type]
+            ready = cast(Connection, ready)  # wait() was given only connections
+            number = waiting.pop(ready)
             try:
-                outcome, value = ready.recv()  # type: ignore[union-attr]
+                outcome, value = ready.recv()
             except EOFError:
                 raise RunError(f"worker {number} ended without a result") from None
             if outcome == "error":

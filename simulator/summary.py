@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from billing_engine.events import format_time
-from billing_engine.ledger import BILLING_MODES, Spend, sum_nonzero
+from billing_engine.ledger import BILLING_MODES, BillingMode, Spend, sum_nonzero
 from billing_engine.money import ZERO, format_amount
 from simulator.card_text import masked
 
@@ -33,7 +33,9 @@ def months_between(start: datetime, end: datetime) -> list[tuple[int, int]]:
     return months
 
 
-def month_figures(entries: Mapping[tuple[str, str], Spend], products: Iterable[str]) -> dict:
+def month_figures(
+    entries: Mapping[tuple[str, BillingMode], Spend], products: Iterable[str]
+) -> dict:
     """One account-month of the summary from the month's spend by (product, mode): what
     total_spend (all modes, then each) and spending_trend (each product) give, in one pass."""
     # Most sums here have one term (one product, no tax, one mode): sum_nonzero skips the

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 from fractions import Fraction
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 import httpx
 
@@ -167,7 +167,7 @@ def open_gateways(transport: str, *, clock: Clock, seed: int) -> Iterator[Gatewa
                 "threeds": create_threeds_app(seed=seed, clock=gateway_clock, cards=card),
                 "paypal": create_paypal_app(seed=seed, clock=gateway_clock),
             }
-            adapters = {
+            adapters: dict[str, Any] = {
                 "card": HttpCardGateway.over_wsgi(apps["card"], clock=clock),
                 "threeds": HttpThreeDSGateway.over_wsgi(apps["threeds"], clock=clock),
                 "paypal": HttpPayPalGateway.over_wsgi(apps["paypal"], clock=clock),
@@ -203,8 +203,8 @@ def open_gateways(transport: str, *, clock: Clock, seed: int) -> Iterator[Gatewa
             threeds=adapters["threeds"],
             paypal=adapters["paypal"],
             browser=Browser(BrowserCustomer(browsers["threeds"]), BrowserBuyer(browsers["paypal"])),
-            card_core=core_of(apps["card"]),
-            threeds_core=core_of(apps["threeds"]),
-            paypal_core=core_of(apps["paypal"]),
+            card_core=cast(CardProcessor, core_of(apps["card"])),
+            threeds_core=cast(ThreeDSServer, core_of(apps["threeds"])),
+            paypal_core=cast(PayPalCore, core_of(apps["paypal"])),
             urls=urls,
         )

@@ -232,7 +232,7 @@ class World:
             self._run_to(began + (target - began) * step // steps)
             progress(step / steps)
 
-    def _run_to(self, target: int) -> None:
+    def _run_to(self, target: float) -> None:
         """Everything due at or before `target` (seconds on the SimPy clock) happens."""
         if target > self.env.now:
             self.env.run(until=target)  # stops before what is due at `target` itself

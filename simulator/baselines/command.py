@@ -36,7 +36,8 @@ def record_command(
     failed = False
     for given in scenarios:
         path = resolve_scenario_path(given)
-        for chosen in seed or [None]:
+        chosen_seeds: list[int | None] = [*seed] or [None]
+        for chosen in chosen_seeds:
             try:
                 baseline, ok = runs.record(path, chosen)
             except ScenarioError as exc:

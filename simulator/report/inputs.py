@@ -185,7 +185,7 @@ def _parse_time(value: object, where: str) -> datetime:
 
 
 #: what JSONDecoder.raw_decode(text) calls, without the frame around it
-_SCAN = json.JSONDecoder().scan_once
+_SCAN = json.JSONDecoder().scan_once  # type: ignore[attr-defined]
 
 
 def _decoded(line: str) -> Any:

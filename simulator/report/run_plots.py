@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from billing_engine.money import format_amount
 from simulator.report.deductions import OUTCOMES, PENDING, Deduction, DeductionBook
@@ -178,13 +178,13 @@ def _per_month(outputs: RunOutputs, months: list[str]) -> list[dict[str, Any]]:
         for key, month in account["months"].items():
             total = sums[key]
             for figure in ("pretax", "tax", "total"):
-                total[figure] += decimal_of(month[figure])
+                total[figure] += cast(Decimal, decimal_of(month[figure]))
             by_mode = month["by_mode"]
             for mode in MODES:
                 if mode in by_mode:
-                    total[mode] += decimal_of(by_mode[mode])
+                    total[mode] += cast(Decimal, decimal_of(by_mode[mode]))
             if month.get("outstanding_at_close") is not None:
-                owed = decimal_of(month["outstanding_at_close"])
+                owed = cast(Decimal, decimal_of(month["outstanding_at_close"]))
                 total["outstanding"] += owed
                 closed[key] += 1
                 owing[key] += owed > 0

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import yaml
 from pydantic import ValidationError
@@ -42,14 +42,14 @@ class _ScenarioLoader(yaml.SafeLoader):
         #: nodes under each anchor, known once the anchored node is complete
         self._anchor_sizes: dict[str, int] = {}
 
-    def compose_node(self, parent: yaml.Node | None, index: object) -> yaml.Node:
+    def compose_node(self, parent: yaml.Node | None, index: int) -> yaml.Node | None:
         event = self.peek_event()
         if isinstance(event, yaml.AliasEvent):
             self._aliases += 1
             if self._aliases > MAX_ALIASES:
                 raise _refused(f"more than {MAX_ALIASES} aliases (*name) in one file", event)
             node = super().compose_node(parent, index)  # refuses an undefined alias
-            size = self._anchor_sizes.get(event.anchor)
+            size = self._anchor_sizes.get(cast(str, event.anchor))  # an alias names one
             if size is None:
                 raise _refused(f"alias *{event.anchor} is inside the node it names", event)
             self._count(size, event)
@@ -74,7 +74,7 @@ class _ScenarioLoader(yaml.SafeLoader):
 
 
 def _refused(problem: str, event: yaml.Event) -> ComposerError:
-    return ComposerError(None, None, problem, event.start_mark)
+    return ComposerError(None, None, problem, cast("yaml.error.Mark | None", event.start_mark))
 
 
 def _construct_decimal(loader: yaml.SafeLoader, node: yaml.Node) -> Decimal | str:
