@@ -1,6 +1,7 @@
 # Each target is a whole set-up from a fresh clone: it creates .venv when missing and installs.
 # What each installs: run and bench the package only; dev, test and lint the package with its
-# test tools (pytest, pytest-bdd, hypothesis, playwright, ...) and ruff. `make help` says so.
+# test tools (pytest, pytest-bdd, hypothesis, playwright, ...), ruff, mypy and import-linter.
+# `make help` says so.
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
@@ -29,10 +30,10 @@ $(CHROMIUM):
 
 help:
 	@echo "make run    install the package into .venv; run $(SCENARIO) into out/quickstart"
-	@echo "make dev    install the package with its test tools and ruff into .venv; run nothing"
+	@echo "make dev    install the package with its test tools and linters into .venv; run nothing"
 	@echo "            (then .venv/bin/pytest ...; the browser test needs Chromium: make test)"
 	@echo "make test   as dev, then the whole suite and the features again over http"
-	@echo "make lint   as dev, then ruff check and ruff format --check"
+	@echo "make lint   as dev, then ruff check and ruff format --check, mypy and lint-imports"
 	@echo "make bench  install the package; print speed and memory figures"
 	@echo "make clean  remove .venv, reports, out and the test caches"
 
@@ -57,6 +58,8 @@ test: $(VENV)/.installed-dev $(CHROMIUM)
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 bench: $(VENV)/.installed
 	$(BIN)/python -m simulator.bench
