@@ -228,19 +228,22 @@ def gateways_serve(
 ) -> None:
     """Run the three mock gateways as real servers, print their URLs and the PayPal
     credentials they take, stop on Ctrl-C."""
+    from functools import partial
+
     from mock_gateways.serve import parse_client, serve  # Flask and waitress only when serving
 
-    try:
-        client = None if paypal_client is None else parse_client(paypal_client)
-    except ValueError as err:
-        raise typer.BadParameter(str(err), param_hint="--paypal-client") from None
-    serve(
+    run = partial(serve)
+    if paypal_client is not None:  # by default the mock PayPal takes any client
+        try:
+            run = partial(serve, paypal_client=parse_client(paypal_client))
+        except ValueError as err:
+            raise typer.BadParameter(str(err), param_hint="--paypal-client") from None
+    run(
         host=host,
         card_port=card_port,
         threeds_port=threeds_port,
         paypal_port=paypal_port,
         seed=seed,
-        paypal_client=client,
     )
 
 
