@@ -142,7 +142,8 @@ class BillingMachine(RuleBasedStateMachine):
         method_id = None if use_default or not active else active[-1]
         has_means = method_id is not None or acct.default_method is not None
         valid = 0 < wanted <= payable and (has_means or acct.balance >= wanted)
-        pending = acct.repayment_pending is not None
+        # PAY-5: one at a time, a card repayment still at its 3D Secure challenge included
+        pending = acct.repayment_pending is not None or acct.repayment_challenge is not None
         try:
             self.engine.repay(account, amount, method_id)
         except PaymentRefused as refused:
