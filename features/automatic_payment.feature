@@ -189,3 +189,28 @@ Feature: Automatic payment thresholds
     Then Ada was asked for 3D Secure 1 time
     And a deduction of USD 1,000.00 from Ada's Visa card started at 10:00 UTC on 2 March 2026 and succeeded
     And Ada's Visa card is charged USD 1,000.00
+
+  @AUTO-2
+  Scenario: An hour's fees of every product count together, whichever product comes first
+    Given it is 1 March 2026 00:00 UTC
+    And Ada's default payment method is a Visa card
+    And Ada uses qwen-plus for USD 47.00 an hour
+    And Ada uses qwen-max for USD 60.00 an hour
+    When the clock reaches 1 March 2026 11:00 UTC
+    Then Ada's only deduction is USD 1,070.00, started at 10:00 UTC on 1 March 2026 by the threshold
+
+  @AUTO-6 @H-3
+  Scenario: A deduction whose answer is lost is looked up later and never taken twice
+    Given it is 1 March 2026 00:00 UTC
+    And Ada's default payment method is a Visa card
+    And Ada uses qwen-max for USD 100.00 an hour
+    And the card processor's answers are lost from 1 March 2026 09:00 UTC until 2 March 2026 00:00 UTC
+    When the clock reaches 2 March 2026 23:00 UTC
+    Then Ada's deductions are:
+      | started                      | amount   | by            | outcome   |
+      | 10:00 UTC on 1 March 2026    | 1,000.00 | the threshold | succeeded |
+      | 20:00 UTC on 1 March 2026    | 1,000.00 | the threshold | succeeded |
+      | 06:00 UTC on 2 March 2026    | 1,000.00 | the threshold | succeeded |
+      | 16:00 UTC on 2 March 2026    | 1,000.00 | the threshold | succeeded |
+    And Ada's Visa card is charged USD 1,000.00 4 times
+    And Ada's fees add up to what she paid plus what she owes, to the cent

@@ -81,3 +81,27 @@ Feature: 3D Secure
       | card                                      |
       | Visa card whose bank fails 3D Secure at once |
       | Visa card whose bank rejects 3D Secure    |
+
+  @3DS-1 @3DS-2 @PAY-1
+  Scenario: Paying by hand with a card the bank challenges works once the customer passes 3D Secure
+    Given it is 14 January 2026 00:00 UTC
+    And Ada's default payment method is a Visa card whose bank always asks for 3D Secure
+    And Ada uses qwen-max for USD 10.00 an hour
+    When 10 hours pass
+    And Ada pays everything she owes with her Visa card and completes 3D Secure
+    And 1 hour passes
+    Then Ada was asked for 3D Secure 2 times
+    And Ada's payment of USD 100.00 is paid
+    And Ada's Visa card is charged USD 100.00 once
+
+  @3DS-1 @3DS-2 @PAY-1
+  Scenario: Paying by hand charges nothing when the 3D Secure check fails
+    Given it is 14 January 2026 00:00 UTC
+    And Ada's default payment method is a Visa card whose bank always asks for 3D Secure
+    And Ada uses qwen-max for USD 10.00 an hour
+    When 10 hours pass
+    And Ada pays everything she owes with her Visa card and fails 3D Secure
+    And 1 hour passes
+    Then Ada's payment is refused, because 3D Secure failed
+    And Ada's Visa card is never charged
+    And Ada's Total Amount Due is USD 110.00

@@ -289,10 +289,14 @@ class BillingWorld:
         """What `name` typed or chose for their method called `label`."""
         return self.entries[self.known(name)][self.method_id(name, label)]
 
-    def repay(self, name: str, amount: Decimal | str, label: str | None) -> str | None:
-        """A manual payment; returns the message of a refusal the event log cannot show."""
+    def repay(
+        self, name: str, amount: Decimal | str, label: str | None, *, threeds: str = "pass"
+    ) -> str | None:
+        """A manual payment (the customer answers a 3D Secure challenge as `threeds` says);
+        returns the message of a refusal the event log cannot show."""
         method = "default" if label is None else self.method_id(name, label)
-        return self.attempt(name, "repay", RepayAction(amount=amount, method=method))
+        action = RepayAction(amount=amount, method=method, threeds=threeds)
+        return self.attempt(name, "repay", action)
 
     def set_default(self, name: str, label: str) -> None:
         self.perform(name, "set_default", MethodRef(method=self.method_id(name, label)))
@@ -310,11 +314,20 @@ class BillingWorld:
     def deactivate(self, name: str) -> None:
         self.perform(name, "deactivate", DeactivateAction())
 
-    def gateway_fault(self, gateway: str, endpoint: str, kind: str, until: datetime) -> None:
-        """A payment gateway misbehaves from now until `until` (e.g. PayPal declines)."""
+    def gateway_fault(
+        self,
+        gateway: str,
+        endpoint: str | None,
+        kind: str,
+        until: datetime,
+        *,
+        since: datetime | None = None,
+    ) -> None:
+        """A payment gateway misbehaves from `since` (default now) until `until` (e.g. PayPal
+        declines); `endpoint` None: every operation of the gateway."""
         fault = Fault.model_validate(
             {"gateway": gateway, "endpoint": endpoint, "kind": kind,
-             "from": self.now, "until": until}
+             "from": since or self.now, "until": until}
         )  # fmt: skip
         self._record("fault", fault)
 
@@ -345,13 +358,19 @@ class BillingWorld:
         """Each automatic deduction: when it started, trigger, amount, and how it ended."""
         by_id: dict[str, dict[str, Any]] = {}
         for e in self.events(
-            name, "deduction.initiated", "deduction.succeeded", "deduction.failed"
+            name,
+            "deduction.initiated",
+            "deduction.succeeded",
+            "deduction.failed",
+            "deduction.unknown",
+            "deduction.reconciled",
         ):
             if e["type"] == "deduction.initiated":
                 by_id[e["deduction"]] = {**e, "status": "pending"}
-            else:
+            else:  # a reconciled deduction ends as the outcome the gateway told at last
+                status = e.get("outcome") or e["type"].split(".")[1]
                 by_id[e["deduction"]].update(
-                    status=e["type"].split(".")[1], reason=e.get("reason"), settled_at=e["at"]
+                    status=status, reason=e.get("reason"), settled_at=e["at"]
                 )
         return list(by_id.values())
 

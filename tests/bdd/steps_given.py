@@ -90,6 +90,19 @@ def paypal_declines(billing: BillingWorld, until: str) -> None:
     billing.gateway_fault("paypal", "orders.create", "decline", moment(until))
 
 
+@given(
+    parsers.re(
+        r"the (?P<gateway>card processor|PayPal)'s answers are lost from (?P<start>.+?) "
+        r"until (?P<until>.+)"
+    )
+)
+def answers_lost(billing: BillingWorld, gateway: str, start: str, until: str) -> None:
+    """Every call reaches the gateway and is carried out, but its answer never comes back,
+    look-ups included: the billing system cannot tell what happened until the window ends."""
+    name = "card" if gateway == "card processor" else "paypal"
+    billing.gateway_fault(name, None, "timeout", moment(until), since=moment(start))
+
+
 @given(parsers.re(r"(?P<setting>.+) lasts (?P<days>\d+) days"))
 def setting_lasts(billing: BillingWorld, setting: str, days: str) -> None:
     """An interpretation of a rule (docs/rules.md), stated or changed by the scenario."""

@@ -685,17 +685,12 @@ def other_seed_other_log(billing: BillingWorld) -> None:
 )
 def nothing_lost(billing: BillingWorld, name: str) -> None:
     """H-3: every fee accrued (exactly) is paid (per the event log) or still due."""
+    deducted = billing.events(name, "deduction.succeeded", "deduction.reconciled")
+    repaid = billing.events(name, "repayment.settled", "repayment.reconciled")
     paid = sum(
-        (Decimal(e["amount"]) for e in billing.events(name, "deduction.succeeded")),
+        (Decimal(e["amount"]) for e in deducted if e.get("outcome", "succeeded") == "succeeded"),
         Decimal(0),
-    ) + sum(
-        (
-            Decimal(e["amount"])
-            for e in billing.events(name, "repayment.settled")
-            if e["status"] == "paid"
-        ),
-        Decimal(0),
-    )
+    ) + sum((Decimal(e["amount"]) for e in repaid if e["status"] == "paid"), Decimal(0))
     due = _money(billing.engine.total_amount_due(billing.known(name)))
     fees = _money(round_cents(billing.account(name).ledger.fees))
     expect(

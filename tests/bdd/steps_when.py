@@ -102,9 +102,13 @@ def links_someone_elses(
 
 
 @when(parsers.re(rf"{NAME} pays (?P<amount>{MONEY}|everything {SUBJECT} owes) with "
-                 rf"{POSSESSIVE} (?:removed )?(?P<label>.+)"))  # fmt: skip
-def pays(billing: BillingWorld, name: str, amount: str, label: str) -> None:
-    refused = billing.repay(name, "all" if amount.startswith("everything") else usd(amount), label)
+                 rf"{POSSESSIVE} (?:removed )?(?P<label>.+?)"
+                 r"(?: and (?P<does>completes|fails|abandons) 3D Secure)?"))  # fmt: skip
+def pays(
+    billing: BillingWorld, name: str, amount: str, label: str, does: str | None = None
+) -> None:
+    wanted = "all" if amount.startswith("everything") else usd(amount)
+    refused = billing.repay(name, wanted, label, threeds=_THREEDS[does or "completes"])
     billing.noted["refusal"] = refused
 
 
