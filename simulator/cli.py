@@ -21,6 +21,7 @@ from simulator.conformance import rules_command, steps_command
 from simulator.internal_error import debug_wanted, internal_error_lines, reproducing_command
 from simulator.report.command import report as report_command
 from simulator.scenario import Scenario, ScenarioError, load_scenario
+from simulator.scenario.limits import MAX_SEED
 from simulator.sweep.command import sweep as sweep_command
 from simulator.terminal import print_summary
 from simulator.workers import MIN_ACCOUNTS_PER_WORKER
@@ -110,7 +111,9 @@ def _progress_bar(enabled: bool) -> Iterator[Callable[[float], None] | None]:
 @app.command()
 def run(
     scenario: Path = typer.Argument(..., help="Scenario YAML file, or a bundled scenario's name."),
-    seed: int | None = typer.Option(None, help="Seed (default: the scenario's)."),
+    seed: int | None = typer.Option(
+        None, min=0, max=MAX_SEED, help="Seed (default: the scenario's)."
+    ),
     out: Path | None = typer.Option(None, help="Output directory (default: out/SCENARIO-NAME)."),
     transport: Transport = typer.Option(
         Transport.wsgi, help="How the engine reaches the gateways."
@@ -219,7 +222,9 @@ def gateways_serve(
     card_port: int = typer.Option(0, help="Card processor port (0: a free one)."),
     threeds_port: int = typer.Option(0, help="3D Secure server port (0: a free one)."),
     paypal_port: int = typer.Option(0, help="PayPal port (0: a free one)."),
-    seed: int = typer.Option(0, help="The gateways' seed (hold release days, fault draws)."),
+    seed: int = typer.Option(
+        0, min=0, max=MAX_SEED, help="The gateways' seed (hold release days, fault draws)."
+    ),
     paypal_client: str | None = typer.Option(
         None,
         metavar="ID:SECRET",

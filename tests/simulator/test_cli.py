@@ -120,6 +120,12 @@ def test_run_prints_summary_table_and_passes_options(fake_run, tmp_path: Path):
         assert text in result.output
 
 
+def test_a_negative_seed_is_refused_before_the_run(fake_run, tmp_path: Path):
+    result = invoke("run", str(write(tmp_path, MINIMAL)), "--seed", "-1")
+    assert result.exit_code == 2 and "--seed" in result.output
+    assert not [call for call in fake_run if "scenario" in call]
+
+
 def test_run_passes_workers_and_defaults_to_one_per_cpu(fake_run, tmp_path: Path):
     path = write(tmp_path, MINIMAL)
     assert invoke("run", str(path), "--workers", "3").exit_code == 0
