@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Collection, Iterator
 
-from billing_engine.card_validation import luhn_valid
+from billing_engine.domain.card_validation import luhn_valid
 
 #: 12..19 digits as typed (single spaces or dashes between them), not touching other digits:
 #: 13..19 are card lengths; 12 is looked for only among the numbers a run's customers typed
@@ -52,14 +52,20 @@ def masked(text: str) -> str:
     return mask_card_numbers(text)[0]
 
 
-def _masked(text: str) -> tuple[str, int]:
+def masked_digit_runs(text: str) -> str:
+    """`text` with every run of 12 to 19 digits masked, a card number or not: for messages
+    that quote back what someone typed, where even a mistyped card number is theirs."""
+    return _masked(text, every_run=True)[0] if may_hold_a_number(text) else text
+
+
+def _masked(text: str, *, every_run: bool = False) -> tuple[str, int]:
     """`mask_card_numbers` by the regex alone."""
     count = 0
 
     def replace(match: re.Match[str]) -> str:
         nonlocal count
         digits = _digits(match.group(0))
-        if not is_card_number(digits):
+        if not every_run and not is_card_number(digits):
             return match.group(0)
         count += 1
         return f"•••• {digits[-4:]}"

@@ -12,6 +12,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from simulator.card_text import masked_digit_runs
 from simulator.scenario.limits import MAX_PROBLEMS, MAX_SHOWN_CHARS
 
 
@@ -126,13 +127,10 @@ def _model_in(annotation: Any) -> type[BaseModel] | None:
     return None
 
 
-_CARD_LIKE = re.compile(r"\d(?:[ -]?\d){11,18}")
-
-
 def redact(text: str) -> str:
     """Anything shaped like a card number becomes its last four digits (H-4): a value may land
     in an unexpected field and be quoted back."""
-    return _CARD_LIKE.sub(lambda m: f"<card ending {re.sub(r'[ -]', '', m.group())[-4:]}>", text)
+    return masked_digit_runs(text)
 
 
 def problem_lines(exc: ValidationError, source: str, root: type[BaseModel]) -> Iterator[str]:

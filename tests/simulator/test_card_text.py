@@ -6,8 +6,8 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from billing_engine.card_validation import luhn_valid
-from simulator.card_text import _masked, card_numbers_in, mask_card_numbers
+from billing_engine.domain.card_validation import luhn_valid
+from simulator.card_text import _masked, card_numbers_in, mask_card_numbers, masked_digit_runs
 
 
 def _with_check_digit(body: str) -> str:
@@ -87,3 +87,11 @@ def test_h4_a_number_written_partly_in_other_digits_is_masked() -> None:
 def test_h4_text_that_is_no_valid_unicode_is_read() -> None:
     text = '"\ud800" 4242424242424242'  # a lone surrogate, as JSON may carry one
     assert mask_card_numbers(text) == ('"\ud800" •••• 4242', 1)
+
+
+def test_a_message_quoting_what_someone_typed_masks_even_a_mistyped_card_number():
+    text = "cards: number: '4242 4242 4242 4241' fails the checksum; 4242-4242-4242-4242 ok"
+    assert masked_digit_runs(text) == (
+        "cards: number: '•••• 4241' fails the checksum; •••• 4242 ok"
+    )
+    assert masked_digit_runs("seed 12345678901") == "seed 12345678901"  # 11 digits: no card
