@@ -8,22 +8,22 @@ from collections.abc import Mapping
 from datetime import datetime
 from fractions import Fraction
 
-from billing_engine.account import Account
 from billing_engine.charging import take_payment
 from billing_engine.context import EngineContext
-from billing_engine.deduction import Deduction, Trigger
-from billing_engine.ledger import BILLING_MODES, NO_SPEND, Spend
-from billing_engine.money import ZERO
-from billing_engine.months import (
+from billing_engine.domain.account import Account
+from billing_engine.domain.deduction import Deduction, Trigger
+from billing_engine.domain.ledger import BILLING_MODES, NO_SPEND, Spend
+from billing_engine.domain.months import (
     YearMonth,
     hours_by_month,
     month_of,
     next_month_start,
     previous_month,
 )
+from billing_engine.domain.unknown_payment import UnknownPayment
+from billing_engine.money import ZERO
 from billing_engine.ports import GatewayResult
 from billing_engine.reconciliation import reconcile_later
-from billing_engine.unknown_payment import UnknownPayment
 
 
 class Collection:

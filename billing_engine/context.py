@@ -8,11 +8,12 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from fractions import Fraction
 
-from billing_engine.account import Account
-from billing_engine.accrual import DailyFees
+from billing_engine.domain.account import Account
+from billing_engine.domain.accrual import DailyFees
+from billing_engine.domain.link_registry import LinkRegistry
+from billing_engine.domain.unknown_payment import UnknownPayment
 from billing_engine.errors import UnknownAccount
 from billing_engine.events import Event
-from billing_engine.link_registry import LinkRegistry
 from billing_engine.money import ZERO
 from billing_engine.policy import Policy
 from billing_engine.ports import (
@@ -23,7 +24,6 @@ from billing_engine.ports import (
     Scheduler,
     ThreeDSGateway,
 )
-from billing_engine.unknown_payment import UnknownPayment
 
 
 @dataclass

@@ -3,12 +3,12 @@ cool-down (LINK-2)."""
 
 from __future__ import annotations
 
-from billing_engine.account import Account
 from billing_engine.context import EngineContext
+from billing_engine.domain.account import Account
+from billing_engine.domain.outcomes import ActivationOutcome
+from billing_engine.domain.payment_methods import CardMethod, PaymentMethod, PayPalMethod
 from billing_engine.errors import AccountStateError, BillingError, InvalidAmount, UnknownProduct
 from billing_engine.money import ZERO, parse_amount, round_cents
-from billing_engine.outcomes import ActivationOutcome
-from billing_engine.payment_methods import CardMethod, PaymentMethod, PayPalMethod
 from billing_engine.verification import Verification
 
 

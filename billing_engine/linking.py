@@ -6,16 +6,16 @@ from __future__ import annotations
 
 from fractions import Fraction
 
-from billing_engine.account import Account
-from billing_engine.card_validation import brand_of, check_shape, digits_of, rejection_reason
 from billing_engine.challenges import result_at_timeout, result_on_return
 from billing_engine.collection import Collection
 from billing_engine.context import EngineContext
+from billing_engine.domain.account import Account
+from billing_engine.domain.card_validation import brand_of, check_shape, digits_of, rejection_reason
+from billing_engine.domain.outcomes import LinkOutcome
+from billing_engine.domain.payment_methods import CardMethod, PaymentMethod, PayPalMethod
 from billing_engine.errors import InvalidCard, InvalidThreshold, UnknownPaymentMethod
 from billing_engine.lifecycle import Lifecycle, change_default, require_active, unlink_method
 from billing_engine.money import ZERO, format_amount, parse_amount, to_decimal
-from billing_engine.outcomes import LinkOutcome
-from billing_engine.payment_methods import CardMethod, PaymentMethod, PayPalMethod
 from billing_engine.ports import CardDetails, GatewayUnavailable, ThreeDSResult
 from billing_engine.verification import Verification
 

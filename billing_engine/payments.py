@@ -6,20 +6,20 @@ from __future__ import annotations
 from fractions import Fraction
 from typing import Literal
 
-from billing_engine.account import Account
 from billing_engine.challenges import result_at_timeout, result_on_return
 from billing_engine.charging import take_payment
 from billing_engine.collection import Collection
 from billing_engine.context import EngineContext
+from billing_engine.domain.account import Account
+from billing_engine.domain.outcomes import RepaymentOutcome
+from billing_engine.domain.payment_methods import CardMethod, PaymentMethod
+from billing_engine.domain.repayment import Repayment, RepaymentChallenge
+from billing_engine.domain.unknown_payment import UnknownPayment
 from billing_engine.errors import PaymentRefused
 from billing_engine.linking import threeds_reason
 from billing_engine.money import ZERO, format_amount, parse_amount, round_cents, to_decimal
-from billing_engine.outcomes import RepaymentOutcome
-from billing_engine.payment_methods import CardMethod, PaymentMethod
 from billing_engine.ports import GatewayResult, GatewayUnavailable
 from billing_engine.reconciliation import reconcile_later
-from billing_engine.repayment import Repayment, RepaymentChallenge
-from billing_engine.unknown_payment import UnknownPayment
 
 
 class Payments:

@@ -6,21 +6,21 @@ from __future__ import annotations
 from collections.abc import Callable
 from fractions import Fraction
 
-from billing_engine.account import Account
 from billing_engine.challenges import result_at_timeout, result_on_return
 from billing_engine.charging import charge_method
 from billing_engine.context import EngineContext
+from billing_engine.domain.account import Account
+from billing_engine.domain.months import month_of
+from billing_engine.domain.outcomes import PlanOutcome
+from billing_engine.domain.payment_methods import CardMethod
+from billing_engine.domain.plan import PlanOrder, Subscription, split_tax_inclusive
+from billing_engine.domain.unknown_payment import UnknownPayment
 from billing_engine.errors import PaymentRefused, UnknownProduct
 from billing_engine.lifecycle import require_active
 from billing_engine.linking import threeds_reason
 from billing_engine.money import to_decimal
-from billing_engine.months import month_of
-from billing_engine.outcomes import PlanOutcome
-from billing_engine.payment_methods import CardMethod
-from billing_engine.plan import PlanOrder, Subscription, split_tax_inclusive
 from billing_engine.ports import GatewayResult, GatewayUnavailable, ThreeDSResult
 from billing_engine.reconciliation import reconcile_later
-from billing_engine.unknown_payment import UnknownPayment
 
 
 class PlanOrders:

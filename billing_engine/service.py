@@ -11,16 +11,22 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Literal
 
-from billing_engine.account import Account
 from billing_engine.collection import Collection
 from billing_engine.context import EngineContext
+from billing_engine.domain.account import Account
+from billing_engine.domain.ledger import BillingMode, Spend, TrendPoint
+from billing_engine.domain.months import YearMonth, months_in
+from billing_engine.domain.outcomes import (
+    ActivationOutcome,
+    LinkOutcome,
+    PlanOutcome,
+    RepaymentOutcome,
+)
+from billing_engine.domain.unknown_payment import UnknownPayment
 from billing_engine.errors import InvalidUsage, UnknownProduct
-from billing_engine.ledger import BillingMode, Spend, TrendPoint
 from billing_engine.lifecycle import Lifecycle, check_product_name
 from billing_engine.linking import Linking
 from billing_engine.money import ZERO, parse_amount
-from billing_engine.months import YearMonth, months_in
-from billing_engine.outcomes import ActivationOutcome, LinkOutcome, PlanOutcome, RepaymentOutcome
 from billing_engine.payments import Payments
 from billing_engine.plan_orders import PlanOrders
 from billing_engine.policy import Policy
@@ -33,7 +39,6 @@ from billing_engine.ports import (
     Scheduler,
     ThreeDSGateway,
 )
-from billing_engine.unknown_payment import UnknownPayment
 from billing_engine.verification import Verification
 
 

@@ -1,12 +1,12 @@
 """The world's calendar, in UTC: business days per country as the card issuers count them
 (mock_gateways.card.calendar) and the month arithmetic the engine bills by
-(billing_engine.months), with the checks a scenario author's input needs."""
+(billing_engine.domain.months), with the checks a scenario author's input needs."""
 
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
 
-from billing_engine import months
+from billing_engine.domain import months
 from mock_gateways.card import calendar as issuer_calendar
 
 

@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 from fractions import Fraction
 from typing import Protocol
 
-from billing_engine.months import month_of, next_month_start
+from billing_engine.domain.months import month_of, next_month_start
 
 HOUR = timedelta(hours=1)
 

@@ -12,8 +12,8 @@ from fractions import Fraction
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from billing_engine.domain.ledger import BILLING_MODES, BillingMode, Spend, sum_nonzero
 from billing_engine.events import format_time
-from billing_engine.ledger import BILLING_MODES, BillingMode, Spend, sum_nonzero
 from billing_engine.money import ZERO, format_amount
 from simulator.card_text import masked
 

@@ -17,7 +17,7 @@ import httpx
 from billing_engine.adapters.card import DirectCardGateway, HttpCardGateway
 from billing_engine.adapters.paypal import DirectPayPalGateway, HttpPayPalGateway
 from billing_engine.adapters.threeds import DirectThreeDSGateway, HttpThreeDSGateway
-from billing_engine.outcomes import LinkOutcome
+from billing_engine.domain.outcomes import LinkOutcome
 from billing_engine.ports import Clock
 from mock_gateways.card.app import create_app as create_card_app
 from mock_gateways.card.core import CardProcessor

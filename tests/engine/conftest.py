@@ -12,7 +12,7 @@ import pytest
 from hypothesis import HealthCheck, settings
 
 from billing_engine.bootstrap import bootstrap
-from billing_engine.outcomes import LinkOutcome
+from billing_engine.domain.outcomes import LinkOutcome
 from billing_engine.ports import CardDetails
 from billing_engine.service import BillingEngine
 

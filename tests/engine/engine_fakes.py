@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
 
-from billing_engine.card_validation import brand_of, digits_of
+from billing_engine.domain.card_validation import brand_of, digits_of
 from billing_engine.events import Event
 from billing_engine.ports import (
     CardDetails,

@@ -9,7 +9,7 @@ from fractions import Fraction
 from hypothesis import given
 from hypothesis import strategies as st
 
-from billing_engine.accrual import DailyFees
+from billing_engine.domain.accrual import DailyFees
 
 from .conftest import World
 

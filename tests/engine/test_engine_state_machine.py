@@ -15,9 +15,9 @@ from hypothesis import settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
 
+from billing_engine.domain.months import HOUR, next_month_start
 from billing_engine.errors import PaymentRefused
 from billing_engine.money import round_cents
-from billing_engine.months import HOUR, next_month_start
 
 from .conftest import MASTERCARD, VISA, card, make_world
 

@@ -10,7 +10,7 @@ from fractions import Fraction
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from billing_engine.accrual import DailyFees
+from billing_engine.domain.accrual import DailyFees
 from simulator.clock import SimClock
 from simulator.customers import customer_usage
 from simulator.metering import HOUR, Meter, UsagePlan

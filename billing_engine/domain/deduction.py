@@ -8,7 +8,7 @@ from datetime import datetime
 from fractions import Fraction
 from typing import Literal
 
-from billing_engine.months import YearMonth
+from billing_engine.domain.months import YearMonth
 
 Trigger = Literal["threshold", "month_end"]
 PaymentStatus = Literal["pending", "unknown", "succeeded", "failed"]

@@ -8,7 +8,7 @@ from datetime import datetime
 from fractions import Fraction
 from typing import Literal
 
-from billing_engine.months import add_months
+from billing_engine.domain.months import add_months
 
 
 def split_tax_inclusive(price: Fraction, tax_rate: Fraction) -> tuple[Fraction, Fraction]:

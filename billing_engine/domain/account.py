@@ -8,15 +8,15 @@ from datetime import datetime
 from fractions import Fraction
 from typing import Literal
 
-from billing_engine.deduction import Deduction
+from billing_engine.domain.deduction import Deduction
+from billing_engine.domain.ledger import AccountLedger
+from billing_engine.domain.months import YearMonth
+from billing_engine.domain.payment_methods import PaymentMethod
+from billing_engine.domain.plan import PlanOrder, Subscription
+from billing_engine.domain.preauth import PreAuthorization
+from billing_engine.domain.repayment import Repayment, RepaymentChallenge
 from billing_engine.errors import UnknownPaymentMethod
-from billing_engine.ledger import AccountLedger
-from billing_engine.months import YearMonth
-from billing_engine.payment_methods import PaymentMethod
-from billing_engine.plan import PlanOrder, Subscription
 from billing_engine.policy import Policy
-from billing_engine.preauth import PreAuthorization
-from billing_engine.repayment import Repayment, RepaymentChallenge
 
 AccountStatus = Literal["active", "overdue", "suspended", "deactivated"]
 

@@ -11,8 +11,8 @@ from fractions import Fraction
 from types import MappingProxyType
 from typing import Literal
 
+from billing_engine.domain.months import YearMonth
 from billing_engine.money import ZERO, RunningSum, round_cents
-from billing_engine.months import YearMonth
 
 BillingMode = Literal["payg", "coding_plan"]
 BILLING_MODES: tuple[BillingMode, ...] = ("payg", "coding_plan")
