@@ -26,31 +26,35 @@ from mock_gateways.common.seeded import unit
 #: reset: the connection drops before the gateway acts.
 FAULT_KINDS = ("latency", "decline", "server_error", "timeout", "reset")
 
+#: a rule's JSON fields, the names a scenario file's `faults:` use (less `gateway`, which is
+#: which server the rule is sent to); any other field is refused, not dropped
+FAULT_FIELDS = ("kind", "endpoint", "rate", "from", "until", "latency_ms", "decline_code")
+
 
 @dataclass(frozen=True)
 class FaultRule:
     kind: str
     endpoint: str = "*"  # an operation name such as "charge", or "*" for every endpoint
     rate: Fraction = Fraction(1)
-    start: datetime | None = None  # inclusive
-    end: datetime | None = None  # exclusive
+    from_: datetime | None = None  # inclusive; `from` in JSON
+    until: datetime | None = None  # exclusive
     latency_ms: int = 0
     decline_code: str = "declined"
 
     def applies(self, operation: str, now: datetime) -> bool:
         if self.endpoint not in ("*", operation):
             return False
-        if self.start is not None and now < self.start:
+        if self.from_ is not None and now < self.from_:
             return False
-        return self.end is None or now < self.end
+        return self.until is None or now < self.until
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {"kind": self.kind, "endpoint": self.endpoint}
         out["rate"] = str(Decimal(self.rate.numerator) / Decimal(self.rate.denominator))
-        if self.start is not None:
-            out["start"] = format_instant(self.start)
-        if self.end is not None:
-            out["end"] = format_instant(self.end)
+        if self.from_ is not None:
+            out["from"] = format_instant(self.from_)
+        if self.until is not None:
+            out["until"] = format_instant(self.until)
         if self.kind == "latency":
             out["latency_ms"] = self.latency_ms
         if self.kind == "decline":
@@ -59,10 +63,13 @@ class FaultRule:
 
     @classmethod
     def from_json(cls, raw: object, operations: Sequence[str] = ()) -> FaultRule:
-        """Parse one rule; raises GatewayError 400 `invalid_fault` naming the bad field. With
-        `operations`, an endpoint other than '*' must be one of them."""
+        """Parse one rule; raises GatewayError 400 `invalid_fault` naming the bad or unknown
+        field. With `operations`, an endpoint other than '*' must be one of them."""
         if not isinstance(raw, Mapping):
             raise _invalid("a fault rule must be a JSON object")
+        for name in raw:
+            if name not in FAULT_FIELDS:
+                raise _unknown_field(name)
         kind = raw.get("kind")
         if kind not in FAULT_KINDS:
             raise _invalid(f"kind must be one of {', '.join(FAULT_KINDS)}, got {kind!r}")
@@ -74,16 +81,16 @@ class FaultRule:
                 f"endpoint {endpoint[:64]!r} is not an operation of this gateway; "
                 f"use '*' or one of: {', '.join(operations)}"
             )
-        start, end = _instant(raw, "start"), _instant(raw, "end")
-        if start is not None and end is not None and end <= start:
-            raise _invalid("end must be after start")
+        from_, until = _instant(raw, "from"), _instant(raw, "until")
+        if from_ is not None and until is not None and until <= from_:
+            raise _invalid("until must be after from")
         latency = raw.get("latency_ms", 0)
         if isinstance(latency, bool) or not isinstance(latency, int) or not 0 <= latency <= 10**7:
             raise _invalid("latency_ms must be an integer between 0 and 10000000")
         code = raw.get("decline_code", "declined")
         if not isinstance(code, str) or not code.isidentifier() or len(code) > 64:
             raise _invalid("decline_code must be a snake_case reason code")
-        return cls(kind, endpoint, _rate(raw.get("rate", "1")), start, end, latency, code)
+        return cls(kind, endpoint, _rate(raw.get("rate", "1")), from_, until, latency, code)
 
 
 @dataclass(frozen=True)
@@ -144,6 +151,22 @@ class FaultPlan:
 
 def _invalid(message: str) -> GatewayError:
     return GatewayError("invalid_fault", message, status=400)
+
+
+def _unknown_field(name: object) -> GatewayError:
+    """The refusal of a field a rule does not take, named in the message and as `field`."""
+    shown = str(name)[:64]
+    hint = {
+        "start": " (the window is from/until, as in a scenario file)",
+        "end": " (the window is from/until, as in a scenario file)",
+        "gateway": " (send the rule to that gateway's /__admin/faults)",
+    }.get(shown, "")
+    return GatewayError(
+        "invalid_fault",
+        f"unknown field {shown!r}{hint}; a fault rule takes only {', '.join(FAULT_FIELDS)}",
+        status=400,
+        details={"field": shown},
+    )
 
 
 def _instant(raw: Mapping[str, Any], name: str) -> datetime | None:

@@ -236,15 +236,25 @@ def lookup_paths(prefix: str = "/v1/idempotency") -> dict[str, Any]:
     }
 
 
+#: the fields of a scenario file's fault (less `gateway`); any other field is refused
 FAULT_RULE_SCHEMA: dict[str, Any] = {
     "type": "object",
     "required": ["kind"],
+    "additionalProperties": False,
     "properties": {
         "kind": {"enum": ["latency", "decline", "server_error", "timeout", "reset"]},
         "endpoint": {"type": "string", "description": "operation name or *"},
         "rate": {"type": "string", "description": "probability 0..1, decimal string or number"},
-        "start": {"type": "string", "format": "date-time"},
-        "end": {"type": "string", "format": "date-time"},
+        "from": {
+            "type": "string",
+            "format": "date-time",
+            "description": "start of the window, inclusive",
+        },
+        "until": {
+            "type": "string",
+            "format": "date-time",
+            "description": "end of the window, exclusive",
+        },
         "latency_ms": {"type": "integer"},
         "decline_code": {"type": "string"},
     },

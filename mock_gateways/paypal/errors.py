@@ -148,6 +148,8 @@ def as_paypal(err: GatewayError) -> GatewayError:
     )
     if ERROR_NAMES[name][0] != err.status and err.code not in _TRANSLATIONS:
         name = next((n for n, (s, _) in ERROR_NAMES.items() if s == err.status), "INVALID_REQUEST")
+    if field is None and isinstance(err.details.get("field"), str):
+        field = err.details["field"]
     return PayPalError(name, issue, err.message, field=field, location=location)
 
 

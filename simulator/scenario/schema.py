@@ -422,8 +422,8 @@ class Fault(Model):
             "kind": self.kind,
             "endpoint": self.endpoint or "*",
             "rate": str(self.rate),
-            "start": format_time(self.from_),
-            "end": format_time(self.until),
+            "from": format_time(self.from_),
+            "until": format_time(self.until),
         }
         if self.latency_ms is not None:
             rule["latency_ms"] = self.latency_ms

@@ -45,7 +45,7 @@ def fired(world: World, fault: Any) -> bool:
     rule = fault.to_rule()
     return any(
         fault.kind in entry["faults"]
-        and rule["start"] <= entry["at"] < rule["end"]
+        and rule["from"] <= entry["at"] < rule["until"]
         and rule["endpoint"] in ("*", entry["operation"])
         for entry in core.fault_log
     )

@@ -23,7 +23,7 @@ from billing_engine.adapters.http_client import (
 from billing_engine.ports import CardDetails, GatewayUnavailable
 from mock_gateways.card.app import create_app as create_card_app
 from mock_gateways.common.errors import GatewayError
-from mock_gateways.common.faults import FaultPlan, FaultRule
+from mock_gateways.common.faults import FAULT_FIELDS, FaultPlan, FaultRule
 from mock_gateways.common.server import RunningServer
 
 NOON = datetime(2026, 1, 5, 12, tzinfo=UTC)
@@ -50,7 +50,7 @@ def test_a_rule_naming_an_operation_the_gateway_lacks_is_refused_with_the_valid_
 
 
 def test_rule_window_and_endpoint():
-    rule = FaultRule("timeout", endpoint="charge", start=NOON, end=NOON + timedelta(hours=1))
+    rule = FaultRule("timeout", endpoint="charge", from_=NOON, until=NOON + timedelta(hours=1))
     plan = FaultPlan([rule])
     assert plan.decide(0, "charge", "k", 0, NOON).response_lost
     assert not plan.decide(0, "charge", "k", 0, NOON + timedelta(hours=1)).response_lost
@@ -65,8 +65,10 @@ def test_rule_window_and_endpoint():
         {"kind": "decline", "rate": "1.5"},
         {"kind": "decline", "rate": True},
         {"kind": "latency", "latency_ms": -1},
-        {"kind": "timeout", "start": "2026-01-02T00:00:00Z", "end": "2026-01-01T00:00:00Z"},
-        {"kind": "timeout", "start": "noon"},
+        {"kind": "timeout", "from": "2026-01-02T00:00:00Z", "until": "2026-01-01T00:00:00Z"},
+        {"kind": "timeout", "from": "noon"},
+        {"kind": "timeout", "start": "2026-01-01T00:00:00Z"},
+        {"kind": "timeout", "ratee": "0.5"},
         "server_error",
     ],
 )
@@ -75,6 +77,52 @@ def test_bad_fault_rules_are_refused_and_change_nothing(card_client, rule):
     response = card_client.post("/__admin/faults", json={"faults": [rule]})
     assert (response.status_code, response.json["error"]["code"]) == (400, "invalid_fault")
     assert card_client.get("/__admin/faults").json["faults"][0]["kind"] == "latency"
+
+
+def test_the_admin_api_takes_the_scenario_files_field_names_and_answers_with_them(card_client):
+    """A rule is written with the same fields as a scenario file's fault (less `gateway`), and
+    is shown back with them."""
+    rule = {
+        "kind": "decline",
+        "endpoint": "charge",
+        "rate": "0.25",
+        "from": "2026-01-05T00:00:00Z",
+        "until": "2026-01-12T00:00:00Z",
+        "decline_code": "do_not_honor",
+    }
+    assert card_client.post("/__admin/faults", json={"faults": [rule]}).status_code == 200
+    assert card_client.get("/__admin/faults").json["faults"] == [rule]
+    assert set(rule) == set(FAULT_FIELDS) - {"latency_ms"}
+
+
+@pytest.mark.parametrize("field", ["start", "end", "gateway", "ratee", "rate_limit"])
+def test_an_unknown_field_is_refused_by_name_not_dropped(card_client, field):
+    rule = {"kind": "timeout", "endpoint": "charge", field: "2026-01-01T00:00:00Z"}
+    response = card_client.post("/__admin/faults", json={"faults": [rule]})
+    error = response.json["error"]
+    assert (response.status_code, error["code"], error["field"]) == (400, "invalid_fault", field)
+    assert f"unknown field {field!r}" in error["message"]
+    assert "from, until" in error["message"]
+    assert card_client.get("/__admin/faults").json["faults"] == []
+
+
+def test_paypal_refuses_an_unknown_fault_field_in_its_own_shape(paypal_api):
+    response = paypal_api.client.post(
+        "/__admin/faults", json={"faults": [{"kind": "timeout", "end": "2026-01-06T00:00:00Z"}]}
+    )
+    detail = response.json()["details"][0]
+    assert (response.status_code, detail["issue"], detail["field"]) == (
+        400,
+        "INVALID_FAULT",
+        "end",
+    )
+    assert "from/until" in detail["description"]
+
+
+def test_the_openapi_fault_rule_lists_exactly_the_fields_taken(card_app):
+    schema = card_app.test_client().get("/openapi.json").json["components"]["schemas"]
+    assert set(schema["FaultRule"]["properties"]) == set(FAULT_FIELDS)
+    assert schema["FaultRule"]["additionalProperties"] is False
 
 
 def test_latency_is_recorded_only(card_core):
@@ -237,7 +285,7 @@ def test_reset_over_real_http_drops_the_connection_and_the_adapter_recovers(make
             headers={"Idempotency-Key": "raw"},
         )
     world.card_core.faults.replace(
-        [{"kind": "reset", "endpoint": "charge", "rate": "1", "end": "2026-01-05T09:00:01Z"}]
+        [{"kind": "reset", "endpoint": "charge", "rate": "1", "until": "2026-01-05T09:00:01Z"}]
     )
     world.engine_clock.set(datetime(2026, 1, 5, 9, 0, 0, tzinfo=UTC))
     with pytest.raises(GatewayUnavailable):

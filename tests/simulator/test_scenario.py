@@ -308,7 +308,7 @@ def test_fault_rule_is_what_the_mock_gateways_accept():
         Fraction(1, 4),
         "insufficient_funds",
     )
-    assert (rule.start, rule.end) == (
+    assert (rule.from_, rule.until) == (
         datetime(2026, 1, 5, tzinfo=UTC),
         datetime(2026, 1, 12, tzinfo=UTC),
     )
