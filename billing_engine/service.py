@@ -1,6 +1,6 @@
 """The service layer's facade: BillingEngine, the one API the simulator and the step definitions
-call (notes/engine_api.md). Use cases live in collection, linking, lifecycle and payments; the
-overview queries (OV-1..4) are here."""
+call. The use cases live in `use_cases/` (deductions, repayments, plan orders, linking,
+lifecycle); the overview queries (OV-1..4) are here."""
 
 from __future__ import annotations
 
@@ -11,8 +11,6 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Literal
 
-from billing_engine.collection import Collection
-from billing_engine.context import EngineContext
 from billing_engine.domain.account import Account
 from billing_engine.domain.ledger import BillingMode, Spend, TrendPoint
 from billing_engine.domain.months import YearMonth, months_in
@@ -24,11 +22,7 @@ from billing_engine.domain.outcomes import (
 )
 from billing_engine.domain.unknown_payment import UnknownPayment
 from billing_engine.errors import InvalidUsage, UnknownProduct
-from billing_engine.lifecycle import Lifecycle, check_product_name
-from billing_engine.linking import Linking
 from billing_engine.money import ZERO, parse_amount
-from billing_engine.payments import Payments
-from billing_engine.plan_orders import PlanOrders
 from billing_engine.policy import Policy
 from billing_engine.ports import (
     CardDetails,
@@ -39,7 +33,13 @@ from billing_engine.ports import (
     Scheduler,
     ThreeDSGateway,
 )
-from billing_engine.verification import Verification
+from billing_engine.use_cases.context import EngineContext
+from billing_engine.use_cases.deductions import Deductions
+from billing_engine.use_cases.lifecycle import Lifecycle, check_product_name
+from billing_engine.use_cases.linking import Linking
+from billing_engine.use_cases.plan_orders import PlanOrders
+from billing_engine.use_cases.repayments import Repayments
+from billing_engine.use_cases.verification import Verification
 
 
 @dataclass(frozen=True)
@@ -79,13 +79,13 @@ class BillingEngine:
             return_url=return_url,
         )
         verification = Verification(self._ctx)
-        self._collection = Collection(self._ctx)
+        self._deductions = Deductions(self._ctx)
         self._lifecycle = Lifecycle(self._ctx, verification)
-        self._linking = Linking(self._ctx, self._lifecycle, verification, self._collection)
-        self._payments = Payments(self._ctx, self._collection)
+        self._linking = Linking(self._ctx, self._lifecycle, verification, self._deductions)
+        self._repayments = Repayments(self._ctx, self._deductions)
         self._plans = PlanOrders(self._ctx)
         # AUTO-4: one timer per month boundary for all accounts
-        self._collection.schedule_month_end(clock.now())
+        self._deductions.schedule_month_end(clock.now())
 
     @property
     def policy(self) -> Policy:
@@ -159,7 +159,7 @@ class BillingEngine:
             if name not in account.products:
                 raise UnknownProduct(f"account {account_id}: product {name!r} is not activated")
             checked[name] = rate
-        self._collection.meter(account, checked, hours)
+        self._deductions.meter(account, checked, hours)
 
     def hours_until_threshold(
         self, account_id: str, pretax_per_hour_total: Fraction | str
@@ -200,12 +200,12 @@ class BillingEngine:
         amount: Fraction | str | Literal["all"],
         method_id: int | None = None,
     ) -> RepaymentOutcome:
-        return self._payments.repay(self._ctx.account(account_id), amount, method_id)
+        return self._repayments.repay(self._ctx.account(account_id), amount, method_id)
 
     def complete_repayment_threeds(self, account_id: str) -> RepaymentOutcome | None:
         """The customer is back from a card repayment's challenge page (the engine also checks
         by itself after policy.threeds_timeout: abandoned -> rejected)."""
-        return self._payments.complete_threeds(self._ctx.account(account_id))
+        return self._repayments.complete_threeds(self._ctx.account(account_id))
 
     def buy_plan(self, account_id: str, plan: str, method_id: int) -> PlanOutcome:
         """PLAN-1: "purchased", "refused" (reason) or "challenge" (acs_url) when the issuer

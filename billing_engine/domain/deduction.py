@@ -1,5 +1,6 @@
-"""Automatic deductions (AUTO-1..8): one charge of every payable fee, taken from the prepaid
-balance first (PAY-3), whose status is known a settlement delay after it was made (PAY-5)."""
+"""The record of an automatic deduction (AUTO-1..8): one charge of every payable fee, taken from
+the prepaid balance first (PAY-3), whose status is known a settlement delay after it was made
+(PAY-5). `use_cases.deductions` makes and settles them."""
 
 from __future__ import annotations
 

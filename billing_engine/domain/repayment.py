@@ -1,5 +1,7 @@
-"""Manual repayments (PAY-1..5): an amount the customer chose, balance first, the rest charged to
-a method, pending until its status updates."""
+"""The record of a manual repayment (PAY-1..5): the amount the customer chose, the part taken
+from the balance and the part charged to a method, where it came from, and its status until
+it settles; and a card repayment waiting at its 3D Secure challenge. `use_cases.repayments`
+makes and settles them."""
 
 from __future__ import annotations
 

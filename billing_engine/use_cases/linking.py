@@ -6,18 +6,23 @@ from __future__ import annotations
 
 from fractions import Fraction
 
-from billing_engine.challenges import result_at_timeout, result_on_return
-from billing_engine.collection import Collection
-from billing_engine.context import EngineContext
 from billing_engine.domain.account import Account
 from billing_engine.domain.card_validation import brand_of, check_shape, digits_of, rejection_reason
 from billing_engine.domain.outcomes import LinkOutcome
 from billing_engine.domain.payment_methods import CardMethod, PaymentMethod, PayPalMethod
 from billing_engine.errors import InvalidCard, InvalidThreshold, UnknownPaymentMethod
-from billing_engine.lifecycle import Lifecycle, change_default, require_active, unlink_method
 from billing_engine.money import ZERO, format_amount, parse_amount, to_decimal
 from billing_engine.ports import CardDetails, GatewayUnavailable, ThreeDSResult
-from billing_engine.verification import Verification
+from billing_engine.use_cases.challenges import result_at_timeout, result_on_return
+from billing_engine.use_cases.context import EngineContext
+from billing_engine.use_cases.deductions import Deductions
+from billing_engine.use_cases.lifecycle import (
+    Lifecycle,
+    change_default,
+    require_active,
+    unlink_method,
+)
+from billing_engine.use_cases.verification import Verification
 
 
 def threeds_reason(result: ThreeDSResult, challenged: bool) -> str:
@@ -35,12 +40,12 @@ class Linking:
         ctx: EngineContext,
         lifecycle: Lifecycle,
         verification: Verification,
-        collection: Collection,
+        deductions: Deductions,
     ) -> None:
         self.ctx = ctx
         self.lifecycle = lifecycle
         self.verification = verification
-        self.collection = collection
+        self.deductions = deductions
 
     # --- cards ----------------------------------------------------------------------------
 
@@ -256,7 +261,7 @@ class Linking:
             default=becomes_default,
         )
         if becomes_default:
-            self.collection.check_threshold(account)
+            self.deductions.check_threshold(account)
         return self.outcome(method)
 
     def set_default(self, account: Account, method_id: int) -> None:
@@ -281,4 +286,4 @@ class Linking:
     def _change_default(self, account: Account, method_id: int | None) -> None:
         change_default(self.ctx, account, method_id)
         # a lower threshold may already be reached (AUTO-2/3)
-        self.collection.check_threshold(account)
+        self.deductions.check_threshold(account)

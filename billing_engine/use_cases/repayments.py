@@ -6,26 +6,26 @@ from __future__ import annotations
 from fractions import Fraction
 from typing import Literal
 
-from billing_engine.challenges import result_at_timeout, result_on_return
-from billing_engine.charging import take_payment
-from billing_engine.collection import Collection
-from billing_engine.context import EngineContext
 from billing_engine.domain.account import Account
 from billing_engine.domain.outcomes import RepaymentOutcome
 from billing_engine.domain.payment_methods import CardMethod, PaymentMethod
 from billing_engine.domain.repayment import Repayment, RepaymentChallenge
 from billing_engine.domain.unknown_payment import UnknownPayment
 from billing_engine.errors import PaymentRefused
-from billing_engine.linking import threeds_reason
 from billing_engine.money import ZERO, format_amount, parse_amount, round_cents, to_decimal
 from billing_engine.ports import GatewayResult, GatewayUnavailable
-from billing_engine.reconciliation import reconcile_later
+from billing_engine.use_cases.challenges import result_at_timeout, result_on_return
+from billing_engine.use_cases.charging import take_payment
+from billing_engine.use_cases.context import EngineContext
+from billing_engine.use_cases.deductions import Deductions
+from billing_engine.use_cases.linking import threeds_reason
+from billing_engine.use_cases.reconciliation import reconcile_later
 
 
-class Payments:
-    def __init__(self, ctx: EngineContext, collection: Collection) -> None:
+class Repayments:
+    def __init__(self, ctx: EngineContext, deductions: Deductions) -> None:
         self.ctx = ctx
-        self.collection = collection
+        self.deductions = deductions
 
     # --- manual repayment -----------------------------------------------------------------
 
@@ -202,7 +202,7 @@ class Payments:
             reason = "method_not_active" if method.status != "active" else "invalid_amount"
             return self._rejected(account, challenge.id, wanted, method_id, reason)
         outcome = self._submit(account, challenge.id, wanted, method, result.transaction_id)
-        self.collection.after_settlement(account)
+        self.deductions.after_settlement(account)
         return outcome
 
     def _rejected(
@@ -232,7 +232,7 @@ class Payments:
             paid = repayment.outcome_reason is None
             account.ledger.settle_repayment(paid, repayment.from_billed, repayment.from_undeducted)
             self._conclude(account, repayment, repayment.outcome_reason, "repayment.settled")
-        self.collection.after_settlement(account)
+        self.deductions.after_settlement(account)
 
     def _unknown(self, account: Account, repayment: Repayment) -> None:
         repayment.status = "unknown"
@@ -261,7 +261,7 @@ class Payments:
         account.ledger.resolve_unknown(found.ok, repayment.from_billed, repayment.from_undeducted)
         reason = None if found.ok else found.reason or "declined"
         self._conclude(account, repayment, reason, "repayment.reconciled")
-        self.collection.after_settlement(account)
+        self.deductions.after_settlement(account)
 
     def _conclude(
         self, account: Account, repayment: Repayment, reason: str | None, event: str

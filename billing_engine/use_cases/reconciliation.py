@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from billing_engine.charging import accepted, find_charge
-from billing_engine.context import EngineContext
 from billing_engine.domain.account import Account
 from billing_engine.domain.unknown_payment import UnknownPayment
 from billing_engine.ports import GatewayResult, GatewayUnavailable
+from billing_engine.use_cases.charging import accepted, find_charge
+from billing_engine.use_cases.context import EngineContext
 
 Settle = Callable[[GatewayResult], object]
 

@@ -1,4 +1,4 @@
-"""Automatic collection: PAYG usage metering, the threshold trigger (AUTO-2/3), month end
+"""Automatic deductions: PAYG usage metering, the threshold trigger (AUTO-2/3), month end
 (AUTO-4), deduction settlement (PAY-5), failed deductions (AUTO-6) and overdue suspension
 (AUTO-7)."""
 
@@ -8,8 +8,6 @@ from collections.abc import Mapping
 from datetime import datetime
 from fractions import Fraction
 
-from billing_engine.charging import take_payment
-from billing_engine.context import EngineContext
 from billing_engine.domain.account import Account
 from billing_engine.domain.deduction import Deduction, Trigger
 from billing_engine.domain.ledger import BILLING_MODES, NO_SPEND, Spend
@@ -23,10 +21,12 @@ from billing_engine.domain.months import (
 from billing_engine.domain.unknown_payment import UnknownPayment
 from billing_engine.money import ZERO
 from billing_engine.ports import GatewayResult
-from billing_engine.reconciliation import reconcile_later
+from billing_engine.use_cases.charging import take_payment
+from billing_engine.use_cases.context import EngineContext
+from billing_engine.use_cases.reconciliation import reconcile_later
 
 
-class Collection:
+class Deductions:
     def __init__(self, ctx: EngineContext) -> None:
         self.ctx = ctx
 

@@ -6,9 +6,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from fractions import Fraction
 
-from billing_engine.challenges import result_at_timeout, result_on_return
-from billing_engine.charging import charge_method
-from billing_engine.context import EngineContext
 from billing_engine.domain.account import Account
 from billing_engine.domain.months import month_of
 from billing_engine.domain.outcomes import PlanOutcome
@@ -16,11 +13,14 @@ from billing_engine.domain.payment_methods import CardMethod
 from billing_engine.domain.plan import PlanOrder, Subscription, split_tax_inclusive
 from billing_engine.domain.unknown_payment import UnknownPayment
 from billing_engine.errors import PaymentRefused, UnknownProduct
-from billing_engine.lifecycle import require_active
-from billing_engine.linking import threeds_reason
 from billing_engine.money import to_decimal
 from billing_engine.ports import GatewayResult, GatewayUnavailable, ThreeDSResult
-from billing_engine.reconciliation import reconcile_later
+from billing_engine.use_cases.challenges import result_at_timeout, result_on_return
+from billing_engine.use_cases.charging import charge_method
+from billing_engine.use_cases.context import EngineContext
+from billing_engine.use_cases.lifecycle import require_active
+from billing_engine.use_cases.linking import threeds_reason
+from billing_engine.use_cases.reconciliation import reconcile_later
 
 
 class PlanOrders:

@@ -6,11 +6,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from fractions import Fraction
 
-from billing_engine.context import EngineContext
 from billing_engine.domain.account import Account
 from billing_engine.domain.payment_methods import CardMethod, PaymentMethod
 from billing_engine.money import ZERO, to_decimal
 from billing_engine.ports import GatewayResult, GatewayUnavailable, OutcomeUnknown, PaymentFound
+from billing_engine.use_cases.context import EngineContext
 
 
 def charge_method(

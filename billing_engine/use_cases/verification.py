@@ -6,12 +6,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from billing_engine.context import EngineContext
 from billing_engine.domain.account import Account
 from billing_engine.domain.payment_methods import CardMethod, PayPalMethod
 from billing_engine.domain.preauth import PreAuthorization
 from billing_engine.money import to_decimal
 from billing_engine.ports import GatewayUnavailable
+from billing_engine.use_cases.context import EngineContext
 
 
 class Verification:

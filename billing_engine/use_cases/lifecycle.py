@@ -3,13 +3,13 @@ cool-down (LINK-2)."""
 
 from __future__ import annotations
 
-from billing_engine.context import EngineContext
 from billing_engine.domain.account import Account
 from billing_engine.domain.outcomes import ActivationOutcome
 from billing_engine.domain.payment_methods import CardMethod, PaymentMethod, PayPalMethod
 from billing_engine.errors import AccountStateError, BillingError, InvalidAmount, UnknownProduct
 from billing_engine.money import ZERO, parse_amount, round_cents
-from billing_engine.verification import Verification
+from billing_engine.use_cases.context import EngineContext
+from billing_engine.use_cases.verification import Verification
 
 
 def require_active(account: Account, action: str) -> None:
