@@ -1,5 +1,5 @@
 """Composition root: wires a BillingEngine from a policy (with optional overrides), the time
-ports, an event sink and the three gateways."""
+ports, an event sink and the three gateways. The one place the engine's context is built."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from billing_engine.ports import (
     ThreeDSGateway,
 )
 from billing_engine.service import BillingEngine
+from billing_engine.use_cases.context import EngineContext
 
 
 def bootstrap(
@@ -32,13 +33,14 @@ def bootstrap(
     """The engine, with `policy_overrides` (e.g. {"overdue_grace_days": 10}) applied."""
     if policy_overrides:
         policy = policy.with_overrides(**policy_overrides)
-    return BillingEngine(
+    context = EngineContext(
         policy=policy,
         clock=clock,
         scheduler=scheduler,
-        events=events,
+        sink=events,
         cards=cards,
         threeds=threeds,
         paypal=paypal,
         return_url=return_url,
     )
+    return BillingEngine(context)

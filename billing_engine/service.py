@@ -24,15 +24,7 @@ from billing_engine.domain.unknown_payment import UnknownPayment
 from billing_engine.errors import InvalidUsage, UnknownProduct
 from billing_engine.money import ZERO, parse_amount
 from billing_engine.policy import Policy
-from billing_engine.ports import (
-    CardDetails,
-    CardGateway,
-    Clock,
-    EventSink,
-    PayPalGateway,
-    Scheduler,
-    ThreeDSGateway,
-)
+from billing_engine.ports import CardDetails
 from billing_engine.use_cases.context import EngineContext
 from billing_engine.use_cases.deductions import Deductions
 from billing_engine.use_cases.lifecycle import Lifecycle, check_product_name
@@ -56,28 +48,10 @@ class LedgerTotals:
 
 
 class BillingEngine:
-    def __init__(
-        self,
-        *,
-        policy: Policy,
-        clock: Clock,
-        scheduler: Scheduler,
-        events: EventSink,
-        cards: CardGateway,
-        threeds: ThreeDSGateway,
-        paypal: PayPalGateway,
-        return_url: str = "https://billing.example/return",
-    ) -> None:
-        self._ctx = EngineContext(
-            policy=policy,
-            clock=clock,
-            scheduler=scheduler,
-            sink=events,
-            cards=cards,
-            threeds=threeds,
-            paypal=paypal,
-            return_url=return_url,
-        )
+    """Built by `billing_engine.bootstrap.bootstrap`, which makes its context."""
+
+    def __init__(self, ctx: EngineContext) -> None:
+        self._ctx = ctx
         verification = Verification(self._ctx)
         self._deductions = Deductions(self._ctx)
         self._lifecycle = Lifecycle(self._ctx, verification)
@@ -85,7 +59,7 @@ class BillingEngine:
         self._repayments = Repayments(self._ctx, self._deductions)
         self._plans = PlanOrders(self._ctx)
         # AUTO-4: one timer per month boundary for all accounts
-        self._deductions.schedule_month_end(clock.now())
+        self._deductions.schedule_month_end(ctx.now())
 
     @property
     def policy(self) -> Policy:
