@@ -13,9 +13,10 @@ from datetime import datetime
 from pathlib import Path
 from typing import IO
 
-from billing_engine.events import Event, to_json
+from billing_engine.events import Event
 from billing_engine.money import format_amount
 from simulator.card_text import masked
+from simulator.event_json import to_json
 
 
 class EventLog:

@@ -13,8 +13,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from billing_engine.events import format_time
 from simulator.card_text import masked
+from simulator.event_json import format_time
 from simulator.invariants import Check, no_card_data, world_checks
 from simulator.population import generate_population
 from simulator.report.inputs import EVENTS_FILE, SUMMARY_FILE

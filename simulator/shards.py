@@ -280,7 +280,7 @@ def merge_logs(
             copy.write(header)
         merged = heapq.merge(*(_keyed(part, ranks) for part in parts), key=_key)
         for count, (_, line) in enumerate(merged, start=1):
-            # every line starts {"seq":N, (billing_engine.events.to_json)
+            # every line starts {"seq":N, (simulator.event_json.to_json)
             numbered = f'{{"seq":{count}{line[line.index(",") :]}'
             out.write(numbered)
             if copy is not None:

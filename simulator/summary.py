@@ -13,9 +13,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from billing_engine.domain.ledger import BILLING_MODES, BillingMode, Spend, sum_nonzero
-from billing_engine.events import format_time
 from billing_engine.money import ZERO, format_amount
 from simulator.card_text import masked
+from simulator.event_json import format_time
 
 if TYPE_CHECKING:
     from simulator.world import World

@@ -10,9 +10,9 @@ from fractions import Fraction
 
 from pytest_bdd import parsers, then
 
-from billing_engine.events import format_time
 from billing_engine.money import format_amount, round_cents
 from simulator.calendar import is_business_day
+from simulator.event_json import format_time
 
 from .billing_world import BillingWorld
 from .customer_words import (

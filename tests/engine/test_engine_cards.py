@@ -9,8 +9,8 @@ from decimal import Decimal
 import pytest
 
 from billing_engine.errors import AccountStateError, InvalidCard
-from billing_engine.events import to_json
 from billing_engine.ports import CardDetails
+from simulator.event_json import to_json
 
 from .conftest import MASTERCARD, VISA, World, card
 

@@ -12,7 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from billing_engine.errors import InvalidUsage, UnknownAccount, UnknownProduct
-from billing_engine.events import to_record
+from simulator.event_json import to_record
 
 from .conftest import MASTERCARD, World, make_world
 
