@@ -1,4 +1,7 @@
-"""Card number rules: Luhn, brand by number range, allowed lengths and CVV length per brand."""
+"""Card number rules: Luhn, brand by number range, allowed lengths and CVV length per brand.
+
+The mock's one brand table; it agrees with the engine's (`billing_engine/domain/
+card_validation.py`), which `tests/test_card_brands.py` checks number by number."""
 
 from __future__ import annotations
 
@@ -18,7 +21,8 @@ AMEX = Brand("amex", (15,), 4)
 DISCOVER = Brand("discover", (16, 17, 18, 19), 3)
 JCB = Brand("jcb", (16, 17, 18, 19), 3)
 UNIONPAY = Brand("unionpay", (16, 17, 18, 19), 3)
-BRANDS = (VISA, MASTERCARD, AMEX, DISCOVER, JCB, UNIONPAY)
+DINERS = Brand("diners", (14, 16, 19), 3)
+BRANDS = (VISA, MASTERCARD, AMEX, DISCOVER, JCB, UNIONPAY, DINERS)
 
 # (first digits as an inclusive range over a fixed prefix length, brand); first match wins.
 _RANGES: tuple[tuple[int, int, int, Brand], ...] = (
@@ -32,6 +36,9 @@ _RANGES: tuple[tuple[int, int, int, Brand], ...] = (
     (2, 65, 65, DISCOVER),
     (4, 3528, 3589, JCB),
     (2, 62, 62, UNIONPAY),
+    (3, 300, 305, DINERS),
+    (2, 36, 36, DINERS),
+    (2, 38, 39, DINERS),
 )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from mock_gateways.card.brands import BRANDS
 from mock_gateways.common.openapi import document, lookup_paths, operation, path_param, ref
 
 KEY = "Idempotency-Key"
@@ -30,7 +31,7 @@ SCHEMAS = {
         "type": "object",
         "properties": {
             "id": {"type": "string"},
-            "brand": {"enum": ["visa", "mastercard", "amex", "discover", "jcb", "unionpay"]},
+            "brand": {"enum": [brand.name for brand in BRANDS]},
             "last4": {"type": "string"},
             "fingerprint": {"type": "string"},
             "exp_month": {"type": "integer"},

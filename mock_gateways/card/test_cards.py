@@ -30,6 +30,8 @@ otherwise.
 | 6011111111111117 | discover | succeeds |
 | 3566002020360505 | jcb | succeeds |
 | 6200000000000005 | unionpay | succeeds |
+| 3056930009020004 | diners | succeeds (the engine's default `supported_brands` leave Diners out) |
+| 36227206271667 | diners (14 digits) | succeeds |
 
 - (1) Customer-initiated payments without a 3DS transaction id are declined
   `authentication_required`; merchant-initiated charges (AUTO-8) pass.
@@ -40,7 +42,7 @@ otherwise.
 - (4) Case and runs of spaces are ignored. Cards without a recorded name accept any name.
 
 Tokenize itself refuses: `invalid_number` (not digits, wrong length for the brand, Luhn fails),
-`unsupported_brand` (Luhn-valid but no supported brand, e.g. Diners 36...), `invalid_cvv` (wrong
+`unsupported_brand` (Luhn-valid but no supported brand, e.g. UATP 1...), `invalid_cvv` (wrong
 length for the brand), `expired` (the expiry month has ended), `name_mismatch` (see 1059).
 
 3D Secure challenge page: the one-time code is `123456`; any other code fails (`N`), Cancel gives

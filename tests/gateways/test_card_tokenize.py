@@ -36,6 +36,8 @@ def refusal(core: CardProcessor, number: str, **overrides) -> str:
         ("6011111111111117", "discover"),
         ("3566002020360505", "jcb"),
         ("6200000000000005", "unionpay"),
+        ("3056930009020004", "diners"),
+        ("36227206271667", "diners"),
     ],
 )
 def test_card4_brand_by_number_range(card_core, number, brand):
@@ -54,7 +56,9 @@ def test_card4_brand_by_number_range(card_core, number, brand):
         ("4242-4242-4242-424x", "invalid_number"),
         ("42424242", "invalid_number"),
         ("5555555555555555557", "invalid_number"),  # mastercard is 16 digits (Luhn-valid, 19)
-        ("36227206271667", "unsupported_brand"),  # Diners
+        ("135410014004955", "unsupported_brand"),  # UATP, Luhn-valid
+        ("9999999999999995", "unsupported_brand"),
+        ("362272062716672", "invalid_number"),  # Diners is 14, 16 or 19 digits (Luhn-valid, 15)
     ],
 )
 def test_card4_invalid_numbers(card_core, number, code):
