@@ -12,9 +12,10 @@ from fractions import Fraction
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from billing_engine.domain.ledger import BILLING_MODES, BillingMode, Spend, sum_nonzero
+from billing_engine.domain.ledger import BILLING_MODES, sum_nonzero
 from billing_engine.money import ZERO, format_amount
 from simulator.card_text import masked
+from simulator.engine_port import SpendFigures
 from simulator.event_json import format_time
 
 if TYPE_CHECKING:
@@ -33,9 +34,7 @@ def months_between(start: datetime, end: datetime) -> list[tuple[int, int]]:
     return months
 
 
-def month_figures(
-    entries: Mapping[tuple[str, BillingMode], Spend], products: Iterable[str]
-) -> dict:
+def month_figures(entries: Mapping[tuple[str, Any], SpendFigures], products: Iterable[str]) -> dict:
     """One account-month of the summary from the month's spend by (product, mode): what
     total_spend (all modes, then each) and spending_trend (each product) give, in one pass."""
     # Most sums here have one term (one product, no tax, one mode): sum_nonzero skips the
@@ -117,7 +116,7 @@ def tally(world: World) -> Tally:
     counted = Tally(
         events=log.count,
         linked=log.types.get("payment_method.linked", 0),
-        fees_by_day=engine.fees_by_day(),
+        fees_by_day=dict(engine.fees_by_day()),
     )
     for account_id in engine.account_ids():
         account = engine.account(account_id)

@@ -17,7 +17,6 @@ import httpx
 from billing_engine.adapters.card import DirectCardGateway, HttpCardGateway
 from billing_engine.adapters.paypal import DirectPayPalGateway, HttpPayPalGateway
 from billing_engine.adapters.threeds import DirectThreeDSGateway, HttpThreeDSGateway
-from billing_engine.domain.outcomes import LinkOutcome
 from billing_engine.ports import Clock
 from mock_gateways.card.app import create_app as create_card_app
 from mock_gateways.card.core import CardProcessor
@@ -31,6 +30,7 @@ from mock_gateways.serve import start_gateways
 from mock_gateways.threeds.app import create_app as create_threeds_app
 from mock_gateways.threeds.core import ThreeDSServer
 from mock_gateways.threeds.customer import BrowserCustomer, DirectCustomer
+from simulator.engine_port import LinkAnswer, PaymentAnswer
 
 Transport = Literal["direct", "wsgi", "http"]
 HoldState = Literal["held", "released", "voided", "captured"]
@@ -43,11 +43,11 @@ class Browser:
     challenges: DirectCustomer | BrowserCustomer
     approvals: DirectBuyer | BrowserBuyer
 
-    def answer_challenge(self, outcome: LinkOutcome, *, passed: bool) -> None:
+    def answer_challenge(self, outcome: LinkAnswer | PaymentAnswer, *, passed: bool) -> None:
         assert outcome.acs_url is not None
         self.challenges.act(outcome.acs_url, "pass" if passed else "fail")
 
-    def answer_paypal(self, outcome: LinkOutcome, *, email: str, approve: bool) -> None:
+    def answer_paypal(self, outcome: LinkAnswer, *, email: str, approve: bool) -> None:
         assert outcome.approve_url is not None
         self.approvals.act(outcome.approve_url, email, "approve" if approve else "cancel")
 

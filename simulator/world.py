@@ -31,8 +31,9 @@ from simulator.customers import (
     linking_paypal,
     repaying,
 )
+from simulator.engine_port import Engine
 from simulator.eventlog import EventLog
-from simulator.metering import Meter, UsagePlan, ceil_hour
+from simulator.metering import Meter, MeteredEngine, UsagePlan, ceil_hour
 from simulator.scenario import AccountSpec, ActivateAction
 from simulator.transports import Gateways, open_gateways
 
@@ -80,7 +81,7 @@ class World:
         self.browser = gateways.browser
         self.start: datetime = scenario.start
         self.end: datetime = scenario.end
-        self.engine = bootstrap(
+        engine = bootstrap(
             policy=policy,
             clock=clock,
             scheduler=clock,
@@ -89,6 +90,9 @@ class World:
             threeds=gateways.threeds,
             paypal=gateways.paypal,
         )
+        self.engine: Engine = engine
+        #: the same engine, fed usage hour by hour by the meters
+        self._metered: MeteredEngine = engine
         self.meters: dict[str, Meter] = {}
         self._usage: dict[str, simpy.Process] = {}
         clock.before_timer = self._before_timer
@@ -114,7 +118,7 @@ class World:
         meter = Meter(
             spec.id,
             UsagePlan(spec.usage, self.start, self.end),
-            self.engine,
+            self._metered,
             self.clock.now(),
             self.end,
         )
