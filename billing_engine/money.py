@@ -9,9 +9,9 @@ from math import gcd
 
 from billing_engine.errors import InvalidAmount
 
-Amount = Fraction
 ZERO = Fraction(0)
-CENT = Fraction(1, 100)
+#: one cent as the ports carry it: gateway amounts are two-place Decimals, whole cents
+CENT = Decimal("0.01")
 
 
 def parse_amount(value: object, *, field: str = "amount") -> Fraction:
@@ -80,7 +80,7 @@ def format_amount(amount: Fraction | Decimal | int) -> str:
     if isinstance(amount, Fraction):
         return format_cents(cents(amount))
     if isinstance(amount, Decimal):
-        return str(amount.quantize(Decimal("0.01"), ROUND_HALF_EVEN))
+        return str(amount.quantize(CENT, ROUND_HALF_EVEN))
     return format_cents(cents(Fraction(amount)))
 
 

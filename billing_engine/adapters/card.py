@@ -18,6 +18,7 @@ from billing_engine.adapters.http_client import (
     find_committed,
     idempotency_lookup,
     path_segment,
+    wire_amount,
 )
 from billing_engine.ports import (
     CardDetails,
@@ -28,18 +29,9 @@ from billing_engine.ports import (
     TokenizeResult,
 )
 
-CENT = Decimal("0.01")
-
 
 class UnknownGatewayObject(LookupError):
     """The gateway does not know the id asked about (a bug in the caller, not an outcome)."""
-
-
-def wire_amount(amount: Decimal) -> str:
-    """A whole-cent Decimal as the gateways' decimal string, e.g. "1000.00"."""
-    if amount != amount.quantize(CENT):
-        raise ValueError(f"gateway amounts are whole cents, got {amount}")
-    return str(amount.quantize(CENT))
 
 
 def parse_time(text: str | None) -> datetime | None:

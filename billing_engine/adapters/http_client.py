@@ -6,11 +6,13 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any, ClassVar, Final, Self
 from urllib.parse import quote
 
 import httpx
 
+from billing_engine.money import CENT
 from billing_engine.ports import Clock, GatewayUnavailable, OutcomeUnknown
 
 DEFAULT_ATTEMPTS = 4
@@ -49,6 +51,13 @@ class Answer:
 def path_segment(value: str) -> str:
     """An id or key as one URL path segment (slashes, `?` and `#` percent-encoded)."""
     return quote(value, safe="")
+
+
+def wire_amount(amount: Decimal) -> str:
+    """A whole-cent Decimal as the gateways' decimal string, e.g. "1000.00"."""
+    if amount != amount.quantize(CENT):
+        raise ValueError(f"gateway amounts are whole cents, got {amount}")
+    return str(amount.quantize(CENT))
 
 
 def idempotency_lookup(key: str, prefix: str = "/v1/idempotency") -> Call:

@@ -22,6 +22,7 @@ from billing_engine.adapters.http_client import (
     call_idempotent,
     find_committed,
     idempotency_lookup,
+    wire_amount,
 )
 from billing_engine.ports import (
     Clock,
@@ -31,7 +32,6 @@ from billing_engine.ports import (
     PayPalVaultResult,
 )
 
-CENT = Decimal("0.01")
 REQUEST_ID_HEADER = "PayPal-Request-Id"
 #: the mock PayPal's look-up of a request by its PayPal-Request-Id
 REQUESTS_PATH = "/v2/checkout/requests"
@@ -87,9 +87,7 @@ def issue_of(answer: Answer) -> str | None:
 
 def wire_money(amount: Decimal) -> dict[str, str]:
     """A whole-cent Decimal as PayPal's Money object."""
-    if amount != amount.quantize(CENT):
-        raise ValueError(f"gateway amounts are whole cents, got {amount}")
-    return {"currency_code": "USD", "value": str(amount.quantize(CENT))}
+    return {"currency_code": "USD", "value": wire_amount(amount)}
 
 
 def _path_id(value: str) -> str:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from billing_engine.adapters.card import UnknownGatewayObject, wire_amount
+from billing_engine.adapters.card import UnknownGatewayObject
 from billing_engine.adapters.http_client import (
     DEFAULT_ATTEMPTS,
     Answer,
@@ -17,6 +17,7 @@ from billing_engine.adapters.http_client import (
     call_read,
     idempotency_lookup,
     path_segment,
+    wire_amount,
 )
 from billing_engine.ports import ThreeDSResult
 
