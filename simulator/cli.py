@@ -11,7 +11,6 @@ from enum import StrEnum
 from pathlib import Path
 
 import typer
-from rich.console import Console
 from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -21,9 +20,10 @@ from simulator.conformance import rules_command, steps_command
 from simulator.internal_error import debug_wanted, internal_error_lines, reproducing_command
 from simulator.report.command import report as report_command
 from simulator.scenario import Scenario, ScenarioError, load_scenario
+from simulator.scenario.bundled import SCENARIOS_DIR, resolve_scenario_path
 from simulator.scenario.limits import MAX_SEED
 from simulator.sweep.command import sweep as sweep_command
-from simulator.terminal import print_summary
+from simulator.terminal import err_console, out_console, print_summary
 from simulator.workers import MIN_ACCOUNTS_PER_WORKER
 
 app = typer.Typer(
@@ -41,27 +41,14 @@ app.command("rules")(rules_command)
 app.command("steps")(steps_command)
 app.command("sweep")(sweep_command)
 
-#: the bundled scenarios live at the top of the repository, beside the packages
-SCENARIOS_DIR = Path(__file__).resolve().parent.parent / "scenarios"
 #: a run expected to take longer than this gets a progress bar
 PROGRESS_AFTER_SECONDS = 2.0
-
-out_console = Console()
-err_console = Console(stderr=True)
 
 
 class Transport(StrEnum):
     direct = "direct"
     wsgi = "wsgi"
     http = "http"
-
-
-def resolve_scenario_path(given: Path) -> Path:
-    """A path as given, or the name of a bundled scenario (`quickstart`)."""
-    if given.exists() or given.suffix or len(given.parts) > 1:
-        return given
-    bundled = SCENARIOS_DIR / f"{given}.yaml"
-    return bundled if bundled.exists() else given
 
 
 def _load_or_exit(path: Path) -> Scenario:
@@ -126,6 +113,12 @@ def run(
         f"{MIN_ACCOUNTS_PER_WORKER} accounts per process). The outputs are the same byte for "
         "byte whatever the number.",
     ),
+    cluster: str | None = typer.Option(
+        None,
+        metavar="ADDRESS",
+        help="Run the shares as tasks on the Dask scheduler at ADDRESS (tcp://HOST:8786), one "
+        "share per worker thread by default (or --workers). The same outputs as a local run.",
+    ),
     debug: bool = typer.Option(
         False, "--debug", help="On an internal error, print the traceback too."
     ),
@@ -136,6 +129,7 @@ def run(
     loaded = _load_or_exit(scenario)
     out_dir = out if out is not None else Path("out") / masked(loaded.name)
     from simulator import runner  # the world imports simpy, flask, httpx: only when running
+    from simulator.cluster import ClusterUnreachable
     from simulator.run_folder import OutputFolderError
 
     try:
@@ -147,8 +141,9 @@ def run(
                 out=out_dir,
                 progress=progress,
                 workers=workers,
+                cluster=cluster,
             )
-    except OutputFolderError as exc:  # refused before the run started
+    except (OutputFolderError, ClusterUnreachable) as exc:  # refused before the run started
         typer.secho(str(exc), fg="red", err=True)
         raise typer.Exit(2) from None
     except KeyboardInterrupt:

@@ -12,6 +12,10 @@ from rich.console import Console, Group
 from rich.table import Table
 from rich.text import Text
 
+#: the commands' consoles: results on stdout, progress and problems on stderr
+out_console = Console()
+err_console = Console(stderr=True)
+
 
 def render_summary(summary: Mapping[str, Any]) -> Group:
     """Run facts, deductions by trigger and outcome, links by outcome, repayments, money totals

@@ -13,6 +13,7 @@ from simulator.baselines.drift import drift_lines
 from simulator.baselines.store import BaselineError, baselines_in, write
 from simulator.report.inputs import RunOutputsError
 from simulator.scenario import ScenarioError
+from simulator.scenario.bundled import resolve_scenario_path
 
 app = typer.Typer(help="Regression baselines: record figures, check they did not move.")
 
@@ -30,7 +31,6 @@ def record_command(
     seed: list[int] = typer.Option([], help="Seed(s) to record (default: each scenario's)."),
 ) -> None:
     """Run each SCENARIO (per seed) and write its baseline file, NAME-seedN.json, to --dir."""
-    from simulator.cli import resolve_scenario_path  # the CLI registers this command
     from simulator.world import RunError
 
     failed = False

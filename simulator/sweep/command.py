@@ -15,9 +15,11 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from simulator.scenario import Scenario, ScenarioError, load_scenario
+from simulator.scenario.bundled import resolve_scenario_path
 from simulator.sweep.plan import parse_fault_rates, parse_seeds, plan_batches, scaled_faults
 from simulator.sweep.records import PASSED, SWEEP_FILE, Record, failures, tally, write_sweep_json
 from simulator.sweep.scenario_file import scenario_yaml
+from simulator.terminal import err_console, out_console
 
 #: the transport `billing-sim run` takes when none is given: left out of reproduce commands
 RUN_DEFAULT_TRANSPORT = "wsgi"
@@ -41,7 +43,6 @@ def sweep(
 ) -> None:
     """Run every SCENARIO with every seed as batched Dask tasks; write sweep.json and
     sweep.html. Exit 1 when any run failed, 2 on bad arguments or an invalid scenario."""
-    from simulator.cli import err_console, out_console, resolve_scenario_path
     from simulator.cluster import dask_client, worker_slots
     from simulator.runner import TRANSPORTS
     from simulator.sweep.page import write_page
