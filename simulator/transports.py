@@ -14,22 +14,26 @@ from typing import Any, Literal, cast
 
 import httpx
 
-from billing_engine.adapters.card import DirectCardGateway, HttpCardGateway
-from billing_engine.adapters.paypal import DirectPayPalGateway, HttpPayPalGateway
-from billing_engine.adapters.threeds import DirectThreeDSGateway, HttpThreeDSGateway
+from billing_engine.adapters.card import CardAdapter, HttpCardGateway
+from billing_engine.adapters.http_client import InProcessTransport
+from billing_engine.adapters.paypal import HttpPayPalGateway, PayPalAdapter
+from billing_engine.adapters.threeds import HttpThreeDSGateway, ThreeDSAdapter
 from billing_engine.ports import Clock
 from mock_gateways.card.app import create_app as create_card_app
 from mock_gateways.card.core import CardProcessor
+from mock_gateways.card.inprocess import card_handler
 from mock_gateways.common.app import SIM_TIME_HEADER, core_of
 from mock_gateways.common.clock import SimClock as GatewayClock
 from mock_gateways.common.errors import GatewayError
 from mock_gateways.paypal.app import create_app as create_paypal_app
 from mock_gateways.paypal.core import PayPalCore
 from mock_gateways.paypal.customer import BrowserBuyer, DirectBuyer
+from mock_gateways.paypal.inprocess import paypal_handler
 from mock_gateways.serve import start_gateways
 from mock_gateways.threeds.app import create_app as create_threeds_app
 from mock_gateways.threeds.core import ThreeDSServer
 from mock_gateways.threeds.customer import BrowserCustomer, DirectCustomer
+from mock_gateways.threeds.inprocess import threeds_handler
 from simulator.engine_port import LinkAnswer, PaymentAnswer
 
 Transport = Literal["direct", "wsgi", "http"]
@@ -150,9 +154,9 @@ def open_gateways(transport: str, *, clock: Clock, seed: int) -> Iterator[Gatewa
             threeds = ThreeDSServer(clock=clock, seed=seed, cards=card)
             paypal = PayPalCore(clock=clock, seed=seed)
             yield Gateways(
-                cards=DirectCardGateway(card),
-                threeds=DirectThreeDSGateway(threeds),
-                paypal=DirectPayPalGateway(paypal),
+                cards=CardAdapter(InProcessTransport(card_handler(card))),
+                threeds=ThreeDSAdapter(InProcessTransport(threeds_handler(threeds))),
+                paypal=PayPalAdapter(InProcessTransport(paypal_handler(paypal))),
                 browser=Browser(DirectCustomer(threeds), DirectBuyer(paypal)),
                 card_core=card,
                 threeds_core=threeds,

@@ -1,5 +1,6 @@
 """The card adapter (`ports.CardGateway`): `HttpCardGateway.over_wsgi(app)` / `.over_url(url)` or
-`DirectCardGateway(core)`, giving the engine the same results on every transport."""
+`CardAdapter(InProcessTransport(handler))`, giving the engine the same results on every
+transport."""
 
 from __future__ import annotations
 
@@ -184,24 +185,3 @@ class HttpCardGateway(OverHttp, CardAdapter):
     `HttpCardGateway.over_url("http://127.0.0.1:PORT", clock=c)` (a real server)."""
 
     wsgi_base_url = "http://card.sim"
-
-
-class DirectCardGateway(CardAdapter):
-    """Calls a `mock_gateways.card.core.CardProcessor` in process (the `direct` transport)."""
-
-    def __init__(self, core: Any, **options: Any) -> None:
-        # Imported here so the httpx adapters never need mock_gateways installed.
-        from billing_engine.adapters.direct import DirectTransport
-
-        handlers = {
-            "tokenize": lambda c: core.tokenize(c.body, c.idempotency_key),
-            "authorize": lambda c: core.authorize(c.body, c.idempotency_key),
-            "void": lambda c: core.void(c.path_params["id"], c.idempotency_key),
-            "capture": lambda c: core.capture(c.path_params["id"], c.body, c.idempotency_key),
-            "hold": lambda c: core.hold(c.path_params["id"]),
-            "charge": lambda c: core.charge(c.body, c.idempotency_key),
-            "refund": lambda c: core.refund(c.body, c.idempotency_key),
-            "lookup": lambda c: core.lookup(c.path_params["key"]),
-        }
-        super().__init__(DirectTransport(handlers), **options)
-        self.core = core

@@ -20,7 +20,7 @@ DEFAULT_ATTEMPTS = 4
 
 @dataclass(frozen=True)
 class Call:
-    """One gateway request. `operation` names it for direct transports and messages."""
+    """One gateway request. `operation` names it for in-process handlers and messages."""
 
     operation: str
     method: str
@@ -101,6 +101,23 @@ class Transport(ABC):
 
     def close(self) -> None:  # noqa: B027 - only transports holding connections override it
         """Release connections (nothing to release by default)."""
+
+
+#: an in-process gateway: a Call in, (HTTP status, JSON body) out
+Handler = Callable[[Call], tuple[int, dict[str, Any]]]
+
+
+class InProcessTransport(Transport):
+    """Hands each Call to a handler in the same process that answers (status, body), as httpx's
+    MockTransport hands a request to its handler: the transport knows no server, and the
+    answer goes through the same `classify` as one over HTTP. The `direct` transport."""
+
+    def __init__(self, handler: Handler) -> None:
+        self._handler = handler
+
+    def send(self, call: Call) -> Outcome:
+        status, body = self._handler(call)
+        return classify(status, body)
 
 
 class HttpTransport(Transport):

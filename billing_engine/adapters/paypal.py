@@ -1,5 +1,6 @@
 """`ports.PayPalGateway` over PayPal's REST API (OAuth, Vault v3, Orders v2, Payments v2):
-`HttpPayPalGateway.over_wsgi/over_url` or `DirectPayPalGateway(core)`, with the same results."""
+`HttpPayPalGateway.over_wsgi/over_url` or `PayPalAdapter(InProcessTransport(handler))`, with the
+same results."""
 
 from __future__ import annotations
 
@@ -329,34 +330,3 @@ class HttpPayPalGateway(PayPalAdapter):
 
     def close(self) -> None:
         self.transport.close()
-
-
-class DirectPayPalGateway(PayPalAdapter):
-    """Calls a `mock_gateways.paypal.core.PayPalCore` in process (the `direct` transport): the
-    same PayPal JSON in and out, without HTTP or OAuth."""
-
-    def __init__(self, core: Any, **options: Any) -> None:
-        # Imported here so the httpx adapters never need mock_gateways installed.
-        from billing_engine.adapters.direct import DirectTransport
-
-        def path_id(call: Call) -> str:
-            return call.path_params["id"]
-
-        handlers = {
-            "setup-tokens.create": lambda c: core.create_setup_token(
-                c.body, request_id=c.idempotency_key
-            ),
-            "payment-tokens.create": lambda c: core.create_payment_token(
-                c.body, request_id=c.idempotency_key
-            ),
-            "orders.create": lambda c: core.create_order(c.body, request_id=c.idempotency_key),
-            "authorizations.void": lambda c: core.void_authorization(
-                path_id(c), c.body, request_id=c.idempotency_key
-            ),
-            "authorizations.capture": lambda c: core.capture_authorization(
-                path_id(c), c.body, request_id=c.idempotency_key
-            ),
-            "lookup": lambda c: core.lookup_request(c.path_params["key"]),
-        }
-        super().__init__(DirectTransport(handlers), **options)
-        self.core = core

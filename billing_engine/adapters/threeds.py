@@ -1,5 +1,6 @@
 """The 3D Secure adapter: implements `ports.ThreeDSGateway` over a transport. Build it with
-`HttpThreeDSGateway.over_wsgi(app)` / `.over_url(url)` or `DirectThreeDSGateway(core)`."""
+`HttpThreeDSGateway.over_wsgi(app)` / `.over_url(url)` or
+`ThreeDSAdapter(InProcessTransport(handler))`."""
 
 from __future__ import annotations
 
@@ -89,19 +90,3 @@ class HttpThreeDSGateway(OverHttp, ThreeDSAdapter):
     """Over httpx: `HttpThreeDSGateway.over_wsgi(app, clock=c)` or `.over_url(url, clock=c)`."""
 
     wsgi_base_url = "http://threeds.sim"
-
-
-class DirectThreeDSGateway(ThreeDSAdapter):
-    """Calls a `mock_gateways.threeds.core.ThreeDSServer` in process (the `direct` transport)."""
-
-    def __init__(self, core: Any, **options: Any) -> None:
-        # Imported here so the httpx adapters never need mock_gateways installed.
-        from billing_engine.adapters.direct import DirectTransport
-
-        handlers = {
-            "authenticate": lambda c: core.authenticate(c.body, c.idempotency_key),
-            "result": lambda c: core.result(c.path_params["id"]),
-            "lookup": lambda c: core.lookup(c.path_params["key"]),
-        }
-        super().__init__(DirectTransport(handlers), **options)
-        self.core = core

@@ -19,9 +19,6 @@ ABOVE_DOMAIN = (
     "billing_engine.adapters",
 )  # fmt: skip
 FOREIGN = ("simpy", "flask", "simulator", "mock_gateways", "random", "httpx")
-#: the one exception, as in pyproject's import-linter contract: the in-process transport maps the
-#: mocks' GatewayError to an outcome
-ALLOWED = {"billing_engine.adapters.direct": ("mock_gateways.common.errors",)}
 WALL_CLOCK = {
     ("datetime", "now"), ("datetime", "utcnow"), ("datetime", "today"), ("date", "today"),
     ("time", "time"), ("time", "monotonic"),
@@ -84,6 +81,4 @@ def test_h1_h2_engine_reads_time_from_its_clock_and_has_no_randomness() -> None:
         assert wall_clock_reads(path) == [], name_of(path)
         foreign = FOREIGN[:-1] if path.parent.name == "adapters" else FOREIGN
         for name in imports_of(path):
-            if name.startswith(ALLOWED.get(name_of(path), ())):
-                continue
             assert not name.startswith(foreign), f"{name_of(path)} imports {name}"

@@ -14,19 +14,18 @@ from typing import Any
 import httpx
 import pytest
 
-from billing_engine.adapters.card import CardAdapter, DirectCardGateway, HttpCardGateway
-from billing_engine.adapters.threeds import (
-    DirectThreeDSGateway,
-    HttpThreeDSGateway,
-    ThreeDSAdapter,
-)
+from billing_engine.adapters.card import CardAdapter, HttpCardGateway
+from billing_engine.adapters.http_client import InProcessTransport
+from billing_engine.adapters.threeds import HttpThreeDSGateway, ThreeDSAdapter
 from mock_gateways.card.app import create_app as create_card_app
 from mock_gateways.card.core import CardProcessor
+from mock_gateways.card.inprocess import card_handler
 from mock_gateways.common.clock import SimClock
 from mock_gateways.common.server import RunningServer
 from mock_gateways.threeds.app import create_app as create_threeds_app
 from mock_gateways.threeds.core import ThreeDSServer
 from mock_gateways.threeds.customer import BrowserCustomer, DirectCustomer
+from mock_gateways.threeds.inprocess import threeds_handler
 
 #: a Monday, 09:00 UTC
 START = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
@@ -104,8 +103,8 @@ def build_world(transport: str, *, hang_on_timeout: float = 0.0, timeout: float 
     threeds_core = ThreeDSServer(clock=gateway_clock, seed=SEED, cards=card_core)
     closers: list[Any] = []
     if transport == "direct":
-        card: CardAdapter = DirectCardGateway(card_core)
-        threeds: ThreeDSAdapter = DirectThreeDSGateway(threeds_core)
+        card = CardAdapter(InProcessTransport(card_handler(card_core)))
+        threeds = ThreeDSAdapter(InProcessTransport(threeds_handler(threeds_core)))
         customer: Any = DirectCustomer(threeds_core)
     else:
         card_app = create_card_app(card_core, hang_on_timeout=hang_on_timeout)

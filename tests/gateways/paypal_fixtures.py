@@ -11,11 +11,8 @@ from typing import Any
 import httpx
 import pytest
 
-from billing_engine.adapters.paypal import (
-    DirectPayPalGateway,
-    HttpPayPalGateway,
-    PayPalAdapter,
-)
+from billing_engine.adapters.http_client import InProcessTransport
+from billing_engine.adapters.paypal import HttpPayPalGateway, PayPalAdapter
 from billing_engine.ports import PayPalVaultResult
 from mock_gateways.common.clock import SimClock
 from mock_gateways.common.server import RunningServer
@@ -23,6 +20,7 @@ from mock_gateways.paypal.app import create_app as create_paypal_app
 from mock_gateways.paypal.core import PayPalCore
 from mock_gateways.paypal.customer import Action, BrowserBuyer, DirectBuyer
 from mock_gateways.paypal.examples import RETURN_URL, payment_token_request, setup_token_request
+from mock_gateways.paypal.inprocess import paypal_handler
 
 PAYPAL_START = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
 PAYPAL_SEED = 23
@@ -147,7 +145,11 @@ def build_paypal_world(
     closers: list[Any] = []
     if transport == "direct":
         world = PayPalWorld(
-            transport, engine_clock, DirectPayPalGateway(core), core, DirectBuyer(core)
+            transport,
+            engine_clock,
+            PayPalAdapter(InProcessTransport(paypal_handler(core))),
+            core,
+            DirectBuyer(core),
         )
         return world, closers
     app = create_paypal_app(core, hang_on_timeout=hang_on_timeout)
