@@ -23,6 +23,8 @@ def test_the_harness_calls_only_the_port() -> None:
     called: dict[str, set[str]] = {}
     for folder in ("simulator", "tests/bdd"):
         for path in (ROOT / folder).rglob("*.py"):
+            if path.is_relative_to(ROOT / "simulator" / "driver"):
+                continue  # the driver's server holds the reference engine itself
             for name in CALL.findall(path.read_text(encoding="utf-8")):
                 called.setdefault(name, set()).add(str(path.relative_to(ROOT)))
     outside = {name: files for name, files in called.items() if name not in port_methods()}

@@ -1,0 +1,420 @@
+"""The driver protocol as an OpenAPI 3.1 document, served at the engine's /openapi.json. Data,
+built by small helpers so each shape is written once."""
+
+from __future__ import annotations
+
+from typing import Any
+
+VERSION = "1.0.0"
+
+AMOUNT = {
+    "type": "string",
+    "pattern": r"^-?\d+(\.\d+)?(/\d+)?$",
+    "description": "Money as a decimal string, never a number; an exact accrued figure that no "
+    'decimal holds may be written "n/d".',
+}
+INSTANT = {"type": "string", "format": "date-time", "description": "ISO 8601 UTC, e.g. Z"}
+MONTH = {"type": "string", "pattern": r"^\d{4}-\d{2}$"}
+NULLABLE_TEXT = {"type": ["string", "null"]}
+
+
+def _ref(name: str) -> dict[str, str]:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def _object(required: list[str], **properties: Any) -> dict[str, Any]:
+    return {"type": "object", "required": required, "properties": properties}
+
+
+def _json(schema: dict[str, Any]) -> dict[str, Any]:
+    return {"content": {"application/json": {"schema": schema}}}
+
+
+def _operation(
+    summary: str,
+    answer: str | None,
+    *,
+    body: str | None = None,
+    status: str = "200",
+    params: tuple[dict[str, Any], ...] = (),
+) -> dict[str, Any]:
+    responses: dict[str, Any] = {
+        status: {"description": "done", **(_json(_ref(answer)) if answer else {})},
+        "400": {"description": "a malformed request", **_json(_ref("Error"))},
+        "404": {"description": "no such account", **_json(_ref("Error"))},
+        "409": {"description": "not configured yet", **_json(_ref("Error"))},
+        "422": {"description": "the engine refused (reason code)", **_json(_ref("Error"))},
+    }
+    operation: dict[str, Any] = {"summary": summary, "responses": responses}
+    if body is not None:
+        operation["requestBody"] = {"required": True, **_json(_ref(body))}
+    if params:
+        operation["parameters"] = list(params)
+    return operation
+
+
+def _path_param(name: str, schema: dict[str, Any] | None = None) -> dict[str, Any]:
+    return {"name": name, "in": "path", "required": True, "schema": schema or {"type": "string"}}
+
+
+def _query(name: str, schema: dict[str, Any], required: bool = False) -> dict[str, Any]:
+    return {"name": name, "in": "query", "required": required, "schema": schema}
+
+
+ACCOUNT = _path_param("account_id")
+METHOD = _path_param("method_id", {"type": "integer", "minimum": 0})
+AFTER = _query("after", {"type": "integer", "minimum": 0, "default": 0})
+
+SCHEMAS: dict[str, Any] = {
+    "Error": _object(
+        ["error"],
+        error=_object(
+            ["type", "message"],
+            type={"type": "string"},
+            reason={**NULLABLE_TEXT, "description": "a reason code of docs/scenarios.md"},
+            message={"type": "string"},
+        ),
+    ),
+    "Configuration": _object(
+        ["start", "gateways"],
+        start={**INSTANT, "description": "The test clock's first reading."},
+        seed={"type": "integer", "default": 0},
+        gateways=_object(
+            ["card", "threeds", "paypal"],
+            card={"type": "string", "format": "uri"},
+            threeds={"type": "string", "format": "uri"},
+            paypal={"type": "string", "format": "uri"},
+        ),
+        policy={
+            "type": "object",
+            "description": "Policy settings as a scenario's `policy:` block names them.",
+        },
+    ),
+    "Clock": _object(["now"], now=INSTANT),
+    "Advance": _object(
+        ["to"],
+        to=INSTANT,
+        inclusive={
+            "type": "boolean",
+            "default": True,
+            "description": "false: what is due at `to` itself waits for the next advance "
+            "(the harness acts at `to` first, as customers act before timers at one instant).",
+        },
+    ),
+    "NewAccount": _object(
+        ["id", "country"],
+        id={"type": "string"},
+        country={"type": "string", "pattern": "^[A-Z]{2}$"},
+        tax_rate=AMOUNT,
+        balance=AMOUNT,
+    ),
+    "Account": _object(
+        ["country", "status", "products", "methods", "ledger"],
+        country={"type": "string"},
+        status={"enum": ["active", "overdue", "suspended", "deactivated"]},
+        products={"type": "array", "items": {"type": "string"}},
+        default_method_id={"type": ["integer", "null"]},
+        threshold={"oneOf": [AMOUNT, {"type": "null"}]},
+        methods={
+            "type": "array",
+            "items": _object(
+                ["id", "kind", "status"],
+                id={"type": "integer"},
+                kind={"enum": ["card", "paypal"]},
+                status={"enum": ["pending", "active", "rejected", "unlinked"]},
+                token=NULLABLE_TEXT,
+            ),
+        },
+        holds={
+            "type": "array",
+            "items": _object(
+                ["method_id", "authorization_id"],
+                method_id={"type": "integer"},
+                authorization_id={"type": "string"},
+            ),
+        },
+        deductions={
+            "type": "array",
+            "items": _object(
+                ["trigger"],
+                trigger={"enum": ["threshold", "month_end"]},
+                month={"oneOf": [MONTH, {"type": "null"}]},
+            ),
+        },
+        ledger=_object(
+            ["fees", "paid", "outstanding", "amount_due", "toward_threshold", "in_flight"],
+            fees=AMOUNT,
+            paid=AMOUNT,
+            outstanding=AMOUNT,
+            amount_due=AMOUNT,
+            toward_threshold=AMOUNT,
+            in_flight=AMOUNT,
+        ),
+    ),
+    "Usage": _object(
+        ["product", "hourly_fee", "from", "until"],
+        product={"type": "string"},
+        hourly_fee={**AMOUNT, "description": "Pretax fee per hour; part hours by the minute."},
+        **{"from": INSTANT, "until": INSTANT},
+    ),
+    "Product": _object(["product"], product={"type": "string"}),
+    "Activation": _object(
+        ["product", "status"],
+        product={"type": "string"},
+        status={"enum": ["activated", "refused"]},
+        reason=NULLABLE_TEXT,
+    ),
+    "Link": {
+        "oneOf": [
+            _object(
+                ["kind", "card"],
+                kind={"const": "card"},
+                card=_object(
+                    ["number", "exp_month", "exp_year", "cvv", "name"],
+                    number={"type": "string"},
+                    exp_month={"type": "integer"},
+                    exp_year={"type": "integer"},
+                    cvv={"type": "string"},
+                    name={"type": "string"},
+                ),
+            ),
+            _object(
+                ["kind"], kind={"const": "paypal"}, threshold={"oneOf": [AMOUNT, {"type": "null"}]}
+            ),
+        ]
+    },
+    "LinkOutcome": _object(
+        ["status", "method_id", "kind"],
+        status={"enum": ["linked", "rejected", "challenge", "approval"]},
+        method_id={"type": "integer"},
+        kind={"enum": ["card", "paypal"]},
+        reason=NULLABLE_TEXT,
+        redirect_url={
+            **NULLABLE_TEXT,
+            "description": "challenge: the 3D Secure page; approval: PayPal's approval page. "
+            "The customer goes there, then the harness POSTs .../complete.",
+        },
+    ),
+    "Repayment": _object(
+        ["amount"],
+        amount={"oneOf": [AMOUNT, {"const": "all"}]},
+        method_id={"type": ["integer", "null"]},
+    ),
+    "RepaymentOutcome": _object(
+        ["repayment_id", "status", "amount"],
+        repayment_id={"type": "string"},
+        status={"enum": ["pending", "challenge", "refused"]},
+        amount=AMOUNT,
+        from_balance=AMOUNT,
+        charged=AMOUNT,
+        method_id={"type": ["integer", "null"]},
+        reason=NULLABLE_TEXT,
+        redirect_url=NULLABLE_TEXT,
+    ),
+    "PlanOrder": _object(
+        ["plan", "method_id"], plan={"type": "string"}, method_id={"type": "integer"}
+    ),
+    "PlanOutcome": _object(
+        ["plan", "status", "amount"],
+        plan={"type": "string"},
+        status={"enum": ["purchased", "refused", "challenge", "unknown"]},
+        amount=AMOUNT,
+        reason=NULLABLE_TEXT,
+        redirect_url=NULLABLE_TEXT,
+    ),
+    "Spend": _object(["pretax", "tax", "total"], pretax=AMOUNT, tax=AMOUNT, total=AMOUNT),
+    "Overview": _object(
+        ["month", "total_spend", "total_amount_due", "spend"],
+        month=MONTH,
+        total_spend=_ref("Spend"),
+        total_amount_due=AMOUNT,
+        spend={
+            "type": "array",
+            "description": "The month's spend by product and billing mode (OV-4).",
+            "items": {
+                "allOf": [
+                    _ref("Spend"),
+                    _object(
+                        ["product", "mode"],
+                        product={"type": "string"},
+                        mode={"enum": ["payg", "coding_plan"]},
+                    ),
+                ]
+            },
+        },
+    ),
+    "Trend": _object(
+        ["points"],
+        points={
+            "type": "array",
+            "items": {"allOf": [_ref("Spend"), _object(["month"], month=MONTH)]},
+        },
+    ),
+    "Events": _object(
+        ["events"],
+        events={
+            "type": "array",
+            "description": "Events in the schema of docs/scenarios.md, `seq` from 1; read on "
+            "with ?after=<the last seq seen>.",
+            "items": {
+                "type": "object",
+                "required": ["seq", "at", "type", "account"],
+                "additionalProperties": True,
+            },
+        },
+    ),
+    "Accounts": _object(["accounts"], accounts={"type": "array", "items": {"type": "string"}}),
+    "Ledger": _object(
+        ["fees", "paid", "outstanding", "charged"],
+        fees=AMOUNT,
+        paid=AMOUNT,
+        outstanding=AMOUNT,
+        charged={"type": "object", "additionalProperties": AMOUNT},
+    ),
+    "UnknownPayments": _object(
+        ["payments"],
+        payments={
+            "type": "array",
+            "items": _object(
+                ["key", "account", "method_id"],
+                key={"type": "string"},
+                account={"type": "string"},
+                method_id={"type": "integer"},
+            ),
+        },
+    ),
+    "FeesByDay": _object(["days"], days={"type": "object", "additionalProperties": AMOUNT}),
+    "Done": _object(["ok"], ok={"const": True}),
+}
+
+ACCOUNT_PATH = "/v1/accounts/{account_id}"
+METHOD_PATH = f"{ACCOUNT_PATH}/payment-methods/{{method_id}}"
+
+PATHS: dict[str, Any] = {
+    "/v1/configuration": {
+        "post": _operation(
+            "Configure: the mocks' base URLs, the seed, the policy; the test clock starts.",
+            "Clock",
+            body="Configuration",
+        )
+    },
+    "/v1/test-clock": {"get": _operation("Read the test clock.", "Clock")},
+    "/v1/test-clock/advance": {
+        "post": _operation(
+            "Advance to an instant: every due thing happens in time order; answered when "
+            "quiescent. Gateway calls carry the clock's time in X-Sim-Time.",
+            "Clock",
+            body="Advance",
+        )
+    },
+    "/v1/accounts": {
+        "get": _operation("Every account's id.", "Accounts"),
+        "post": _operation("Open an account.", "Account", body="NewAccount", status="201"),
+    },
+    ACCOUNT_PATH: {"get": _operation("An account's state.", "Account", params=(ACCOUNT,))},
+    f"{ACCOUNT_PATH}/usage": {
+        "post": _operation(
+            "Usage as a rate over a window; accrued hour by hour as the clock moves.",
+            "Done",
+            body="Usage",
+            status="201",
+            params=(ACCOUNT,),
+        )
+    },
+    f"{ACCOUNT_PATH}/products": {
+        "post": _operation("Activate a product.", "Activation", body="Product", params=(ACCOUNT,))
+    },
+    f"{ACCOUNT_PATH}/deactivate": {
+        "post": _operation("Deactivate the account.", "Account", params=(ACCOUNT,))
+    },
+    f"{ACCOUNT_PATH}/payment-methods": {
+        "post": _operation(
+            "Link a card or PayPal.", "LinkOutcome", body="Link", status="201", params=(ACCOUNT,)
+        )
+    },
+    METHOD_PATH: {"delete": _operation("Unlink.", "Account", params=(ACCOUNT, METHOD))},
+    f"{METHOD_PATH}/default": {
+        "post": _operation("Make it the default method.", "Account", params=(ACCOUNT, METHOD))
+    },
+    f"{METHOD_PATH}/complete": {
+        "post": _operation(
+            "The customer is back from the redirect URL (3D Secure or PayPal approval).",
+            "LinkOutcome",
+            params=(ACCOUNT, METHOD),
+        )
+    },
+    f"{ACCOUNT_PATH}/repayments": {
+        "post": _operation(
+            "Repay by hand.", "RepaymentOutcome", body="Repayment", status="201", params=(ACCOUNT,)
+        )
+    },
+    f"{ACCOUNT_PATH}/repayments/complete": {
+        "post": _operation(
+            "Back from a repayment's 3D Secure page (null: none waiting).",
+            "RepaymentOutcome",
+            params=(ACCOUNT,),
+        )
+    },
+    f"{ACCOUNT_PATH}/plan-orders": {
+        "post": _operation(
+            "Order a Coding Plan.", "PlanOutcome", body="PlanOrder", status="201", params=(ACCOUNT,)
+        )
+    },
+    f"{ACCOUNT_PATH}/plan-orders/{{plan}}/complete": {
+        "post": _operation(
+            "Back from an order's 3D Secure page.",
+            "PlanOutcome",
+            params=(ACCOUNT, _path_param("plan")),
+        )
+    },
+    f"{ACCOUNT_PATH}/overview": {
+        "get": _operation(
+            "The Billing Overview of a month (OV-1..4).",
+            "Overview",
+            params=(
+                ACCOUNT,
+                _query("month", MONTH, required=True),
+                _query("mode", {"enum": ["payg", "coding_plan"]}),
+            ),
+        )
+    },
+    f"{ACCOUNT_PATH}/spending-trend": {
+        "get": _operation(
+            "Spending Trend over a month range (OV-3).",
+            "Trend",
+            params=(
+                ACCOUNT,
+                _query("from", MONTH, required=True),
+                _query("to", MONTH, required=True),
+                _query("product", {"type": "string"}),
+                _query("mode", {"enum": ["payg", "coding_plan"]}),
+            ),
+        )
+    },
+    f"{ACCOUNT_PATH}/events": {
+        "get": _operation("The account's events after a cursor.", "Events", params=(ACCOUNT, AFTER))
+    },
+    "/v1/events": {
+        "get": _operation("Every account's events after a cursor.", "Events", params=(AFTER,))
+    },
+    "/v1/ledger": {"get": _operation("Whole-engine money totals (H-3).", "Ledger")},
+    "/v1/unknown-payments": {
+        "get": _operation("Charges whose answer was lost, not yet reconciled.", "UnknownPayments")
+    },
+    "/v1/fees-by-day": {"get": _operation("PAYG fees per UTC day, exact.", "FeesByDay")},
+}
+
+
+def openapi_document() -> dict[str, Any]:
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "billing-sim driver protocol",
+            "version": VERSION,
+            "description": "How billing-sim drives a billing engine under test: accounts, "
+            "payment methods, usage windows, payments, the Billing Overview, events and a "
+            "test clock. Guide: docs/driver.md.",
+        },
+        "paths": PATHS,
+        "components": {"schemas": SCHEMAS},
+    }
