@@ -112,6 +112,8 @@ class ShardedRun:
     log_clean: bool
     #: the workers' parts of the event log, to merge (merge_logs) and then remove
     parts: tuple[Path, ...]
+    #: each share's peak memory (MiB), in share order: one per worker
+    share_peaks_mib: tuple[float, ...] = ()
 
     def remove_parts(self) -> None:
         _remove(self.parts)
@@ -172,12 +174,23 @@ def run_in_shards(
     except BaseException:
         _remove(parts)
         raise
+    return combined(results, ranks, parts, parent_mib)
+
+
+def combined(
+    results: list[ShareResult],
+    ranks: Mapping[str, int],
+    parts: Iterable[Path | None],
+    parent_mib: float,
+) -> ShardedRun:
+    """The shares' results as one run's: tallies and checks added up, accounts in run order."""
     counted = sum((r.tally for r in results[1:]), results[0].tally)
     counted.accounts = {a: counted.accounts[a] for a in ranks if a in counted.accounts}
     checks = [sum(each[1:], each[0]) for each in zip(*(r.checks for r in results), strict=True)]
-    peak = parent_mib + sum(r.peak_mib for r in results)
+    peaks = tuple(r.peak_mib for r in results)
     written = tuple(p for p in parts if p is not None)
-    return ShardedRun(counted, checks, peak, all(r.part_clean for r in results), written)
+    clean = all(r.part_clean for r in results)
+    return ShardedRun(counted, checks, parent_mib + sum(peaks), clean, written, peaks)
 
 
 def _collect(
@@ -213,17 +226,7 @@ def _live_share(share: Share, done: Any, sender: Connection, parent: int) -> Non
     # of objects again and again (a fifth of the run) to free next to nothing.
     gc.disable()
     try:
-        with built_world(
-            share.scenario,
-            share.accounts,
-            seed=share.seed,
-            transport=share.transport,
-            events_path=share.part,
-            ranks=share.ranks,
-        ) as world:
-            world.live_through(progress=report)
-            counted, checks = tally(world), world_checks(world)
-        clean = share.part is None or first_leak(share.part, set(share.card_numbers)) is None
+        counted, checks, clean = live_share(share, report)
         sender.send(("ok", ShareResult(counted, checks, _peak_mib(), clean)))
     except BaseException as exc:  # every failure, Ctrl-C included, goes back to the parent
         try:
@@ -232,6 +235,24 @@ def _live_share(share: Share, done: Any, sender: Connection, parent: int) -> Non
             sender.send(("error", RunError(f"{type(exc).__name__}: {exc}")))
     finally:
         sender.close()
+
+
+def live_share(share: Share, report: Callable[[float], None]) -> tuple[Tally, list[Check], bool]:
+    """The scenario with the share's accounts in a world of its own, its log part written to
+    `share.part`: the tally, the world checks and whether the part holds no card number or
+    CVV (H-4). What a forked worker does, and a Dask task (simulator/cluster.py)."""
+    with built_world(
+        share.scenario,
+        share.accounts,
+        seed=share.seed,
+        transport=share.transport,
+        events_path=share.part,
+        ranks=share.ranks,
+    ) as world:
+        world.live_through(progress=report)
+        counted, checks = tally(world), world_checks(world)
+    clean = share.part is None or first_leak(share.part, set(share.card_numbers)) is None
+    return counted, checks, clean
 
 
 def _peak_mib() -> float:
