@@ -1,13 +1,34 @@
 """Dask clusters for the simulator: a client to a running scheduler (`--cluster ADDRESS`) or to a
-LocalCluster of one single-threaded worker process per CPU."""
+LocalCluster of one single-threaded worker process per CPU; and a run's shares as Dask tasks
+(`billing-sim run --cluster ADDRESS`), merged as the fork path's are."""
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
-from collections.abc import Iterator
-from contextlib import contextmanager
+import resource
+import secrets
+import tempfile
+import time
+import warnings
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import ExitStack, contextmanager, suppress
+from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import Any
+
+from simulator.shards import (
+    ShardedRun,
+    Share,
+    ShareResult,
+    _remove,
+    _resident_mib,
+    combined,
+    live_share,
+    partition,
+)
+from simulator.workers import MIN_ACCOUNTS_PER_WORKER
 
 #: how long to wait for a scheduler given by address before giving up
 CONNECT_TIMEOUT = "20s"
@@ -41,3 +62,245 @@ def dask_client(address: str | None = None, *, workers: int | None = None) -> It
 def worker_slots(client: Any) -> int:
     """Tasks the cluster runs at once: its workers' threads together (at least 1)."""
     return max(1, sum(client.nthreads().values()))
+
+
+# --- a run's shares as Dask tasks (`billing-sim run --cluster ADDRESS`) ------------------------
+
+#: a log part that comes back to the client comes in pieces of this size, one in flight ahead
+CHUNK_BYTES = 32 << 20
+#: how often the client looks at its tasks while they run (and passes their progress on)
+POLL_SECONDS = 0.1
+
+
+class ClusterUnreachable(Exception):
+    """No Dask scheduler answered at the address given."""
+
+
+@dataclass(frozen=True)
+class PartCopy:
+    """A log part written on a worker that does not see the run's folder, to fetch from it."""
+
+    worker: str
+    path: str
+    size: int
+
+
+def shares_for(requested: int | None, accounts: int, slots: int) -> int:
+    """How many shares a run on the cluster is cut into: `requested`, or (None) one per
+    worker slot as far as each gets at least MIN_ACCOUNTS_PER_WORKER accounts; never more
+    than one per account."""
+    if requested is not None:
+        return max(1, min(requested, accounts))
+    return max(1, min(slots, accounts // MIN_ACCOUNTS_PER_WORKER))
+
+
+def run_on_cluster(
+    address: str,
+    scenario: Any,
+    accounts: list[Any],
+    *,
+    requested: int | None,
+    seed: int,
+    transport: str,
+    ranks: Mapping[str, int],
+    events_path: Path | None,
+    card_numbers: frozenset[str] = frozenset(),
+    progress: Callable[[float], None] | None = None,
+) -> ShardedRun:
+    """What run_in_shards does, with the shares (simulator.shards.partition) as tasks on the
+    Dask cluster at `address`. A worker that sees the run's folder (this machine, or a folder
+    the machines share) writes its log part there; any other writes it in its own folder and
+    the part comes back here in pieces. Either way the parts lie next to `events_path`, as
+    the fork path leaves them, for merge_logs. A task's failure is raised here as it was raised
+    there (and no part is left)."""
+    parent_mib = _resident_mib()
+    with ExitStack() as stack:
+        try:
+            client = stack.enter_context(dask_client(address))
+        except OSError as exc:  # refused, or no answer within CONNECT_TIMEOUT
+            raise ClusterUnreachable(f"no Dask scheduler at {address}: {exc}") from None
+        shares = partition(
+            accounts,
+            shares_for(requested, len(accounts), worker_slots(client)),
+            scenario.start,
+        )
+        parts = [
+            None if events_path is None else events_path.with_name(f".{events_path.name}.{n}")
+            for n in range(len(shares))
+        ]
+        try:
+            results = _run_shares(
+                client,
+                [
+                    Share(n, scenario, share, seed, transport, ranks, parts[n], card_numbers)
+                    for n, share in enumerate(shares)
+                ],
+                _folder_probe(events_path),
+                progress,
+            )
+        except BaseException:
+            _remove(parts)
+            raise
+    return combined(results, ranks, parts, parent_mib)
+
+
+def _run_shares(
+    client: Any,
+    shares: list[Share],
+    probe: tuple[str, str] | None,
+    progress: Callable[[float], None] | None,
+) -> list[ShareResult]:
+    topic = f"billing-sim-progress-{secrets.token_hex(8)}"
+    done = [0.0] * len(shares)
+
+    def heard(event: tuple[float, Any]) -> None:  # on the client's event loop
+        number, fraction = event[1]
+        done[number] = fraction
+
+    client.subscribe_topic(topic, heard)
+    futures: list[Any] = []
+    try:
+        with warnings.catch_warnings():
+            # a share's accounts travel with its task (a 50,000-account share is some 14 MB):
+            # Dask warns of large graphs, which repeat data; each share is sent once
+            warnings.filterwarnings("ignore", message="Sending large graph")
+            futures = [
+                client.submit(_share_task, share, probe, topic, pure=False) for share in shares
+            ]
+        while not all(future.done() for future in futures):
+            for future in futures:
+                if future.status == "error":
+                    future.result()  # the task's exception, raised here
+            if progress is not None:
+                progress(min(done))
+            time.sleep(POLL_SECONDS)
+        outcomes = [future.result() for future in futures]
+        for share, (_, copy) in zip(shares, outcomes, strict=True):
+            if copy is not None and share.part is not None:
+                _fetch(client, copy, share.part)
+        if progress is not None:
+            progress(1.0)
+        return [result for result, _ in outcomes]
+    except BaseException:
+        client.cancel(futures)  # a running task goes on to its end: Dask cannot stop it
+        for outcome in futures:
+            if outcome.status == "finished" and outcome.result()[1] is not None:
+                _forget(client, outcome.result()[1])
+        raise
+    finally:
+        client.unsubscribe_topic(topic)
+        if probe is not None:
+            Path(probe[0]).unlink(missing_ok=True)
+
+
+def _folder_probe(events_path: Path | None) -> tuple[str, str] | None:
+    """A file in the run's folder with a token in it: a worker that reads the token there sees
+    the folder (None: no log is written)."""
+    if events_path is None:
+        return None
+    probe = events_path.with_name(f".{events_path.name}.probe")
+    token = secrets.token_hex(16)
+    probe.write_text(token, encoding="ascii")
+    return str(probe), token
+
+
+def _share_task(
+    share: Share, probe: tuple[str, str] | None, topic: str
+) -> tuple[ShareResult, PartCopy | None]:
+    """The Dask task: the share's world in this worker, its progress sent on `topic`; its
+    tally and checks back, and where its log part is when the client must fetch it."""
+    from distributed import get_worker
+
+    worker = get_worker()
+    local: Path | None = None
+    if share.part is not None and not _sees(probe):
+        handle, name = tempfile.mkstemp(
+            prefix="billing-sim-part-", suffix=".jsonl", dir=worker.local_directory
+        )
+        os.close(handle)
+        local = Path(name)
+        share = replace(share, part=local)
+
+    def report(fraction: float) -> None:  # a hundred times a run
+        worker.log_event(topic, (share.number, fraction))
+
+    _reset_peak()
+    enabled = gc.isenabled()
+    # as in a forked worker: the world keeps what it allocates, the collector would rescan it
+    gc.disable()
+    try:
+        counted, checks, clean = live_share(share, report)
+    except BaseException:
+        if local is not None:
+            local.unlink(missing_ok=True)
+        raise
+    finally:
+        if enabled:
+            gc.enable()
+        gc.collect()  # this worker lives on: the world's cycles go now
+    result = ShareResult(counted, checks, _task_peak_mib(), clean)
+    copy = None if local is None else PartCopy(worker.address, str(local), local.stat().st_size)
+    return result, copy
+
+
+def _sees(probe: tuple[str, str] | None) -> bool:
+    if probe is None:
+        return False
+    try:
+        return Path(probe[0]).read_text(encoding="ascii") == probe[1]
+    except (OSError, UnicodeDecodeError):
+        return False
+
+
+def _fetch(client: Any, copy: PartCopy, target: Path) -> None:
+    """The part from the worker that wrote it, into `target`, a piece at a time (the next
+    piece read while this one is written); the worker's copy is removed after."""
+    offsets = iter(range(0, copy.size, CHUNK_BYTES))
+
+    def next_piece() -> Any:
+        offset = next(offsets, None)
+        if offset is None:
+            return None
+        return client.submit(
+            _read_piece, copy.path, offset, CHUNK_BYTES, workers=[copy.worker], pure=False
+        )
+
+    with target.open("wb") as out:
+        current = next_piece()
+        while current is not None:
+            following = next_piece()
+            out.write(current.result())
+            current.release()
+            current = following
+    _forget(client, copy)
+
+
+def _forget(client: Any, copy: PartCopy) -> None:
+    client.submit(_remove_file, copy.path, workers=[copy.worker], pure=False).result()
+
+
+def _read_piece(path: str, offset: int, size: int) -> bytes:
+    with open(path, "rb") as part:
+        part.seek(offset)
+        return part.read(size)
+
+
+def _remove_file(path: str) -> None:
+    Path(path).unlink(missing_ok=True)
+
+
+def _reset_peak() -> None:
+    """Linux: start this process's peak resident memory (VmHWM) afresh, so a task on a
+    worker that ran others measures its own peak."""
+    with suppress(OSError):
+        Path("/proc/self/clear_refs").write_text("5")
+
+
+def _task_peak_mib() -> float:
+    """This process's peak resident memory since _reset_peak (since it started where that
+    is not possible), in MiB."""
+    with suppress(OSError, ValueError):
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024  # kB
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux

@@ -44,6 +44,8 @@ class RunResult:
     #: with several processes: the most memory (MiB) they held at once while the workers ran
     #: (see ShardedRun); 0 for a run in this process alone
     workers_peak_mib: float = 0.0
+    #: each worker's peak memory (MiB), one per share; empty for a run in this process alone
+    share_peaks_mib: tuple[float, ...] = ()
 
 
 #: young-generation collections every this many allocations during a run (CPython: 700)
@@ -76,12 +78,15 @@ def run_scenario(
     out: Path | None = None,
     progress: Callable[[float], None] | None = None,
     workers: int | None = 1,
+    cluster: str | None = None,
 ) -> RunResult:
     """Run the scenario; with `out`, write events.jsonl, summary.json and report.html there.
     OUT changes only once all three are written (a run cut short leaves it as it was);
     simulator.run_folder.OutputFolderError, before anything runs, if OUT holds other files.
     `workers` processes share the accounts (None: one per CPU for a large run); the outputs
-    are the same byte for byte whatever their number."""
+    are the same byte for byte whatever their number. With `cluster` (a Dask scheduler's
+    address) the shares run as its tasks (None workers: one per worker thread of the cluster
+    for a large run); simulator.cluster.ClusterUnreachable when no scheduler answers there."""
     if transport not in TRANSPORTS:
         raise ValueError(f"transport must be one of {', '.join(TRANSPORTS)}, not {transport!r}")
     seed = scenario.seed if seed is None else seed
@@ -96,6 +101,7 @@ def run_scenario(
             directory=None if folder is None else folder.path,
             progress=progress,
             workers=workers,
+            cluster=cluster,
         )
     except BaseException:  # Ctrl-C included: the partial outputs go, OUT stays as it was
         if folder is not None:
@@ -131,6 +137,7 @@ def _run(
     directory: Path | None,
     progress: Callable[[float], None] | None,
     workers: int | None,
+    cluster: str | None = None,
 ) -> RunResult:
     """The run, its outputs written to `directory` (a folder of its own, moved into place by
     the caller)."""
@@ -141,7 +148,7 @@ def _run(
             scenario.population, rng, start=scenario.start, policy=scenario.make_policy()
         )
         accounts += [_masked_id(spec) for spec in generated]
-    workers = workers_for(workers, len(accounts), os.cpu_count())
+    requested, workers = workers, workers_for(workers, len(accounts), os.cpu_count())
     events_path = None if directory is None else directory / EVENTS_FILE
     header = run_id.header_line(format_time(scenario.start))
     ranks = {spec.id: rank for rank, spec in enumerate(accounts)}
@@ -152,20 +159,37 @@ def _run(
     sharded: ShardedRun | None = None
     parts_merged = False  # a run over workers has its log in parts until merged
     try:
-        if workers > 1:
+        if workers > 1 or cluster is not None:
             # This process holds no world, only the outputs it merges and writes, which make
             # next to no reference cycles: the collector rests (the workers pause theirs too).
             gc.disable()
-            sharded = run_in_shards(
-                scenario,
-                partition(accounts, workers, scenario.start),
-                seed=seed,
-                transport=transport,
-                ranks=ranks,
-                events_path=events_path,
-                card_numbers=numbers,
-                progress=progress,
-            )
+            if cluster is not None:  # the same shares and parts, as tasks on a Dask cluster
+                from simulator.cluster import run_on_cluster
+
+                sharded = run_on_cluster(
+                    cluster,
+                    scenario,
+                    accounts,
+                    requested=requested,
+                    seed=seed,
+                    transport=transport,
+                    ranks=ranks,
+                    events_path=events_path,
+                    card_numbers=numbers,
+                    progress=progress,
+                )
+                workers = len(sharded.share_peaks_mib)
+            else:
+                sharded = run_in_shards(
+                    scenario,
+                    partition(accounts, workers, scenario.start),
+                    seed=seed,
+                    transport=transport,
+                    ranks=ranks,
+                    events_path=events_path,
+                    card_numbers=numbers,
+                    progress=progress,
+                )
             counted, checks, workers_peak = sharded.tally, sharded.checks, sharded.peak_mib
             if sharded.log_clean:
                 outputs = []  # the workers scanned the log's lines in their parts
@@ -208,6 +232,7 @@ def _run(
         events_path=events_path,
         ok=all(invariant["ok"] for invariant in summary["invariants"]),
         workers_peak_mib=workers_peak,
+        share_peaks_mib=() if sharded is None else sharded.share_peaks_mib,
     )
 
 
