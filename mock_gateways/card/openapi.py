@@ -12,7 +12,8 @@ _CARD_ERRORS = {
     400: "invalid request (missing_field, invalid_field, invalid_amount, ...)",
     402: "declined by the card or issuer; error.code is the reason",
     404: "unknown token",
-    409: "idempotency_key_reused",
+    409: "idempotency_key_reused (the key with other parameters), or idempotency_key_expired (a "
+    "payment's key resent after its 24 h window)",
 }
 
 SCHEMAS = {
@@ -115,7 +116,10 @@ PATHS = {
             "void",
             "release a held authorization",
             ok=(200, ref("Authorization")),
-            errors={404: "unknown_authorization", 409: "authorization_not_held or key reused"},
+            errors={
+                404: "unknown_authorization",
+                409: "authorization_not_held, key reused or expired",
+            },
             parameters=[_ID],
             idempotency_header=KEY,
             faults=True,
@@ -129,7 +133,7 @@ PATHS = {
             errors={
                 400: "invalid_amount",
                 404: "unknown_authorization",
-                409: "authorization_not_held or key reused",
+                409: "authorization_not_held, key reused or expired",
             },
             body={"type": "object", "properties": {"amount": _AMOUNT}},
             parameters=[_ID],
@@ -153,7 +157,11 @@ PATHS = {
             "refund",
             "refund all or part of a charge",
             ok=(201, ref("Refund")),
-            errors={400: "invalid_amount", 404: "unknown_charge", 409: "key reused"},
+            errors={
+                400: "invalid_amount",
+                404: "unknown_charge",
+                409: "key reused, or a payment's key resent after its 24 h window",
+            },
             body={
                 "type": "object",
                 "required": ["charge"],
