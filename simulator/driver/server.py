@@ -37,6 +37,12 @@ class _Served:
         return self.current
 
 
+def served_state(app: Flask) -> _Served:
+    """The engine an app serves (`billing-sim serve` configures it before any harness does)."""
+    state: _Served = app.extensions["billing_sim_driver"]
+    return state
+
+
 def _body() -> dict[str, Any]:
     body = request.get_json(silent=True)
     if not isinstance(body, dict):
