@@ -13,13 +13,16 @@ LOOK_AFTER = (timedelta(minutes=5), timedelta(hours=1), timedelta(days=1))
 LOOK_EVERY = timedelta(days=1)
 
 
+Purpose = Literal["deduction", "repayment", "plan"]
+
+
 @dataclass
 class UnknownPayment:
     """A charge whose answer was lost: what it was for, its key, the amount sent."""
 
     key: str
     account: str
-    purpose: Literal["deduction", "repayment", "plan"]
+    purpose: Purpose
     method_id: int
     charged: Fraction
     since: datetime

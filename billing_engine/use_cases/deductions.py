@@ -18,7 +18,6 @@ from billing_engine.domain.months import (
     next_month_start,
     previous_month,
 )
-from billing_engine.domain.unknown_payment import UnknownPayment
 from billing_engine.money import ZERO
 from billing_engine.ports import GatewayResult
 from billing_engine.use_cases.charging import take_payment
@@ -132,16 +131,14 @@ class Deductions:
             charged=deduction.charged,
         )
         assert deduction.method_id is not None  # only a charge can go unanswered
-        payment = UnknownPayment(
+        reconcile_later(
+            self.ctx,
+            account,
             key=deduction.id,
-            account=account.id,
             purpose="deduction",
             method_id=deduction.method_id,
             charged=deduction.charged,
-            since=self.ctx.now(),
-        )
-        reconcile_later(
-            self.ctx, account, payment, lambda found: self.reconciled(account, deduction, found)
+            settle=lambda found: self.reconciled(account, deduction, found),
         )
 
     def reconciled(self, account: Account, deduction: Deduction, found: GatewayResult) -> None:

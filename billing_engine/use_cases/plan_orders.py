@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from fractions import Fraction
 
 from billing_engine.domain.account import Account
@@ -11,7 +10,6 @@ from billing_engine.domain.months import month_of
 from billing_engine.domain.outcomes import PlanOutcome
 from billing_engine.domain.payment_methods import CardMethod
 from billing_engine.domain.plan import PlanOrder, Subscription, split_tax_inclusive
-from billing_engine.domain.unknown_payment import UnknownPayment
 from billing_engine.errors import PaymentRefused, UnknownProduct
 from billing_engine.money import to_decimal
 from billing_engine.ports import GatewayResult, GatewayUnavailable, ThreeDSResult
@@ -122,12 +120,14 @@ class PlanOrders:
         if charge.unknown:
             order.status = "unknown"
             self.ctx.emit("plan.purchase_unknown", account.id, plan=order.plan, amount=order.price)
-            self._reconcile(
+            reconcile_later(
+                self.ctx,
                 account,
-                order.key,
-                method.id,
-                order.price,
-                lambda found: self._purchase(account, order, found),
+                key=order.key,
+                purpose="plan",
+                method_id=method.id,
+                charged=order.price,
+                settle=lambda found: self._purchase(account, order, found),
             )
             return self.outcome(order)
         return self._purchase(account, order, charge)
@@ -148,24 +148,6 @@ class PlanOrders:
         )
         self._schedule_renewal(account, subscription)
         return self.outcome(order)
-
-    def _reconcile(
-        self,
-        account: Account,
-        key: str,
-        method_id: int,
-        amount: Fraction,
-        settle: Callable[[GatewayResult], object],
-    ) -> None:
-        payment = UnknownPayment(
-            key=key,
-            account=account.id,
-            purpose="plan",
-            method_id=method_id,
-            charged=amount,
-            since=self.ctx.now(),
-        )
-        reconcile_later(self.ctx, account, payment, settle)
 
     def _refuse(self, account: Account, order: PlanOrder, reason: str) -> PlanOutcome:
         """3DS-2: nothing charged."""
@@ -227,12 +209,16 @@ class PlanOrders:
                     plan=subscription.plan,
                     amount=subscription.price,
                 )
-                self._reconcile(
+                reconcile_later(
+                    self.ctx,
                     account,
-                    key,
-                    method.id,
-                    subscription.price,
-                    lambda found: self._renewed(account, subscription, method.id, found.reason),
+                    key=key,
+                    purpose="plan",
+                    method_id=method.id,
+                    charged=subscription.price,
+                    settle=lambda found: self._renewed(
+                        account, subscription, method.id, found.reason
+                    ),
                 )
                 return
             self._renewed(account, subscription, method.id, charge.reason)

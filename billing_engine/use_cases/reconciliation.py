@@ -4,9 +4,10 @@ and is looked up by that key on a schedule until the gateway tells what became o
 from __future__ import annotations
 
 from collections.abc import Callable
+from fractions import Fraction
 
 from billing_engine.domain.account import Account
-from billing_engine.domain.unknown_payment import UnknownPayment
+from billing_engine.domain.unknown_payment import Purpose, UnknownPayment
 from billing_engine.ports import GatewayResult, GatewayUnavailable
 from billing_engine.use_cases.charging import accepted, find_charge
 from billing_engine.use_cases.context import EngineContext
@@ -15,11 +16,20 @@ Settle = Callable[[GatewayResult], object]
 
 
 def reconcile_later(
-    ctx: EngineContext, account: Account, payment: UnknownPayment, settle: Settle
+    ctx: EngineContext,
+    account: Account,
+    *,
+    key: str,
+    purpose: Purpose,
+    method_id: int,
+    charged: Fraction,
+    settle: Settle,
 ) -> None:
-    """Keep `payment` unknown until a look-up by its key answers; then `settle` gets the
-    gateway's verdict (a charge never carried out fails with reason gateway_unavailable)."""
-    ctx.unknown_payments[payment.key] = payment
+    """Keep the charge made under `key` unknown, from now until a look-up by that key answers;
+    then `settle` gets the gateway's verdict (a charge never carried out fails with reason
+    gateway_unavailable)."""
+    payment = UnknownPayment(key, account.id, purpose, method_id, charged, since=ctx.now())
+    ctx.unknown_payments[key] = payment
     _look_later(ctx, account, payment, settle)
 
 

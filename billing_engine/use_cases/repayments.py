@@ -10,7 +10,6 @@ from billing_engine.domain.account import Account
 from billing_engine.domain.outcomes import RepaymentOutcome
 from billing_engine.domain.payment_methods import CardMethod, PaymentMethod
 from billing_engine.domain.repayment import Repayment, RepaymentChallenge
-from billing_engine.domain.unknown_payment import UnknownPayment
 from billing_engine.errors import PaymentRefused
 from billing_engine.money import ZERO, format_amount, parse_amount, round_cents, to_decimal
 from billing_engine.ports import GatewayResult, GatewayUnavailable
@@ -245,16 +244,14 @@ class Repayments:
             charged=repayment.charged,
         )
         assert repayment.method_id is not None  # only a charge can go unanswered
-        payment = UnknownPayment(
+        reconcile_later(
+            self.ctx,
+            account,
             key=repayment.id,
-            account=account.id,
             purpose="repayment",
             method_id=repayment.method_id,
             charged=repayment.charged,
-            since=self.ctx.now(),
-        )
-        reconcile_later(
-            self.ctx, account, payment, lambda found: self._reconciled(account, repayment, found)
+            settle=lambda found: self._reconciled(account, repayment, found),
         )
 
     def _reconciled(self, account: Account, repayment: Repayment, found: GatewayResult) -> None:
