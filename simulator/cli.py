@@ -121,6 +121,13 @@ def run(
         help="Run the shares as tasks on the Dask scheduler at ADDRESS (tcp://HOST:8786), one "
         "share per worker thread by default (or --workers). The same outputs as a local run.",
     ),
+    engine_url: str | None = typer.Option(
+        None,
+        "--engine-url",
+        metavar="URL",
+        help="Drive the billing engine that speaks the driver protocol at URL (docs/driver.md) "
+        "instead of the reference engine in process; the mocks serve on real sockets.",
+    ),
     debug: bool = typer.Option(
         False, "--debug", help="On an internal error, print the traceback too."
     ),
@@ -128,6 +135,10 @@ def run(
     """Run SCENARIO: write events.jsonl, summary.json and report.html to --out (replaced whole
     once the run is complete), print a summary. Exit 0 when every invariant held, 1 when one
     failed, 2 when the scenario (or --out) is unusable, 3 on an internal error."""
+    if engine_url is not None and (cluster is not None or (workers or 1) > 1):
+        raise typer.BadParameter(
+            "a remote engine is driven from one process", param_hint="--engine-url"
+        )
     loaded = _load_or_exit(scenario)
     out_dir = out if out is not None else Path("out") / masked(loaded.name)
     from simulator import runner  # the world imports simpy, flask, httpx: only when running
@@ -144,6 +155,7 @@ def run(
                 progress=progress,
                 workers=workers,
                 cluster=cluster,
+                engine_url=engine_url,
             )
     except (OutputFolderError, ClusterUnreachable) as exc:  # refused before the run started
         typer.secho(str(exc), fg="red", err=True)

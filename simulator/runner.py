@@ -79,6 +79,7 @@ def run_scenario(
     progress: Callable[[float], None] | None = None,
     workers: int | None = 1,
     cluster: str | None = None,
+    engine_url: str | None = None,
 ) -> RunResult:
     """Run the scenario; with `out`, write events.jsonl, summary.json and report.html there.
     OUT changes only once all three are written (a run cut short leaves it as it was);
@@ -86,7 +87,13 @@ def run_scenario(
     `workers` processes share the accounts (None: one per CPU for a large run); the outputs
     are the same byte for byte whatever their number. With `cluster` (a Dask scheduler's
     address) the shares run as its tasks (None workers: one per worker thread of the cluster
-    for a large run); simulator.cluster.ClusterUnreachable when no scheduler answers there."""
+    for a large run); simulator.cluster.ClusterUnreachable when no scheduler answers there.
+    With `engine_url` the engine under test is the remote one speaking the driver protocol
+    there, driven from this one process (its mocks on real sockets)."""
+    if engine_url is not None and (cluster is not None or (workers or 1) > 1):
+        raise ValueError("a remote engine is driven from one process: no workers or cluster")
+    if engine_url is not None:
+        transport = "http"  # a remote engine reaches the mocks on real sockets
     if transport not in TRANSPORTS:
         raise ValueError(f"transport must be one of {', '.join(TRANSPORTS)}, not {transport!r}")
     seed = scenario.seed if seed is None else seed
@@ -100,8 +107,9 @@ def run_scenario(
             transport=transport,
             directory=None if folder is None else folder.path,
             progress=progress,
-            workers=workers,
+            workers=1 if engine_url is not None else workers,
             cluster=cluster,
+            engine_url=engine_url,
         )
     except BaseException:  # Ctrl-C included: the partial outputs go, OUT stays as it was
         if folder is not None:
@@ -138,6 +146,7 @@ def _run(
     progress: Callable[[float], None] | None,
     workers: int | None,
     cluster: str | None = None,
+    engine_url: str | None = None,
 ) -> RunResult:
     """The run, its outputs written to `directory` (a folder of its own, moved into place by
     the caller)."""
@@ -198,8 +207,9 @@ def _run(
                 parts_merged = True
         else:
             counted, checks = _run_alone(
-                scenario, accounts, seed, transport, events_path, ranks, header, progress
-            )
+                scenario, accounts, seed, transport, events_path, ranks, header, progress,
+                engine_url,
+            )  # fmt: skip
         summary = summary_of(
             counted,
             scenario=scenario,
@@ -210,6 +220,8 @@ def _run(
             run_id=run_id.as_dict(),
         )
         summary["run"]["workers"] = workers
+        if engine_url is not None:  # only then: an in-process run's summary is as it was
+            summary["run"]["engine_url"] = engine_url
         summary["run"]["wall_seconds"] = round(time.perf_counter() - began, 3)
         # what is printed is scanned as well as what is written (H-4)
         checks.append(no_card_data(set(numbers), outputs, {"stdout": summary_text(summary)}))
@@ -245,12 +257,19 @@ def _run_alone(
     ranks: dict[str, int],
     header: str,
     progress: Callable[[float], None] | None,
+    engine_url: str | None = None,
 ) -> tuple[Tally, list[Check]]:
     """The run in this process: its tally and world checks; events.jsonl is the run's header
     and the log the world wrote beside it."""
     part = None if events_path is None else events_path.with_name(f".{events_path.name}.0")
     with built_world(
-        scenario, accounts, seed=seed, transport=transport, events_path=part, ranks=ranks
+        scenario,
+        accounts,
+        seed=seed,
+        transport=transport,
+        events_path=part,
+        ranks=ranks,
+        engine_url=engine_url,
     ) as world:
         world.live_through(progress=progress)
         counted, checks = tally(world), world_checks(world)

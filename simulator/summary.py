@@ -120,7 +120,7 @@ def tally(world: World) -> Tally:
     )
     for account_id in engine.account_ids():
         account = engine.account(account_id)
-        products = world.meters[account_id].plan.products if account_id in world.meters else ()
+        products = world.products_of(account_id)
         ledger = account.ledger
         per_month = {}
         for (year, month), key in zip(months, month_keys, strict=True):

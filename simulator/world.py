@@ -31,6 +31,8 @@ from simulator.customers import (
     linking_paypal,
     repaying,
 )
+from simulator.driver.client import HttpEngine
+from simulator.driver.scenario_usage import usage_windows
 from simulator.engine_port import Engine
 from simulator.eventlog import EventLog
 from simulator.metering import Meter, MeteredEngine, UsagePlan, ceil_hour
@@ -69,7 +71,11 @@ class World:
         clock: SimClock,
         log: EventLog,
         policy: Policy,
+        remote: HttpEngine | None = None,
     ) -> None:
+        """`remote`: the engine under test is that remote engine (driver protocol), which
+        meters usage itself from the windows it is given; otherwise the reference engine runs
+        here, on this world's clock, fed by its meters."""
         self.scenario = scenario
         self.accounts = accounts
         self.seed = seed
@@ -81,19 +87,29 @@ class World:
         self.browser = gateways.browser
         self.start: datetime = scenario.start
         self.end: datetime = scenario.end
-        engine = bootstrap(
-            policy=policy,
-            clock=clock,
-            scheduler=clock,
-            events=log,
-            cards=gateways.cards,
-            threeds=gateways.threeds,
-            paypal=gateways.paypal,
-        )
-        self.engine: Engine = engine
-        #: the same engine, fed usage hour by hour by the meters
-        self._metered: MeteredEngine = engine
+        self.remote = remote
+        self.engine: Engine
+        #: the reference engine in process, fed usage hour by hour by the meters
+        self._metered: MeteredEngine | None = None
+        if remote is None:
+            engine = bootstrap(
+                policy=policy,
+                clock=clock,
+                scheduler=clock,
+                events=log,
+                cards=gateways.cards,
+                threeds=gateways.threeds,
+                paypal=gateways.paypal,
+            )
+            self.engine = self._metered = engine
+        else:
+            remote.configure(
+                start=self.start, gateways=gateways.urls, seed=seed, policy=scenario.policy
+            )
+            self.engine = remote
         self.meters: dict[str, Meter] = {}
+        #: each account's usage (its products, in the order the summary shows them)
+        self.plans: dict[str, UsagePlan] = {}
         self._usage: dict[str, simpy.Process] = {}
         clock.before_timer = self._before_timer
         clock.after_timer = self._after_timer
@@ -115,15 +131,17 @@ class World:
                 self.gateways.add_paypal_buyer(
                     entry.paypal.email, funding_source=entry.paypal.funding_source
                 )
-        meter = Meter(
-            spec.id,
-            UsagePlan(spec.usage, self.start, self.end),
-            self._metered,
-            self.clock.now(),
-            self.end,
-        )
-        self.meters[spec.id] = meter
-        self._usage[spec.id] = self.env.process(customer_usage(self, meter))
+        plan = self.plans[spec.id] = UsagePlan(spec.usage, self.start, self.end)
+        if self.remote is not None:
+            for window in usage_windows(spec.usage, self.start, self.end):
+                self.remote.add_usage(
+                    spec.id, window.product, window.hourly_fee, window.start, window.until
+                )
+        else:
+            assert self._metered is not None
+            meter = Meter(spec.id, plan, self._metered, self.clock.now(), self.end)
+            self.meters[spec.id] = meter
+            self._usage[spec.id] = self.env.process(customer_usage(self, meter))
         self.env.process(customer_actions(self, spec.id, self._script(spec)))
 
     def _script(self, spec: AccountSpec) -> list[ScriptedAction]:
@@ -154,8 +172,7 @@ class World:
                 self.env.process(process(self, account_id, args))
             elif action.kind == "activate":
                 if not engine.activate_product(account_id, args.product).ok:
-                    meter = self.meters[account_id]
-                    meter.plan = meter.plan.without(args.product)
+                    self._without(account_id, args.product)
             elif action.kind == "unlink":
                 engine.unlink(account_id, args.method)
             elif action.kind == "set_default":
@@ -172,6 +189,17 @@ class World:
             if refused.reason is None:
                 self.skipped(account_id, action.kind, refused)
 
+    def _without(self, account_id: str, product: str) -> None:
+        """The product's activation was refused: it is metered and shown no more (a remote
+        engine drops its windows itself)."""
+        plan = self.plans[account_id] = self.plans[account_id].without(product)
+        if account_id in self.meters:
+            self.meters[account_id].plan = plan
+
+    def products_of(self, account_id: str) -> tuple[str, ...]:
+        plan = self.plans.get(account_id)
+        return () if plan is None else plan.products
+
     def skipped(self, account_id: str, kind: str, refused: BillingError) -> None:
         """A scripted action the engine could not carry out and gave no outcome for (the method
         it names never linked, the account is closed): an event, and the run goes on."""
@@ -185,8 +213,11 @@ class World:
     # --- keeping the meters honest ------------------------------------------------------
 
     def account_changing(self, account_id: str) -> None:
-        """Before anything touches an account, meter every hour that has ended."""
-        self.meters[account_id].catch_up(self.clock.now())
+        """Before anything touches an account, meter every hour that has ended (a remote
+        engine meters by itself as its test clock moves)."""
+        meter = self.meters.get(account_id)
+        if meter is not None:
+            meter.catch_up(self.clock.now())
 
     def account_changed(self, account_id: str) -> None:
         """After something touched an account, its meter plans again."""
@@ -231,10 +262,12 @@ class World:
         target = began + self.clock.seconds_until(until)
         if progress is None:
             self._run_to(target)
-            return
-        for step in range(1, steps + 1):
-            self._run_to(began + (target - began) * step // steps)
-            progress(step / steps)
+        else:
+            for step in range(1, steps + 1):
+                self._run_to(began + (target - began) * step // steps)
+                progress(step / steps)
+        if self.remote is not None:  # its timers due up to `until` run too
+            self.remote.advance_to(self.clock.now())
 
     def _run_to(self, target: float) -> None:
         """Everything due at or before `target` (seconds on the SimPy clock) happens."""
@@ -269,12 +302,19 @@ def built_world(
     events_path: Path | None,
     keep_events: bool = False,
     ranks: Mapping[str, int] | None = None,
+    engine_url: str | None = None,
 ) -> Iterator[World]:
     """`ranks` (account id -> place in the run) groups each instant's events by account, as a
-    scenario run writes them (see EventLog)."""
+    scenario run writes them (see EventLog). With `engine_url` the engine under test is the
+    one that speaks the driver protocol there; the mocks then serve on real sockets (the
+    engine is told their URLs), whatever `transport` says."""
     clock = SimClock(scenario.start)
     policy = scenario.make_policy()
     log = EventLog(events_path, keep=keep_events, ranks=ranks)
+    remote = None
+    if engine_url is not None:
+        transport = "http"
+        remote = HttpEngine.over_url(engine_url, clock=clock, events=log)
     try:
         with open_gateways(transport, clock=clock, seed=seed) as gateways:
             world = World(
@@ -285,7 +325,10 @@ def built_world(
                 clock=clock,
                 log=log,
                 policy=policy,
+                remote=remote,
             )
             yield world
     finally:
         log.close()
+        if remote is not None:
+            remote.close()

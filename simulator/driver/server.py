@@ -223,7 +223,7 @@ def create_app() -> Flask:
         amount = body["amount"]
         method = body.get("method_id")
         outcome = engine.engine.repay(
-            account_id, "all" if amount == "all" else str(parse_money(amount)), method
+            account_id, "all" if amount == "all" else parse_money(amount), method
         )
         return jsonify(answers.repayment_answer(outcome)), 201
 

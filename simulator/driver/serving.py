@@ -5,6 +5,7 @@ configure it again with mocks of its own."""
 
 from __future__ import annotations
 
+import signal
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -57,11 +58,15 @@ def serve(
     """Serve, print every URL, block until Ctrl-C (or `stop` is set), stop cleanly."""
     # flushed: a script reading the pipe needs the URLs before the server stops
     out = out or (lambda line: print(line, flush=True))
+    stop = stop or threading.Event()
+    if threading.current_thread() is threading.main_thread():
+        # a service manager (or `kill`) stops it as cleanly as Ctrl-C does
+        signal.signal(signal.SIGTERM, lambda _signal, _frame: stop.set())
     with serving(host=host, port=port, seed=seed) as running:
         for line in running.lines():
             out(line)
         out("Ctrl-C stops the engine and the gateways.")
         try:
-            (stop or threading.Event()).wait()
+            stop.wait()
         except KeyboardInterrupt:
             out("stopping")

@@ -91,6 +91,12 @@ class MethodResult:
     status: str
     token: str | None = None
 
+    @property
+    def payment_token_id(self) -> str | None:
+        """The reference engine's name for a PayPal method's vaulted token, which the step
+        definitions read; the protocol calls both kinds' tokens `token`."""
+        return self.token if self.kind == "paypal" else None
+
 
 @dataclass(frozen=True)
 class HoldResult:

@@ -36,6 +36,9 @@ from simulator.world import RunError, ScriptedAction, World, built_world
 from .customer_words import TestCard, account_id, spoken
 
 TRANSPORT_ENV = "BILLING_SIM_TRANSPORT"
+#: the URL of a billing engine that speaks the driver protocol (docs/driver.md), to run the
+#: features against it instead of the reference engine in process
+ENGINE_URL_ENV = "BILLING_SIM_ENGINE_URL"
 DEFAULT_START = datetime(2026, 1, 1, tzinfo=UTC)
 DEFAULT_SEED = 42
 #: how far the world can run; each scenario stops long before (the meters stop here)
@@ -47,6 +50,10 @@ def transport_from_env() -> str:
     if transport not in ("direct", "wsgi", "http"):
         raise ValueError(f"{TRANSPORT_ENV} must be direct, wsgi or http, not {transport!r}")
     return transport
+
+
+def engine_url_from_env() -> str | None:
+    return os.environ.get(ENGINE_URL_ENV) or None
 
 
 @dataclass
@@ -78,8 +85,12 @@ class BillingWorld:
     `card_charges`, ...). Every step that changes the world is recorded, so `replay` can build
     the same story in a fresh world with another seed or transport (H-2)."""
 
-    def __init__(self, *, transport: str, seed: int = DEFAULT_SEED) -> None:
+    def __init__(
+        self, *, transport: str, seed: int = DEFAULT_SEED, engine_url: str | None = None
+    ) -> None:
         self.transport = transport
+        #: a remote engine under test (a replay configures it afresh)
+        self.engine_url = engine_url
         self.seed = seed
         self.start = DEFAULT_START
         self.policy: dict[str, Any] = {}
@@ -193,6 +204,7 @@ class BillingWorld:
                     transport=self.transport,
                     events_path=None,
                     keep_events=True,
+                    engine_url=self.engine_url,
                 )
             )
             pending = []
@@ -443,7 +455,7 @@ class BillingWorld:
         """The event log of this scenario's story so far, told again in a fresh world."""
         with built_world(
             self.scenario(), [], seed=seed, transport=transport, events_path=None,
-            keep_events=True,
+            keep_events=True, engine_url=self.engine_url,
         ) as world:  # fmt: skip
             for kind, item in self.script:
                 _apply(world, kind, item)

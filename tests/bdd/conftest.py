@@ -14,7 +14,7 @@ from pytest_bdd.scenario import scenario_wrapper_template_registry
 
 from simulator.rules import rule_registry
 
-from .billing_world import BillingWorld, transport_from_env
+from .billing_world import BillingWorld, engine_url_from_env, transport_from_env
 from .step_catalogue import FEATURES_DIR, suggestion
 
 REPORT_SECTION = "simulated world"
@@ -49,7 +49,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 @pytest.fixture
 def billing() -> Iterator[BillingWorld]:
-    world = BillingWorld(transport=transport_from_env())
+    world = BillingWorld(transport=transport_from_env(), engine_url=engine_url_from_env())
     try:
         yield world
     finally:
