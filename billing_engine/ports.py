@@ -69,7 +69,7 @@ class CardToken:
     """A tokenized card: everything the engine keeps. No number, no CVV."""
 
     token: str
-    brand: str  # visa | mastercard | amex | discover | jcb | unionpay
+    brand: str  # visa | mastercard | amex | discover | jcb | unionpay | diners
     last4: str
     fingerprint: str  # stable per card number, for LINK-1
     exp_month: int
