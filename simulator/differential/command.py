@@ -1,0 +1,64 @@
+"""`billing-sim diff SCENARIO --engine-url URL`: run SCENARIO on the reference engine in
+process and on the engine at URL; print the first divergence and a per-rule agreement table;
+exit 0 when they agree, 1 on any divergence, 2 when the scenario is unusable."""
+
+from __future__ import annotations
+
+import json
+import tempfile
+from pathlib import Path
+
+import typer
+from rich.table import Table
+
+from simulator.scenario import ScenarioError, load_scenario
+from simulator.scenario.bundled import resolve_scenario_path
+from simulator.terminal import out_console
+
+
+def diff(
+    scenario: Path = typer.Argument(..., help="Scenario YAML file, or a bundled scenario's name."),
+    engine_url: str = typer.Option(..., "--engine-url", metavar="URL", help="The engine to judge."),
+    seed: int | None = typer.Option(None, min=0, help="Seed (default: the scenario's)."),
+    out: Path | None = typer.Option(
+        None, help="Keep both runs' outputs here (OUT/reference, OUT/remote)."
+    ),
+) -> None:
+    """Run SCENARIO on the reference engine and on the engine at URL; report the first
+    divergence (simulated time, account, expected and seen) and which rules agree."""
+    try:
+        loaded = load_scenario(resolve_scenario_path(scenario))
+    except ScenarioError as exc:
+        for line in exc.problems:
+            typer.secho(line, fg="red", err=True)
+        raise typer.Exit(2) from None
+    from simulator.differential.compare import compare_events, compare_figures, read_events
+    from simulator.runner import run_scenario  # simpy, flask, httpx: only when running
+
+    with tempfile.TemporaryDirectory(prefix="billing-sim-diff-") as scratch:
+        folder = out or Path(scratch)
+        run_scenario(loaded, seed=seed, out=folder / "reference")
+        run_scenario(loaded, seed=seed, out=folder / "remote", engine_url=engine_url)
+        comparison = compare_events(
+            read_events(folder / "reference" / "events.jsonl"),
+            read_events(folder / "remote" / "events.jsonl"),
+        )
+        compare_figures(
+            comparison,
+            json.loads((folder / "reference" / "summary.json").read_text(encoding="utf-8")),
+            json.loads((folder / "remote" / "summary.json").read_text(encoding="utf-8")),
+        )
+    first = comparison.first()
+    if first is None:
+        typer.echo(f"{engine_url} agrees with the reference engine on {loaded.name}")
+    else:
+        typer.echo(f"first divergence: {first.at:%Y-%m-%dT%H:%M:%SZ}, account {first.account}")
+        typer.echo(f"  rule:     {first.rule}")
+        typer.echo(f"  expected: {first.expected}")
+        typer.echo(f"  seen:     {first.seen}")
+    table = Table("rule", "reference events", "accounts diverging", "verdict", box=None)
+    for rule, events, diverging in comparison.table():
+        table.add_row(rule, str(events), str(diverging), "DIVERGES" if diverging else "agrees")
+    out_console.print(table)
+    if not comparison.agrees:
+        raise typer.Exit(1)
