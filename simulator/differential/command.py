@@ -33,12 +33,17 @@ def diff(
             typer.secho(line, fg="red", err=True)
         raise typer.Exit(2) from None
     from simulator.differential.compare import compare_events, compare_figures, read_events
+    from simulator.driver.client import RemoteEngineError
     from simulator.runner import run_scenario  # simpy, flask, httpx: only when running
 
     with tempfile.TemporaryDirectory(prefix="billing-sim-diff-") as scratch:
         folder = out or Path(scratch)
         run_scenario(loaded, seed=seed, out=folder / "reference")
-        run_scenario(loaded, seed=seed, out=folder / "remote", engine_url=engine_url)
+        try:
+            run_scenario(loaded, seed=seed, out=folder / "remote", engine_url=engine_url)
+        except RemoteEngineError as broke:  # the engine under test failed: that diverges too
+            typer.secho(f"the engine at {engine_url} broke: {broke}", fg="red", err=True)
+            raise typer.Exit(1) from None
         comparison = compare_events(
             read_events(folder / "reference" / "events.jsonl"),
             read_events(folder / "remote" / "events.jsonl"),

@@ -2,7 +2,9 @@
 normalised: each engine names its deductions, holds and repayments its own way), then the
 Billing Overview figures of the accounts whose events agree. A divergence is charged to the
 rule of the earlier of the two events at that point (the expected one when they are at the same
-instant); what follows in that account is its consequence, not counted again."""
+instant); what follows in that account is its consequence, not counted again. When the issuer
+frees a verification hold is the gateway's choice (drawn per request), not the engine's: those
+events are compared without their time."""
 
 from __future__ import annotations
 
@@ -31,6 +33,10 @@ class Seen:
     type: str
     fields: tuple[tuple[str, str], ...]
     rule: str | None
+
+    @property
+    def issuer_timed(self) -> bool:
+        return self.type == "preauth.released" and ("by", '"issuer"') in self.fields
 
     def text(self) -> str:
         shown = ", ".join(f"{k}={v}" for k, v in self.fields)
@@ -118,6 +124,25 @@ def compare_events(reference: list[dict[str, Any]], remote: list[dict[str, Any]]
 
 
 def _first_difference(account: str, expected: list[Seen], seen: list[Seen]) -> Divergence | None:
+    ordered = _first_in_order(
+        account,
+        [e for e in expected if not e.issuer_timed],
+        [e for e in seen if not e.issuer_timed],
+    )
+    if ordered is not None:
+        return ordered
+    want = sorted(e.fields for e in expected if e.issuer_timed)
+    got = sorted(e.fields for e in seen if e.issuer_timed)
+    if want == got:
+        return None
+    first = next(e for e in expected + seen if e.issuer_timed)
+    return Divergence(
+        first.at, account, first.rule or "other", f"{len(want)} holds freed by the issuer",
+        f"{len(got)}",
+    )  # fmt: skip
+
+
+def _first_in_order(account: str, expected: list[Seen], seen: list[Seen]) -> Divergence | None:
     for index in range(max(len(expected), len(seen))):
         want = expected[index] if index < len(expected) else None
         got = seen[index] if index < len(seen) else None
