@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import gc
 import logging
+import math
 import os
 import resource
 import secrets
 import tempfile
+import threading
 import time
 import warnings
 from collections.abc import Callable, Iterator, Mapping
@@ -39,6 +41,7 @@ def dask_client(address: str | None = None, *, workers: int | None = None) -> It
     """A distributed.Client: to the scheduler at `address`, or to a LocalCluster of `workers`
     processes (default: one per CPU) started here and stopped on leaving. Processes, not
     threads: a run is pure Python and holds the GIL throughout."""
+    import dask
     from distributed import Client, LocalCluster
 
     if address is not None:
@@ -46,6 +49,10 @@ def dask_client(address: str | None = None, *, workers: int | None = None) -> It
             yield client
         return
     with (
+        # no statistical profiler in the workers: it samples every thread's stack every 10 ms,
+        # 3-5% of a run's CPU (workers started with `dask worker` take
+        # DASK_DISTRIBUTED__WORKER__PROFILE__ENABLED=False for the same)
+        dask.config.set({"distributed.worker.profile.enabled": False}),
         LocalCluster(
             n_workers=workers or os.cpu_count() or 1,
             threads_per_worker=1,
@@ -70,6 +77,12 @@ def worker_slots(client: Any) -> int:
 CHUNK_BYTES = 32 << 20
 #: how often the client looks at its tasks while they run (and passes their progress on)
 POLL_SECONDS = 0.1
+#: a worker collects a share's world this long after its task returned (by then the client has
+#: the result, which the collection would otherwise hold up)
+COLLECT_AFTER_SECONDS = 2.0
+#: a share's world holds some 60 KiB an account at its peak (the 10k year's shares): at most
+#: this many accounts keep a worker under 1 GiB, whatever the population
+MAX_ACCOUNTS_PER_SHARE = 12_500
 
 
 class ClusterUnreachable(Exception):
@@ -87,11 +100,13 @@ class PartCopy:
 
 def shares_for(requested: int | None, accounts: int, slots: int) -> int:
     """How many shares a run on the cluster is cut into: `requested`, or (None) one per
-    worker slot as far as each gets at least MIN_ACCOUNTS_PER_WORKER accounts; never more
-    than one per account."""
+    worker slot as far as each gets at least MIN_ACCOUNTS_PER_WORKER accounts, and more when
+    a share would hold over MAX_ACCOUNTS_PER_SHARE (a worker then runs several, one after the
+    other); never more than one per account."""
     if requested is not None:
         return max(1, min(requested, accounts))
-    return max(1, min(slots, accounts // MIN_ACCOUNTS_PER_WORKER))
+    by_slots = min(slots, accounts // MIN_ACCOUNTS_PER_WORKER)
+    return max(1, by_slots, math.ceil(accounts / MAX_ACCOUNTS_PER_SHARE))
 
 
 def run_on_cluster(
@@ -171,8 +186,8 @@ def _run_shares(
             for future in futures:
                 if future.status == "error":
                     future.result()  # the task's exception, raised here
-            if progress is not None:
-                progress(min(done))
+            if progress is not None:  # the mean: shares past the worker count wait their turn
+                progress(sum(done) / len(done))
             time.sleep(POLL_SECONDS)
         outcomes = [future.result() for future in futures]
         for share, (_, copy) in zip(shares, outcomes, strict=True):
@@ -225,9 +240,8 @@ def _share_task(
         worker.log_event(topic, (share.number, fraction))
 
     _reset_peak()
-    enabled = gc.isenabled()
     # as in a forked worker: the world keeps what it allocates, the collector would rescan it
-    gc.disable()
+    _COLLECTOR.pause()
     try:
         counted, checks, clean = live_share(share, report)
     except BaseException:
@@ -235,12 +249,44 @@ def _share_task(
             local.unlink(missing_ok=True)
         raise
     finally:
-        if enabled:
-            gc.enable()
-        gc.collect()  # this worker lives on: the world's cycles go now
+        # this worker lives on: the world's cycles must go, but once the client has the result
+        _COLLECTOR.resume_later(COLLECT_AFTER_SECONDS)
     result = ShareResult(counted, checks, _task_peak_mib(), clean)
     copy = None if local is None else PartCopy(worker.address, str(local), local.stat().st_size)
     return result, copy
+
+
+class _PausedCollector:
+    """The cyclic collector of this worker process, paused while any share's world lives. The
+    world is made of reference cycles: a full collection frees it, but holds the interpreter
+    for a second or so per 5,000 accounts, so runs a little after its task has returned."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._holds = 0
+        self._was_enabled = True
+
+    def pause(self) -> None:
+        with self._lock:
+            if self._holds == 0:
+                self._was_enabled = gc.isenabled()
+                gc.disable()
+            self._holds += 1
+
+    def resume_later(self, delay: float) -> None:
+        timer = threading.Timer(delay, self._resume)
+        timer.daemon = True
+        timer.start()
+
+    def _resume(self) -> None:
+        gc.collect()
+        with self._lock:
+            self._holds -= 1
+            if self._holds == 0 and self._was_enabled:
+                gc.enable()
+
+
+_COLLECTOR = _PausedCollector()
 
 
 def _sees(probe: tuple[str, str] | None) -> bool:
