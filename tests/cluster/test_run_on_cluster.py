@@ -16,6 +16,7 @@ from distributed import Client, LocalCluster
 from typer.testing import CliRunner
 
 from simulator import cli, cluster, runner
+from simulator.bench import ClusterMeasure, Measure, SweepMeasure, cluster_line, sweep_line
 from simulator.run_folder import RUN_FILES
 from simulator.scenario import load_scenario
 from simulator.sweep.scenario_file import scenario_yaml
@@ -136,3 +137,18 @@ def test_shares_on_the_cluster_are_one_per_slot_with_enough_accounts_each():
     assert cluster.shares_for(None, 100, 4) == 1
     assert cluster.shares_for(3, 100, 1) == 3  # as asked, whatever the slots
     assert cluster.shares_for(8, 5, 2) == 5  # never more than one per account
+    # a worker runs several shares rather than one too large for its memory
+    assert cluster.shares_for(None, 100_000, 2) == 8
+    assert cluster.shares_for(None, 100_000, 16) == 16
+
+
+def test_the_bench_lines_show_the_dask_figures_and_the_targets():
+    fork = Measure("direct", 2, 10_000, 120_000, 605_532, 20.0, 39.0, 960.0, True)
+    on_dask = ClusterMeasure(10_000, 605_532, 2, 2, 1.5, 21.0, 430.0, 520.0, True)
+    line = cluster_line(on_dask, fork)
+    for shown in ("2 share(s)", "21.0 s", "430 MiB per worker", "20.0 s", "+5%", "+10%"):
+        assert shown in line, shown
+    large = ClusterMeasure(100_000, 6_000_000, 8, 2, 1.5, 240.0, 1_100.0, 2_000.0, True)
+    assert "1,536 MiB per worker" in cluster_line(large)
+    swept = sweep_line("gateway-faults", SweepMeasure(1000, 2, 25.0, 50.0, 0, 1.0, 45.6))
+    assert "1.0 s starting the cluster" in swept and "95% busy" in swept
