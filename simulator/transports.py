@@ -34,6 +34,7 @@ from mock_gateways.threeds.app import create_app as create_threeds_app
 from mock_gateways.threeds.core import ThreeDSServer
 from mock_gateways.threeds.customer import BrowserCustomer, DirectCustomer
 from mock_gateways.threeds.inprocess import threeds_handler
+from simulator.driver.connections import GATEWAY_TIMEOUT, gateway_adapters, shared_tls
 from simulator.engine_port import LinkAnswer, PaymentAnswer
 
 Transport = Literal["direct", "wsgi", "http"]
@@ -190,12 +191,15 @@ def open_gateways(transport: str, *, clock: Clock, seed: int) -> Iterator[Gatewa
             apps = servers.apps
             urls = servers.urls
             adapters = {
-                "card": HttpCardGateway.over_url(urls["card"], clock=clock),
-                "threeds": HttpThreeDSGateway.over_url(urls["threeds"], clock=clock),
-                "paypal": HttpPayPalGateway.over_url(urls["paypal"], clock=clock),
+                name: adapter
+                for name, adapter in zip(
+                    ("card", "threeds", "paypal"), gateway_adapters(urls, clock=clock), strict=True
+                )
             }
             browsers = {
-                name: stack.enter_context(_stamped_client(clock, timeout=5.0))
+                name: stack.enter_context(
+                    _stamped_client(clock, timeout=GATEWAY_TIMEOUT, verify=shared_tls())
+                )
                 for name in ("threeds", "paypal")
             }
         else:

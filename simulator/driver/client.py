@@ -15,6 +15,7 @@ from flask import Flask
 
 from billing_engine import errors
 from billing_engine.ports import CardDetails, Clock, EventSink
+from simulator.driver import connections
 from simulator.driver.views import (
     AccountResult,
     ActivationResult,
@@ -65,7 +66,7 @@ class HttpEngine:
 
     @classmethod
     def over_url(cls, url: str, *, clock: Clock, events: EventSink) -> HttpEngine:
-        return cls(httpx.Client(base_url=url, timeout=60.0), clock=clock, events=events)
+        return cls(connections.client(url, timeout=60.0), clock=clock, events=events)
 
     @classmethod
     def over_wsgi(cls, app: Flask, *, clock: Clock, events: EventSink) -> HttpEngine:

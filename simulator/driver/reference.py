@@ -9,12 +9,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from billing_engine.adapters.card import HttpCardGateway
-from billing_engine.adapters.paypal import HttpPayPalGateway
-from billing_engine.adapters.threeds import HttpThreeDSGateway
 from billing_engine.bootstrap import bootstrap
 from billing_engine.events import Event
 from billing_engine.service import BillingEngine
+from simulator.driver.connections import gateway_adapters
 from simulator.driver.timers import TimerQueue
 from simulator.driver.usage import AccountUsage, UsageWindow
 from simulator.event_json import to_record
@@ -55,12 +53,7 @@ class ReferenceEngine:
         self.config = config
         self.timers = TimerQueue(config.start)
         self.events = EventStore()
-        urls = config.gateways
-        self._adapters = (
-            HttpCardGateway.over_url(urls["card"], clock=self.timers),
-            HttpThreeDSGateway.over_url(urls["threeds"], clock=self.timers),
-            HttpPayPalGateway.over_url(urls["paypal"], clock=self.timers),
-        )
+        self._adapters = gateway_adapters(dict(config.gateways), clock=self.timers)
         self.engine: BillingEngine = bootstrap(
             clock=self.timers,
             scheduler=self.timers,
