@@ -32,7 +32,8 @@ help:
 	@echo "make run    install the package into .venv; run $(SCENARIO) into out/quickstart"
 	@echo "make dev    install the package with its test tools and linters into .venv; run nothing"
 	@echo "            (then .venv/bin/pytest ...; the browser test needs Chromium: make test)"
-	@echo "make test   as dev, then the whole suite and the features again over http"
+	@echo "make test   as dev, then the whole suite, the features again over http and through"
+	@echo "            the driver protocol against the served reference engine"
 	@echo "make lint   as dev, then ruff check and ruff format --check, mypy and lint-imports"
 	@echo "make bench  install the package; print speed and memory figures"
 	@echo "make clean  remove .venv, reports, out and the test caches"
@@ -44,8 +45,9 @@ run: $(VENV)/.installed
 	$(BIN)/billing-sim run $(SCENARIO) --out out/quickstart
 
 # Every test over the default wsgi transport (JUnit XML and the features' cucumber JSON, which
-# `billing-sim rules` reads), then the features once more over real sockets. Both runs always
-# run; the target fails if either failed.
+# `billing-sim rules` reads), then the features once more over real sockets, and once more
+# through the HTTP driver protocol against the reference engine served (docs/driver.md). Every
+# run always runs; the target fails if any failed.
 test: $(VENV)/.installed-dev $(CHROMIUM)
 	mkdir -p reports
 	status=0; \
@@ -53,6 +55,8 @@ test: $(VENV)/.installed-dev $(CHROMIUM)
 		--cucumberjson=reports/cucumber.json || status=$$?; \
 	BILLING_SIM_TRANSPORT=http $(BIN)/python -m pytest tests/bdd -p no:cacheprovider \
 		--junitxml=reports/junit-http.xml || status=$$?; \
+	$(BIN)/python -m simulator.driver.served_suite $(BIN)/python -m pytest tests/bdd \
+		-p no:cacheprovider --junitxml=reports/junit-engine-http.xml || status=$$?; \
 	exit $$status
 
 lint: $(VENV)/.installed-dev
