@@ -10,6 +10,8 @@ from typing import Any
 import httpx
 import pytest
 
+from mock_gateways.common.app import core_of
+from mock_gateways.paypal.customer import BrowserBuyer
 from mock_gateways.serve import Gateways
 from mock_gateways.threeds.customer import BrowserCustomer
 
@@ -96,6 +98,26 @@ def test_a_challenged_link_answers_the_challenge_page_the_customer_follows(
     done = ok(api.post("/v1/accounts/bea/payment-methods/0/complete"))
     assert done["status"] == "linked"
     assert ok(api.get("/v1/accounts/bea"))["default_method_id"] == 0
+
+
+def test_a_paypal_link_answers_the_approval_page_the_customer_follows(
+    api: httpx.Client, gateways: Gateways
+) -> None:
+    core_of(gateways.apps["paypal"]).add_buyer("dee@paypal.test", funding_source=True)
+    ok(api.post("/v1/accounts", json={"id": "dee", "country": "US"}))
+    link = ok(
+        api.post("/v1/accounts/dee/payment-methods", json={"kind": "paypal", "threshold": "50"})
+    )
+    assert link["status"] == "approval" and link["redirect_url"].startswith("http")
+    with httpx.Client(timeout=10) as browser:
+        BrowserBuyer(browser).act(link["redirect_url"], "dee@paypal.test", "approve")
+    done = ok(api.post("/v1/accounts/dee/payment-methods/0/complete"))
+    assert (done["status"], done["kind"]) == ("linked", "paypal")
+    account = ok(api.get("/v1/accounts/dee"))
+    assert account["threshold"] == "50"
+    assert [e["type"] for e in ok(api.get("/v1/accounts/dee/events"))["events"]][-1] == (
+        "payment_method.linked"
+    )
 
 
 def test_refusals_carry_the_engine_error_and_reason(api: httpx.Client) -> None:
