@@ -11,7 +11,6 @@ from fractions import Fraction
 from typing import Any
 
 import httpx
-from flask import Flask
 
 from billing_engine import errors
 from billing_engine.ports import CardDetails, Clock, EventSink
@@ -67,13 +66,6 @@ class HttpEngine:
     @classmethod
     def over_url(cls, url: str, *, clock: Clock, events: EventSink) -> HttpEngine:
         return cls(connections.client(url, timeout=60.0), clock=clock, events=events)
-
-    @classmethod
-    def over_wsgi(cls, app: Flask, *, clock: Clock, events: EventSink) -> HttpEngine:
-        transport = httpx.WSGITransport(app=app)
-        return cls(
-            httpx.Client(base_url="http://engine", transport=transport), clock=clock, events=events
-        )
 
     def close(self) -> None:
         self._http.close()
