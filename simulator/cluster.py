@@ -80,9 +80,10 @@ POLL_SECONDS = 0.1
 #: a worker collects a share's world this long after its task returned (by then the client has
 #: the result, which the collection would otherwise hold up)
 COLLECT_AFTER_SECONDS = 2.0
-#: a share's world holds some 60 KiB an account at its peak (the 10k year's shares): at most
-#: this many accounts keep a worker under 1 GiB, whatever the population
-MAX_ACCOUNTS_PER_SHARE = 12_500
+#: a share's world holds some 60 KiB an account at its peak (806 MiB for 12,500 accounts in a
+#: process of its own), and a worker that ran one keeps some of it for the next (a 100k year
+#: in shares of 12,500 peaked at 2 GiB a worker): at most this many keep a worker near 1 GiB
+MAX_ACCOUNTS_PER_SHARE = 10_000
 
 
 class ClusterUnreachable(Exception):
@@ -134,11 +135,8 @@ def run_on_cluster(
             client = stack.enter_context(dask_client(address))
         except OSError as exc:  # refused, or no answer within CONNECT_TIMEOUT
             raise ClusterUnreachable(f"no Dask scheduler at {address}: {exc}") from None
-        shares = partition(
-            accounts,
-            shares_for(requested, len(accounts), worker_slots(client)),
-            scenario.start,
-        )
+        slots = worker_slots(client)
+        shares = partition(accounts, shares_for(requested, len(accounts), slots), scenario.start)
         parts = [
             None if events_path is None else events_path.with_name(f".{events_path.name}.{n}")
             for n in range(len(shares))
@@ -152,6 +150,8 @@ def run_on_cluster(
                 ],
                 _folder_probe(events_path),
                 progress,
+                # shares wait for a worker: each frees its world before the next one starts
+                collect_at_once=len(shares) > slots,
             )
         except BaseException:
             _remove(parts)
@@ -164,6 +164,8 @@ def _run_shares(
     shares: list[Share],
     probe: tuple[str, str] | None,
     progress: Callable[[float], None] | None,
+    *,
+    collect_at_once: bool,
 ) -> list[ShareResult]:
     topic = f"billing-sim-progress-{secrets.token_hex(8)}"
     done = [0.0] * len(shares)
@@ -180,7 +182,8 @@ def _run_shares(
             # Dask warns of large graphs, which repeat data; each share is sent once
             warnings.filterwarnings("ignore", message="Sending large graph")
             futures = [
-                client.submit(_share_task, share, probe, topic, pure=False) for share in shares
+                client.submit(_share_task, share, probe, topic, collect_at_once, pure=False)
+                for share in shares
             ]
         while not all(future.done() for future in futures):
             for future in futures:
@@ -220,10 +223,12 @@ def _folder_probe(events_path: Path | None) -> tuple[str, str] | None:
 
 
 def _share_task(
-    share: Share, probe: tuple[str, str] | None, topic: str
+    share: Share, probe: tuple[str, str] | None, topic: str, collect_at_once: bool
 ) -> tuple[ShareResult, PartCopy | None]:
     """The Dask task: the share's world in this worker, its progress sent on `topic`; its
-    tally and checks back, and where its log part is when the client must fetch it."""
+    tally and checks back, and where its log part is when the client must fetch it. The
+    world's memory is freed before the task returns when `collect_at_once` (another share
+    may follow on this worker), else a little after."""
     from distributed import get_worker
 
     worker = get_worker()
@@ -250,7 +255,8 @@ def _share_task(
         raise
     finally:
         # this worker lives on: the world's cycles must go, but once the client has the result
-        _COLLECTOR.resume_later(COLLECT_AFTER_SECONDS)
+        # unless another share waits to use the memory
+        _COLLECTOR.resume_later(0 if collect_at_once else COLLECT_AFTER_SECONDS)
     result = ShareResult(counted, checks, _task_peak_mib(), clean)
     copy = None if local is None else PartCopy(worker.address, str(local), local.stat().st_size)
     return result, copy
@@ -259,7 +265,8 @@ def _share_task(
 class _PausedCollector:
     """The cyclic collector of this worker process, paused while any share's world lives. The
     world is made of reference cycles: a full collection frees it, but holds the interpreter
-    for a second or so per 5,000 accounts, so runs a little after its task has returned."""
+    for seconds (0.4 s for 2,000 accounts, 4.6 s for 12,500), so it may run a little after
+    its task has returned."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
@@ -274,6 +281,10 @@ class _PausedCollector:
             self._holds += 1
 
     def resume_later(self, delay: float) -> None:
+        """Collect and resume in `delay` seconds (0: now, in this thread)."""
+        if delay <= 0:
+            self._resume()
+            return
         timer = threading.Timer(delay, self._resume)
         timer.daemon = True
         timer.start()
