@@ -38,6 +38,9 @@ def test_the_command_prints_every_url_and_stops_on_ctrl_c() -> None:
         stdout=subprocess.PIPE,
         text=True,
         env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        # as from a terminal: a shell's background job starts with SIGINT ignored, and Python
+        # then leaves Ctrl-C ignored too
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     try:
         assert process.stdout is not None
