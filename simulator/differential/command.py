@@ -34,13 +34,17 @@ def diff(
         raise typer.Exit(2) from None
     from simulator.differential.compare import compare_events, compare_figures, read_events
     from simulator.driver.client import RemoteEngineError
+    from simulator.run_folder import OutputFolderError
     from simulator.runner import run_scenario  # simpy, flask, httpx: only when running
 
     with tempfile.TemporaryDirectory(prefix="billing-sim-diff-") as scratch:
         folder = out or Path(scratch)
-        run_scenario(loaded, seed=seed, out=folder / "reference")
         try:
+            run_scenario(loaded, seed=seed, out=folder / "reference")
             run_scenario(loaded, seed=seed, out=folder / "remote", engine_url=engine_url)
+        except OutputFolderError as refused:  # --out holds files no run wrote
+            typer.secho(str(refused), fg="red", err=True)
+            raise typer.Exit(2) from None
         except RemoteEngineError as broke:  # the engine under test failed: that diverges too
             typer.secho(f"the engine at {engine_url} broke: {broke}", fg="red", err=True)
             raise typer.Exit(1) from None

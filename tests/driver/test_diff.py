@@ -4,6 +4,7 @@ divergence is found with its time, account and rule, identifiers normalised."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -57,3 +58,20 @@ def test_identifiers_are_normalised_and_the_earlier_event_names_the_rule() -> No
     assert 'deduction="deduction#1"' in first.seen
     assert comparison.diverging_rules() == {"AUTO-2"}
     assert ("AUTO-2", 2, 1) in comparison.table()
+
+
+def test_an_out_folder_holding_other_files_is_refused(served_engine: str, tmp_path: Path) -> None:
+    (tmp_path / "reference").mkdir()
+    (tmp_path / "reference" / "stray.txt").write_text("mine")
+    args = ["diff", "month-end", "--engine-url", served_engine, "--out", str(tmp_path)]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 2
+    assert "stray.txt" in result.output
+
+
+def test_an_engine_that_cannot_be_reached_diverges() -> None:
+    with RunningServer(create_app()) as server:
+        gone = server.url  # served, then stopped: nothing answers there any more
+    result = CliRunner().invoke(app, ["diff", "month-end", "--engine-url", gone])
+    assert result.exit_code == 1
+    assert "broke" in result.output
