@@ -5,14 +5,12 @@ whether the workers write their log parts into the run's folder or send them bac
 from __future__ import annotations
 
 import json
-import logging
 import os
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from distributed import Client, LocalCluster
+from distributed import Client
 from typer.testing import CliRunner
 
 from simulator import cli, cluster, runner
@@ -27,20 +25,6 @@ SLICE = 200
 #: what a run over the cluster may write differently: how long it took and over how many
 #: workers; everything else in summary.json is the same
 RUN_FACTS_THAT_DIFFER = ("wall_seconds", "workers")
-
-
-@pytest.fixture(scope="module")
-def scheduler() -> Iterator[str]:
-    """A scheduler and two single-threaded worker processes, as `dask worker` would start."""
-    with LocalCluster(
-        n_workers=2,
-        threads_per_worker=1,
-        processes=True,
-        host="127.0.0.1",
-        dashboard_address=":0",
-        silence_logs=logging.ERROR,
-    ) as started:
-        yield started.scheduler_address
 
 
 @pytest.fixture(scope="module")

@@ -34,20 +34,6 @@ def invoke(*args: str) -> Any:
     return CliRunner().invoke(cli.app, ["sweep", *args])
 
 
-@pytest.fixture(scope="module")
-def scheduler() -> Iterator[str]:
-    """A scheduler and two single-threaded worker processes, as `dask worker` would start."""
-    with LocalCluster(
-        n_workers=2,
-        threads_per_worker=1,
-        processes=True,
-        host="127.0.0.1",
-        dashboard_address=":0",
-        silence_logs=logging.ERROR,
-    ) as cluster:
-        yield cluster.scheduler_address
-
-
 @pytest.fixture
 def in_process_scheduler() -> Iterator[str]:
     """Workers as threads of this process: what the test patches, they see."""
