@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Generator
 from datetime import timedelta
+from fractions import Fraction
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import simpy
@@ -13,8 +14,10 @@ import simpy
 from billing_engine.errors import BillingError
 
 if TYPE_CHECKING:
+    from simulator.engine_port import LinkAnswer, PaymentAnswer
     from simulator.metering import Meter
-    from simulator.world import World
+    from simulator.scenario import BuyPlanAction, PaymentMethodEntry, RepayAction
+    from simulator.world import ScriptedAction, World
 
 #: How long a customer takes on a bank's challenge page or PayPal's approval page.
 THINK_TIME = timedelta(minutes=2)
@@ -52,7 +55,11 @@ def attempted(world: World, account_id: str, kind: str, call: Callable[[], T]) -
 
 
 def answering_a_challenge(
-    world: World, account_id: str, outcome: Any, behaviour: str, returned: Callable[[], object]
+    world: World,
+    account_id: str,
+    outcome: LinkAnswer | PaymentAnswer,
+    behaviour: str,
+    returned: Callable[[], object],
 ) -> Process:
     """The customer's bank asks for 3D Secure: after a while they pass or fail the challenge
     and come back (`returned`), or they walk away and the engine notices the time-out itself."""
@@ -65,10 +72,12 @@ def answering_a_challenge(
     world.account_changed(account_id)
 
 
-def linking_a_card(world: World, account_id: str, entry: Any) -> Process:
+def linking_a_card(world: World, account_id: str, entry: PaymentMethodEntry) -> Process:
     """The customer types their card; if their bank challenges them, they answer (or not)."""
+    card = entry.card
+    assert card is not None  # the world sends a PayPal entry to linking_paypal
     outcome = attempted(
-        world, account_id, "link", lambda: world.engine.link_card(account_id, entry.card.details())
+        world, account_id, "link", lambda: world.engine.link_card(account_id, card.details())
     )
     if outcome is not None and outcome.status == "challenge":
         yield from answering_a_challenge(
@@ -80,7 +89,7 @@ def linking_a_card(world: World, account_id: str, entry: Any) -> Process:
         )
 
 
-def buying_a_plan(world: World, account_id: str, order: Any) -> Process:
+def buying_a_plan(world: World, account_id: str, order: BuyPlanAction) -> Process:
     """The customer orders a Coding Plan; if their bank challenges the order, they answer."""
     outcome = attempted(
         world,
@@ -98,11 +107,13 @@ def buying_a_plan(world: World, account_id: str, order: Any) -> Process:
         )
 
 
-def repaying(world: World, account_id: str, repay: Any) -> Process:
+def repaying(world: World, account_id: str, repay: RepayAction) -> Process:
     """The customer repays by hand; if their card's bank challenges the payment, they answer."""
     method = None if repay.method == "default" else repay.method
+    # amounts reach the engine exactly: a scenario's Decimal as the Fraction it is
+    amount: Fraction | str = "all" if repay.amount == "all" else Fraction(repay.amount)
     outcome = attempted(
-        world, account_id, "repay", lambda: world.engine.repay(account_id, repay.amount, method)
+        world, account_id, "repay", lambda: world.engine.repay(account_id, amount, method)
     )
     if outcome is not None and outcome.status == "challenge":
         yield from answering_a_challenge(
@@ -114,14 +125,16 @@ def repaying(world: World, account_id: str, repay: Any) -> Process:
         )
 
 
-def linking_paypal(world: World, account_id: str, entry: Any) -> Process:
+def linking_paypal(world: World, account_id: str, entry: PaymentMethodEntry) -> Process:
     """The customer is sent to PayPal, logs in, and approves the agreement (or not)."""
     paypal = entry.paypal
+    assert paypal is not None  # the world sends a card entry to linking_a_card
+    threshold = None if paypal.threshold is None else Fraction(paypal.threshold)
     outcome = attempted(
         world,
         account_id,
         "link",
-        lambda: world.engine.start_paypal_link(account_id, threshold=paypal.threshold),
+        lambda: world.engine.start_paypal_link(account_id, threshold=threshold),
     )
     if outcome is None or outcome.status != "approval":
         return
@@ -132,7 +145,7 @@ def linking_paypal(world: World, account_id: str, entry: Any) -> Process:
     world.account_changed(account_id)
 
 
-def customer_actions(world: World, account_id: str, actions: list[Any]) -> Process:
+def customer_actions(world: World, account_id: str, actions: list[ScriptedAction]) -> Process:
     """The customer's scripted actions, each at its time."""
     for action in actions:
         yield world.clock.timeout_until(action.at)

@@ -18,7 +18,7 @@ from billing_engine.adapters.card import CardAdapter, HttpCardGateway
 from billing_engine.adapters.http_client import InProcessTransport
 from billing_engine.adapters.paypal import HttpPayPalGateway, PayPalAdapter
 from billing_engine.adapters.threeds import HttpThreeDSGateway, ThreeDSAdapter
-from billing_engine.ports import Clock
+from billing_engine.ports import CardGateway, Clock, PayPalGateway, ThreeDSGateway
 from mock_gateways.card.app import create_app as create_card_app
 from mock_gateways.card.core import CardProcessor
 from mock_gateways.card.inprocess import card_handler
@@ -62,9 +62,9 @@ class Gateways:
     """The engine's three adapters, the customer's browser, and the cores behind them (always
     in this process, so the harness administers them directly)."""
 
-    cards: Any
-    threeds: Any
-    paypal: Any
+    cards: CardGateway
+    threeds: ThreeDSGateway
+    paypal: PayPalGateway
     browser: Browser
     card_core: CardProcessor
     threeds_core: ThreeDSServer

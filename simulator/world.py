@@ -36,7 +36,15 @@ from simulator.driver.scenario_usage import usage_windows
 from simulator.engine_port import Engine
 from simulator.eventlog import EventLog
 from simulator.metering import Meter, MeteredEngine, UsagePlan, ceil_hour
-from simulator.scenario import AccountSpec, ActivateAction
+from simulator.scenario import (
+    AccountSpec,
+    ActionPayload,
+    ActivateAction,
+    BuyPlanAction,
+    MethodRef,
+    PaymentMethodEntry,
+    RepayAction,
+)
 from simulator.transports import Gateways, open_gateways
 
 #: why a scripted action was skipped, by what the engine raised (reason codes, DESIGN.md)
@@ -57,7 +65,7 @@ class ScriptedAction:
 
     at: datetime
     kind: str
-    args: Any
+    args: ActionPayload
 
 
 class World:
@@ -167,24 +175,22 @@ class World:
         outcome (it is in the event log); any other refusal means the scenario is wrong."""
         engine, args = self.engine, action.args
         try:
-            if action.kind == "link":
+            if isinstance(args, PaymentMethodEntry):
                 process = linking_paypal if args.paypal is not None else linking_a_card
                 self.env.process(process(self, account_id, args))
-            elif action.kind == "activate":
+            elif isinstance(args, ActivateAction):
                 if not engine.activate_product(account_id, args.product).ok:
                     self._without(account_id, args.product)
-            elif action.kind == "unlink":
+            elif isinstance(args, MethodRef) and action.kind == "unlink":
                 engine.unlink(account_id, args.method)
-            elif action.kind == "set_default":
+            elif isinstance(args, MethodRef):
                 engine.set_default(account_id, args.method)
-            elif action.kind == "repay":
+            elif isinstance(args, RepayAction):
                 self.env.process(repaying(self, account_id, args))
-            elif action.kind == "buy_plan":
+            elif isinstance(args, BuyPlanAction):
                 self.env.process(buying_a_plan(self, account_id, args))
-            elif action.kind == "deactivate":
-                engine.deactivate(account_id)
             else:
-                raise RunError(f"{account_id}: unknown action {action.kind!r}")
+                engine.deactivate(account_id)
         except BillingError as refused:
             if refused.reason is None:
                 self.skipped(account_id, action.kind, refused)

@@ -21,7 +21,7 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field, field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
 
 from billing_engine.policy import Policy
 from billing_engine.ports import CardDetails
@@ -245,6 +245,12 @@ ACTION_KINDS: tuple[ActionKind, ...] = (
 )
 
 
+#: what an action carries, by its kind (link, activate, unlink or set_default, ...)
+ActionPayload = (
+    PaymentMethodEntry | ActivateAction | MethodRef | RepayAction | BuyPlanAction | DeactivateAction
+)
+
+
 class Action(Model):
     """A scripted customer action: `{at: TIME, KIND: {...}}` with exactly one KIND."""
 
@@ -267,9 +273,10 @@ class Action(Model):
         return next(k for k in ACTION_KINDS if getattr(self, k) is not None)
 
     @property
-    def payload(self) -> BaseModel:
+    def payload(self) -> ActionPayload:
         """The body of the action's KIND (e.g. the RepayAction of a `repay:` action)."""
-        return getattr(self, self.kind)
+        body: ActionPayload = getattr(self, self.kind)
+        return body
 
     @property
     def method(self) -> int | Literal["default"] | None:
