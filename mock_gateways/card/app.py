@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, request
+from flask import Flask, Response, request
 
 from mock_gateways.card.core import CardProcessor
 from mock_gateways.card.openapi import OPENAPI
@@ -26,36 +26,36 @@ def create_app(
         return request.headers.get(core.idempotency_header)
 
     @app.post("/v1/tokens")
-    def tokenize():
+    def tokenize() -> Response:
         return reply(core.tokenize(json_body(), key()), 201)
 
     @app.get("/v1/tokens/<token>")
-    def get_token(token: str):
+    def get_token(token: str) -> Response:
         return reply(core.get_token(token))
 
     @app.post("/v1/authorizations")
-    def authorize():
+    def authorize() -> Response:
         return reply(core.authorize(json_body(), key()), 201)
 
     @app.get("/v1/authorizations/<authorization_id>")
-    def hold(authorization_id: str):
+    def hold(authorization_id: str) -> Response:
         return reply(core.hold(authorization_id))
 
     @app.post("/v1/authorizations/<authorization_id>/void")
-    def void(authorization_id: str):
+    def void(authorization_id: str) -> Response:
         json_body()  # a body is optional but must be JSON if given
         return reply(core.void(authorization_id, key()))
 
     @app.post("/v1/authorizations/<authorization_id>/capture")
-    def capture(authorization_id: str):
+    def capture(authorization_id: str) -> Response:
         return reply(core.capture(authorization_id, json_body(), key()))
 
     @app.post("/v1/charges")
-    def charge():
+    def charge() -> Response:
         return reply(core.charge(json_body(), key()), 201)
 
     @app.post("/v1/refunds")
-    def refund():
+    def refund() -> Response:
         return reply(core.refund(json_body(), key()), 201)
 
     mount_lookup(app, core)

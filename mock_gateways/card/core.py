@@ -261,7 +261,9 @@ class CardProcessor(GatewayCore):
 
         return self.mutate("void", key, {"authorization": authorization_id}, execute)
 
-    def capture(self, authorization_id: str, body: dict[str, Any], key: str | None):
+    def capture(
+        self, authorization_id: str, body: dict[str, Any], key: str | None
+    ) -> dict[str, Any]:
         body = fields.require_object(body)
         amount = fields.get_amount(body, required=False)
         params = {"authorization": authorization_id, "amount": amount}

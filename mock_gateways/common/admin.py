@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, jsonify
+from typing import Any
+
+from flask import Blueprint, Response, jsonify
 
 from mock_gateways.common.clock import format_instant, parse_instant
 from mock_gateways.common.core import GatewayCore
@@ -15,15 +17,15 @@ def admin_blueprint(core: GatewayCore) -> Blueprint:
     GET /__admin/state; POST /__admin/reset {"seed"?: int}."""
     bp = Blueprint("admin", __name__, url_prefix="/__admin")
 
-    def clock_json():
+    def clock_json() -> dict[str, Any]:
         return {"now": format_instant(core.now()), "settable": hasattr(core.clock, "set")}
 
     @bp.get("/clock")
-    def get_clock():
+    def get_clock() -> Response:
         return jsonify(clock_json())
 
     @bp.post("/clock")
-    def set_clock():
+    def set_clock() -> Response:
         raw = json_body().get("now")
         if not isinstance(raw, str):
             raise bad_request("missing_field", "now is required: an ISO 8601 instant string")
@@ -41,12 +43,12 @@ def admin_blueprint(core: GatewayCore) -> Blueprint:
         return jsonify(clock_json())
 
     @bp.get("/faults")
-    def get_faults():
+    def get_faults() -> Response:
         with core.lock:
             return jsonify({"faults": core.faults.to_json(), "log": list(core.fault_log)})
 
     @bp.post("/faults")
-    def set_faults():
+    def set_faults() -> Response:
         body = json_body()
         if "faults" not in body:
             raise bad_request("missing_field", "faults is required: a JSON array of rules")
@@ -55,17 +57,17 @@ def admin_blueprint(core: GatewayCore) -> Blueprint:
             return jsonify({"faults": core.faults.to_json()})
 
     @bp.delete("/faults")
-    def clear_faults():
+    def clear_faults() -> Response:
         with core.lock:
             core.faults.replace([])
         return jsonify({"faults": []})
 
     @bp.get("/state")
-    def state():
+    def state() -> Response:
         return jsonify(core.admin_state())
 
     @bp.post("/reset")
-    def reset():
+    def reset() -> Response:
         seed = json_body().get("seed")
         if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int)):
             raise bad_request("invalid_field", "seed: expected an integer")

@@ -7,7 +7,7 @@ import json
 import logging
 import time
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 from flask import Flask, Response, current_app, jsonify, request
 from werkzeug.exceptions import HTTPException
@@ -81,7 +81,7 @@ def create_gateway_app(
         return response
 
     @app.errorhandler(GatewayError)
-    def _gateway_error(err: GatewayError):
+    def _gateway_error(err: GatewayError) -> Response:
         err = error_shape(err)
         if isinstance(err, ResponseLost) and current_app.config["HANG_ON_TIMEOUT"] > 0:
             time.sleep(current_app.config["HANG_ON_TIMEOUT"])
@@ -94,7 +94,7 @@ def create_gateway_app(
         return response
 
     @app.errorhandler(HTTPException)
-    def _http_error(err: HTTPException):
+    def _http_error(err: HTTPException) -> Response:
         code = _HTTP_CODES.get(err.code or 500, "http_error")
         body = error_shape(GatewayError(code, err.description or err.name, status=err.code or 500))
         response = jsonify(body.to_body())
@@ -102,7 +102,7 @@ def create_gateway_app(
         return response
 
     @app.errorhandler(Exception)
-    def _unexpected(err: Exception):
+    def _unexpected(err: Exception) -> Response:
         # Never the exception text: it might quote a request body.
         log.error("%s: unhandled %s on %s", import_name, type(err).__name__, request.path)
         response = jsonify({"error": {"code": "internal_error", "message": "internal error"}})
@@ -110,7 +110,7 @@ def create_gateway_app(
         return response
 
     @app.get("/openapi.json")
-    def _openapi():
+    def _openapi() -> Response:
         return jsonify(openapi)
 
     app.register_blueprint(admin_blueprint(core))
@@ -145,10 +145,10 @@ def mount_lookup(app: Flask, core: GatewayCore, prefix: str = "/v1/idempotency")
     (`GatewayCore.lookup`); document it with `openapi.lookup_paths(prefix)`."""
 
     @app.get(f"{prefix}/<path:idempotency_key>", endpoint="lookup")
-    def lookup(idempotency_key: str):
+    def lookup(idempotency_key: str) -> Response:
         return reply(core.lookup(idempotency_key))
 
 
 def core_of(app: Flask) -> GatewayCore:
     """The core an app was built over (tests and `serve` use it)."""
-    return app.extensions["gateway_core"]
+    return cast(GatewayCore, app.extensions["gateway_core"])

@@ -137,7 +137,7 @@ class GatewayCore(ABC):
         raise NotImplementedError(operation)
 
     def _check_same(
-        self, key: str, first: str, first_fingerprint: bytes, operation: str, params: dict
+        self, key: str, first: str, first_fingerprint: bytes, operation: str, params: dict[str, Any]
     ) -> None:
         if first != operation or first_fingerprint != fingerprint(operation, params):
             raise conflict(

@@ -10,7 +10,7 @@ from collections import deque
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from json.encoder import c_make_encoder, encode_basestring_ascii  # type: ignore[attr-defined]
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, cast
 
 from mock_gateways.common.errors import GatewayError, bad_request
 
@@ -65,7 +65,8 @@ class Record(NamedTuple):
     @property
     def body(self) -> dict[str, Any]:
         """The JSON body answered first (a result or an error object), rebuilt afresh."""
-        return pickle.loads(self.blob)  # bytes this store pickled itself, never input
+        # bytes this store pickled itself, never input
+        return cast(dict[str, Any], pickle.loads(self.blob))
 
     def replay(self) -> dict[str, Any]:
         """The original result, or raise the original error again."""
@@ -118,7 +119,8 @@ class Committed(NamedTuple):
     def refusal(self) -> dict[str, Any]:
         """The error body of a stored refusal (a decline), rebuilt afresh."""
         assert isinstance(self.ref, bytes)
-        return pickle.loads(self.ref)  # bytes this store pickled itself, never input
+        # bytes this store pickled itself, never input
+        return cast(dict[str, Any], pickle.loads(self.ref))
 
 
 class IdempotencyStore:

@@ -6,19 +6,22 @@ from __future__ import annotations
 import contextlib
 import threading
 from types import TracebackType
+from wsgiref.types import WSGIApplication
 
 from waitress.server import create_server
 
 try:  # waitress vendors asyncore as wasyncore
     from waitress import wasyncore
 except ImportError:  # pragma: no cover
-    wasyncore = None  # type: ignore[assignment]
+    wasyncore = None
 
 
 class RunningServer:
     """A waitress server serving in a daemon thread; `url` is its base URL, `stop()` ends it."""
 
-    def __init__(self, app, *, host: str = "127.0.0.1", port: int = 0, threads: int = 4) -> None:
+    def __init__(
+        self, app: WSGIApplication, *, host: str = "127.0.0.1", port: int = 0, threads: int = 4
+    ) -> None:
         self._server = create_server(app, host=host, port=port, threads=threads)
         bound_host = self._server.effective_host
         self.port = int(self._server.effective_port)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Flask, Response, jsonify, redirect, request
+from flask.typing import ResponseReturnValue
 
 from mock_gateways.common.app import create_gateway_app, json_body, reply
 from mock_gateways.common.clock import Clock
@@ -68,7 +69,7 @@ def create_app(
     # --- OAuth -------------------------------------------------------------------------
 
     @app.post("/v1/oauth2/token")
-    def oauth_token():
+    def oauth_token() -> Response:
         auth = request.authorization
         if auth is None or auth.type != "basic" or not auth.username:
             raise OAuthError("invalid_client", "Client Authentication failed", status=401)
@@ -78,61 +79,61 @@ def create_app(
     # --- vault -------------------------------------------------------------------------
 
     @app.post("/v3/vault/setup-tokens")
-    def create_setup_token():
+    def create_setup_token() -> Response:
         return reply(core.create_setup_token(json_body(), request_id=request_id()), 201)
 
     @app.get("/v3/vault/setup-tokens/<setup_token_id>")
-    def get_setup_token(setup_token_id: str):
+    def get_setup_token(setup_token_id: str) -> Response:
         return reply(core.get_setup_token(setup_token_id))
 
     @app.post("/v3/vault/payment-tokens")
-    def create_payment_token():
+    def create_payment_token() -> Response:
         return reply(core.create_payment_token(json_body(), request_id=request_id()), 201)
 
     @app.get("/v3/vault/payment-tokens/<payment_token_id>")
-    def get_payment_token(payment_token_id: str):
+    def get_payment_token(payment_token_id: str) -> Response:
         return reply(core.get_payment_token(payment_token_id))
 
     # --- orders and payments -----------------------------------------------------------
 
     @app.post("/v2/checkout/orders")
-    def create_order():
+    def create_order() -> Response:
         return created(core.create_order(json_body(), request_id=request_id()))
 
     @app.get(f"{REQUESTS_PATH}/<path:paypal_request_id>")
-    def lookup_request(paypal_request_id: str):
+    def lookup_request(paypal_request_id: str) -> Response:
         return reply(core.lookup_request(paypal_request_id))
 
     @app.get("/v2/checkout/orders/<order_id>")
-    def get_order(order_id: str):
+    def get_order(order_id: str) -> Response:
         return reply(core.get_order(order_id))
 
     @app.post("/v2/checkout/orders/<order_id>/authorize")
-    def authorize_order(order_id: str):
+    def authorize_order(order_id: str) -> Response:
         return created(core.authorize_order(order_id, json_body(), request_id=request_id()))
 
     @app.post("/v2/checkout/orders/<order_id>/capture")
-    def capture_order(order_id: str):
+    def capture_order(order_id: str) -> Response:
         return created(core.capture_order(order_id, json_body(), request_id=request_id()))
 
     @app.get("/v2/payments/authorizations/<authorization_id>")
-    def get_authorization(authorization_id: str):
+    def get_authorization(authorization_id: str) -> Response:
         return reply(core.get_authorization(authorization_id))
 
     @app.post("/v2/payments/authorizations/<authorization_id>/void")
-    def void_authorization(authorization_id: str):
+    def void_authorization(authorization_id: str) -> Response:
         result = core.void_authorization(authorization_id, json_body(), request_id=request_id())
         # PayPal: 204 No Content, or the authorization with Prefer: return=representation
         return reply(result) if representation() else Response(status=204)
 
     @app.post("/v2/payments/authorizations/<authorization_id>/capture")
-    def capture_authorization(authorization_id: str):
+    def capture_authorization(authorization_id: str) -> Response:
         return created(
             core.capture_authorization(authorization_id, json_body(), request_id=request_id())
         )
 
     @app.get("/v2/payments/captures/<capture_id>")
-    def get_capture(capture_id: str):
+    def get_capture(capture_id: str) -> Response:
         return reply(core.get_capture(capture_id))
 
     # --- the buyer's approval page ---------------------------------------------------------
@@ -147,7 +148,7 @@ def create_app(
         return Response(message_page(code, message), status=status, mimetype="text/html")
 
     @app.get(APPROVE_PATH)
-    def approval_page():
+    def approval_page() -> Response:
         session = request.args.get("approval_session_id", "")
         if not session:
             return page_error(400, "MISSING_APPROVAL_SESSION", "approval_session_id is missing.")
@@ -158,7 +159,7 @@ def create_app(
         return Response(login_page(token), mimetype="text/html")
 
     @app.post(APPROVE_PATH)
-    def approval_submit():
+    def approval_submit() -> ResponseReturnValue:
         """Form fields: approval_session_id, email, action ("approve" or "cancel")."""
         session = request.form.get("approval_session_id", "")
         email = request.form.get("email", "").strip()
@@ -191,12 +192,12 @@ def create_app(
     # --- admin: buyers -----------------------------------------------------------------
 
     @app.get("/__admin/buyers")
-    def list_buyers():
+    def list_buyers() -> Response:
         with core.lock:
             return jsonify({"buyers": [shapes.buyer(b) for b in core.buyers.values()]})
 
     @app.post("/__admin/buyers")
-    def add_buyer():
+    def add_buyer() -> Response:
         raw = require_object(json_body())
         known = set(core.buyers)
         buyer = core.add_buyer(
@@ -209,11 +210,11 @@ def create_app(
         return reply(shapes.buyer(buyer), 200 if buyer.email in known else 201)
 
     @app.get("/__admin/buyers/<email>")
-    def get_buyer(email: str):
+    def get_buyer(email: str) -> Response:
         return reply(shapes.buyer(core.buyer(email)))
 
     @app.patch("/__admin/buyers/<email>")
-    def update_buyer(email: str):
+    def update_buyer(email: str) -> Response:
         raw = require_object(json_body())
         funding = raw.get("funding_source")
         if funding is not None and not isinstance(funding, bool):

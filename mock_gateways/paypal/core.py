@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import datetime
+from typing import Any
 
 from mock_gateways.common.clock import Clock, format_instant
 from mock_gateways.common.errors import bad_request, conflict
@@ -48,7 +49,9 @@ class PayPalCore(VaultApi, PaymentsApi):
 
     # --- OAuth 2.0 client credentials ------------------------------------------------------
 
-    def issue_access_token(self, client_id: str, secret: str, grant_type: str | None) -> dict:
+    def issue_access_token(
+        self, client_id: str, secret: str, grant_type: str | None
+    ) -> dict[str, Any]:
         """POST /v1/oauth2/token. Not subject to faults: only HTTP clients make this call, and
         the engine must see the same outcomes whether it talks HTTP or in process."""
         if grant_type != "client_credentials":

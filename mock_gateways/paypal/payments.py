@@ -171,7 +171,7 @@ class PaymentsApi(PayPalStore):
 
     # --- payments: authorizations and captures ---------------------------------------------
 
-    def get_authorization(self, authorization_id: str) -> dict:
+    def get_authorization(self, authorization_id: str) -> dict[str, Any]:
         base = self.public_url
         return self._fetch(
             "authorizations.get",

@@ -41,7 +41,7 @@ class VaultApi(PayPalStore):
 
         return self._write("setup-tokens.create", request_id, params, execute)
 
-    def get_setup_token(self, setup_token_id: str) -> dict:
+    def get_setup_token(self, setup_token_id: str) -> dict[str, Any]:
         base = self.public_url
         return self._fetch(
             "setup-tokens.get",
@@ -180,7 +180,7 @@ class VaultApi(PayPalStore):
 
         return self._write("payment-tokens.create", request_id, params, execute)
 
-    def get_payment_token(self, payment_token_id: str) -> dict:
+    def get_payment_token(self, payment_token_id: str) -> dict[str, Any]:
         base = self.public_url
 
         def fetch() -> dict[str, Any]:

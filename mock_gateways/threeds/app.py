@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Flask, Response, redirect, request
+from flask.typing import ResponseReturnValue
 
 from mock_gateways.common.app import create_gateway_app, json_body, mount_lookup, reply
 from mock_gateways.common.clock import Clock
@@ -27,22 +28,22 @@ def create_app(
     app = create_gateway_app(__name__, core, OPENAPI, hang_on_timeout=hang_on_timeout)
 
     @app.post("/v1/authentications")
-    def authenticate():
+    def authenticate() -> Response:
         return reply(
             core.authenticate(json_body(), request.headers.get(core.idempotency_header)), 201
         )
 
     @app.get("/v1/authentications/<trans_id>")
-    def result(trans_id: str):
+    def result(trans_id: str) -> Response:
         return reply(core.result(trans_id))
 
     @app.get("/acs/challenge/<trans_id>")
-    def challenge_page(trans_id: str):
+    def challenge_page(trans_id: str) -> Response:
         html = render(core.challenge_page(trans_id), action=request.path)
         return Response(html, mimetype="text/html")
 
     @app.post("/acs/challenge/<trans_id>")
-    def challenge_submit(trans_id: str):
+    def challenge_submit(trans_id: str) -> ResponseReturnValue:
         if request.mimetype not in ("application/x-www-form-urlencoded", "multipart/form-data"):
             raise GatewayError(
                 "unsupported_media_type", "post the challenge form as a form", status=415
