@@ -1,11 +1,13 @@
-"""Money as exact rationals: fees accrue at full precision, rounding to cents happens only when
-an amount is deducted or shown (RULES.md H-3)."""
+"""Money at each boundary in one type: fees accrue as exact rationals (`Fraction`) at full
+precision; an amount settled, reserved or sent to a gateway is whole cents (`Cents`), rounded
+from the accrued fraction half-even in one place, `Cents.of` (RULES.md H-3)."""
 
 from __future__ import annotations
 
 from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
 from fractions import Fraction
 from math import gcd
+from typing import overload
 
 from billing_engine.errors import InvalidAmount
 
@@ -25,6 +27,8 @@ def parse_amount(value: object, *, field: str = "amount") -> Fraction:
         return value
     if isinstance(value, int):
         return Fraction(value)
+    if isinstance(value, Cents):
+        return value.fraction
     if isinstance(value, Decimal):
         if not value.is_finite():
             raise InvalidAmount(f"{field}: {value!r} is not a finite amount")
@@ -65,18 +69,141 @@ def format_cents(count: int) -> str:
     return f"{sign}{whole}.{_TWO_DIGITS[part]}"
 
 
-def round_cents(amount: Fraction) -> Fraction:
+class Cents:
+    """A whole number of cents: what is settled, reserved, kept as a balance or sent to a
+    gateway (localstripe's integer cents). Cents add and subtract as integers and stay Cents;
+    mixed with a `Fraction` (an accrued fee) or an `int` they count as the dollars they are and
+    give a `Fraction`, and they compare with Fractions, ints and Decimals by value, so
+    `Cents(100050) == Fraction("1000.50")`."""
+
+    __slots__ = ("count",)
+
+    count: int
+
+    def __init__(self, count: int) -> None:
+        if type(count) is not int:
+            raise TypeError(f"Cents counts whole cents as an int, got {count!r}")
+        object.__setattr__(self, "count", count)
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError("Cents are immutable")
+
+    @classmethod
+    def of(cls, amount: Fraction) -> Cents:
+        """The amount rounded half-even to the cent: the one rounding point; the caller
+        carries the sub-cent remainder."""
+        return cls(cents(amount))
+
+    @classmethod
+    def exact(cls, amount: Fraction) -> Cents | None:
+        """The amount if it is whole cents, else None."""
+        count = amount * 100
+        return cls(count.numerator) if count.denominator == 1 else None
+
+    @property
+    def fraction(self) -> Fraction:
+        return Fraction(self.count, 100)
+
+    @property
+    def decimal(self) -> Decimal:
+        """As the gateways take it: a two-place Decimal."""
+        return Decimal(format_cents(self.count))
+
+    def __str__(self) -> str:
+        return format_cents(self.count)
+
+    def __repr__(self) -> str:
+        return f"Cents({format_cents(self.count)!r})"
+
+    def __bool__(self) -> bool:
+        return self.count != 0
+
+    def __neg__(self) -> Cents:
+        return Cents(-self.count)
+
+    @overload
+    def __add__(self, other: Cents) -> Cents: ...
+    @overload
+    def __add__(self, other: Fraction | int) -> Fraction: ...
+    def __add__(self, other: Cents | Fraction | int) -> Cents | Fraction:
+        if type(other) is Cents:
+            return Cents(self.count + other.count)
+        if isinstance(other, Fraction | int):
+            return self.fraction + other
+        return NotImplemented
+
+    def __radd__(self, other: Fraction | int) -> Fraction:
+        if isinstance(other, Fraction | int):
+            return other + self.fraction
+        return NotImplemented
+
+    @overload
+    def __sub__(self, other: Cents) -> Cents: ...
+    @overload
+    def __sub__(self, other: Fraction | int) -> Fraction: ...
+    def __sub__(self, other: Cents | Fraction | int) -> Cents | Fraction:
+        if type(other) is Cents:
+            return Cents(self.count - other.count)
+        if isinstance(other, Fraction | int):
+            return self.fraction - other
+        return NotImplemented
+
+    def __rsub__(self, other: Fraction | int) -> Fraction:
+        if isinstance(other, Fraction | int):
+            return other - self.fraction
+        return NotImplemented
+
+    def _other_count(self, other: object) -> Fraction | int | None:
+        """`other` in cents, for comparing; None when it is no amount."""
+        if type(other) is Cents:
+            return other.count
+        if isinstance(other, int):
+            return other * 100
+        if isinstance(other, Fraction):
+            return other * 100
+        if isinstance(other, Decimal) and other.is_finite():
+            return Fraction(other) * 100
+        return None
+
+    def __eq__(self, other: object) -> bool:
+        count = self._other_count(other)
+        return NotImplemented if count is None else self.count == count
+
+    def __hash__(self) -> int:
+        return hash(self.fraction)  # equal to the Fraction, int or Decimal it equals
+
+    def __lt__(self, other: Cents | Fraction | Decimal | int) -> bool:
+        count = self._other_count(other)
+        return NotImplemented if count is None else self.count < count
+
+    def __le__(self, other: Cents | Fraction | Decimal | int) -> bool:
+        count = self._other_count(other)
+        return NotImplemented if count is None else self.count <= count
+
+    def __gt__(self, other: Cents | Fraction | Decimal | int) -> bool:
+        count = self._other_count(other)
+        return NotImplemented if count is None else self.count > count
+
+    def __ge__(self, other: Cents | Fraction | Decimal | int) -> bool:
+        count = self._other_count(other)
+        return NotImplemented if count is None else self.count >= count
+
+    def __reduce__(self) -> tuple[type[Cents], tuple[int]]:
+        return (Cents, (self.count,))
+
+
+NO_CENTS = Cents(0)
+
+
+def round_cents(amount: Fraction) -> Cents:
     """Half-even to the cent; the caller carries the sub-cent remainder."""
-    return Fraction(cents(amount), 100)
+    return Cents(cents(amount))
 
 
-def to_decimal(amount: Fraction) -> Decimal:
-    """The amount rounded half-even to cents, as a two-place Decimal."""
-    return Decimal(format_cents(cents(amount)))
-
-
-def format_amount(amount: Fraction | Decimal | int) -> str:
+def format_amount(amount: Cents | Fraction | Decimal | int) -> str:
     """Two-place decimal string, e.g. "1000.00": the only way amounts are shown."""
+    if isinstance(amount, Cents):
+        return format_cents(amount.count)
     if isinstance(amount, Fraction):
         return format_cents(cents(amount))
     if isinstance(amount, Decimal):

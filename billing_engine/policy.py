@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from fractions import Fraction
 
-from billing_engine.money import parse_amount
+from billing_engine.money import Cents, parse_amount, round_cents
 
 EU_MEMBER_STATES = frozenset(
     [
@@ -106,6 +106,11 @@ class Policy:
             else:
                 changes[target] = value
         return dataclasses.replace(self, **changes)  # type: ignore[arg-type]
+
+    @property
+    def preauth(self) -> Cents:
+        """The verification hold as sent to the gateways: whole cents."""
+        return round_cents(self.preauth_amount)
 
     def threeds_required(self, country: str) -> bool:
         return country.upper() in self.threeds_required_countries

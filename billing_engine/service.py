@@ -22,7 +22,7 @@ from billing_engine.domain.outcomes import (
 )
 from billing_engine.domain.unknown_payment import UnknownPayment
 from billing_engine.errors import InvalidUsage, UnknownProduct
-from billing_engine.money import ZERO, parse_amount
+from billing_engine.money import NO_CENTS, ZERO, Cents, parse_amount
 from billing_engine.policy import Policy
 from billing_engine.ports import CardDetails
 from billing_engine.use_cases.context import EngineContext
@@ -39,12 +39,12 @@ class LedgerTotals:
     """Whole-engine totals for invariants (H-3): fees == paid + outstanding, exactly."""
 
     fees: Fraction
-    paid: Fraction
+    paid: Cents
     outstanding: Fraction
-    in_flight: Fraction
-    plan_paid: Fraction
+    in_flight: Cents
+    plan_paid: Cents
     #: money each gateway accepted for charges (deductions, repayments, plans)
-    charged: dict[str, Fraction]
+    charged: dict[str, Cents]
 
 
 class BillingEngine:
@@ -199,7 +199,7 @@ class BillingEngine:
         spend = self._ctx.account(account_id).ledger.spend_of({(year, month)}, mode=mode)
         return spend.get((year, month), Spend())
 
-    def total_amount_due(self, account_id: str) -> Fraction:
+    def total_amount_due(self, account_id: str) -> Cents:
         return self._ctx.account(account_id).ledger.amount_due
 
     def spending_trend(
@@ -234,10 +234,10 @@ class BillingEngine:
         ledgers = [account.ledger for account in self._ctx.accounts.values()]
         return LedgerTotals(
             fees=sum((x.fees for x in ledgers), ZERO),
-            paid=sum((x.paid for x in ledgers), ZERO),
+            paid=sum((x.paid for x in ledgers), NO_CENTS),
             outstanding=sum((x.outstanding for x in ledgers), ZERO),
-            in_flight=sum((x.in_flight + x.repaying for x in ledgers), ZERO),
-            plan_paid=sum((x.plan_paid for x in ledgers), ZERO),
+            in_flight=sum((x.in_flight + x.repaying for x in ledgers), NO_CENTS),
+            plan_paid=sum((x.plan_paid for x in ledgers), NO_CENTS),
             charged=dict(self._ctx.charged),
         )
 

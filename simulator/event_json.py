@@ -13,7 +13,7 @@ from json.encoder import encode_basestring
 from typing import Any
 
 from billing_engine.events import Event
-from billing_engine.money import cents, format_amount, format_cents
+from billing_engine.money import Cents, cents, format_amount, format_cents
 
 
 @lru_cache(maxsize=256)
@@ -35,7 +35,7 @@ _AS_IS = frozenset({str, int, bool, type(None)})
 def _plain(value: Any) -> Any:
     if type(value) in _AS_IS:
         return value
-    if isinstance(value, Fraction | Decimal):
+    if isinstance(value, Cents | Fraction | Decimal):
         return format_amount(value)
     if isinstance(value, datetime):
         return format_time(value)
@@ -69,6 +69,10 @@ def _fraction_text(value: Fraction) -> str:
     return f'"{format_cents(cents(value))}"'
 
 
+def _cents_text(value: Cents) -> str:
+    return f'"{format_cents(value.count)}"'
+
+
 #: the JSON text of a value of exactly these types (most fields), without a call of our own
 _SCALAR_TEXT: dict[type, Callable[[Any], str]] = {
     str: encode_basestring,
@@ -76,6 +80,7 @@ _SCALAR_TEXT: dict[type, Callable[[Any], str]] = {
     type(None): lambda _value: "null",
     bool: lambda value: "true" if value else "false",
     Fraction: _fraction_text,
+    Cents: _cents_text,
 }
 
 

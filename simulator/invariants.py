@@ -10,7 +10,7 @@ from fractions import Fraction
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
-from billing_engine.money import format_amount, round_cents
+from billing_engine.money import Cents, format_amount, round_cents
 from simulator.card_text import card_numbers_in
 
 if TYPE_CHECKING:
@@ -27,7 +27,7 @@ class Invariant:
         return {"name": self.name, "ok": self.ok, "detail": self.detail}
 
 
-Figure = Fraction | int
+Figure = Cents | Fraction | int
 
 
 @dataclass(frozen=True)
@@ -52,7 +52,7 @@ class Check:
 
 
 def _money(figures: Mapping[str, Figure], key: str) -> str:
-    return format_amount(Fraction(figures.get(key, 0)))
+    return format_amount(figures.get(key, 0))
 
 
 _DETAILS: dict[str, Callable[[Mapping[str, Figure]], str]] = {
@@ -104,7 +104,7 @@ def gateways_agree(world: World) -> Check:
     """The engine's charges equal what each gateway's ledger took: no double charge, nothing
     lost, whatever faults the run injected. A charge still unknown at the end is owed a
     reconciliation: it counts on the engine's side for what its gateway took under its key."""
-    engine_side = dict(world.engine.ledger().charged)
+    engine_side: dict[str, Cents | Fraction] = dict(world.engine.ledger().charged)
     for payment in world.engine.unknown_payments():
         kind = world.engine.account(payment.account).methods[payment.method_id].kind
         taken = world.gateways.taken_under(kind, payment.key)

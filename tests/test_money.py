@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 
 from billing_engine.errors import InvalidAmount
 from billing_engine.money import (
+    Cents,
     RunningSum,
     format_amount,
     format_cents,
@@ -46,3 +47,25 @@ def test_h3_a_running_sum_is_the_exact_sum(amounts: list[Fraction]) -> None:
     for amount in amounts:
         total.add(amount)
     assert total.value == sum(amounts, Fraction(0))
+
+
+def test_h3_settled_amounts_are_whole_cents_rounded_once():
+    assert Cents.of(Fraction("0.125")) == Cents(12) and Cents.of(Fraction("0.135")) == Cents(14)
+    assert Cents.exact(Fraction("12.34")) == Cents(1234)
+    assert Cents.exact(Fraction(1, 3)) is None
+    assert Cents(123456).decimal == Decimal("1234.56") and str(Cents(-5)) == "-0.05"
+    assert format_amount(Cents(100050)) == "1000.50"
+    assert parse_amount(Cents(1050)) == Fraction("10.50")
+
+
+def test_h3_cents_add_as_cents_and_mix_with_accrued_fractions_exactly():
+    total = Cents(1050) + Cents(25)
+    assert type(total) is Cents and total == Cents(1075)
+    assert type(Cents(1050) - Cents(50)) is Cents
+    assert Cents(1050) + Fraction(1, 3) == Fraction(1050, 100) + Fraction(1, 3)
+    assert Fraction(1, 3) - Cents(1) == Fraction(1, 3) - Fraction(1, 100)
+    assert Cents(100050) == Fraction("1000.50") == Decimal("1000.50") and Cents(200) == 2
+    assert Cents(1) < Fraction(1, 50) and Cents(0) >= 0 and not Cents(0)
+    assert hash(Cents(250)) == hash(Fraction(5, 2))
+    with pytest.raises(TypeError):
+        Cents(Fraction(1))  # type: ignore[arg-type]

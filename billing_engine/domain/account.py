@@ -16,6 +16,7 @@ from billing_engine.domain.plan import PlanOrder, Subscription
 from billing_engine.domain.preauth import PreAuthorization
 from billing_engine.domain.repayment import Repayment, RepaymentChallenge
 from billing_engine.errors import UnknownPaymentMethod
+from billing_engine.money import Cents
 from billing_engine.policy import Policy
 
 AccountStatus = Literal["active", "overdue", "suspended", "deactivated"]
@@ -26,7 +27,7 @@ class Account:
     id: str
     country: str
     tax_rate: Fraction
-    balance: Fraction
+    balance: Cents
     opened_at: datetime
     status: AccountStatus = "active"
     deactivated_at: datetime | None = None

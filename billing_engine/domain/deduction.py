@@ -6,10 +6,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from fractions import Fraction
 from typing import Literal
 
 from billing_engine.domain.months import YearMonth
+from billing_engine.money import NO_CENTS, Cents
 
 Trigger = Literal["threshold", "month_end"]
 PaymentStatus = Literal["pending", "unknown", "succeeded", "failed"]
@@ -19,13 +19,13 @@ PaymentStatus = Literal["pending", "unknown", "succeeded", "failed"]
 class Deduction:
     id: str
     trigger: Trigger
-    amount: Fraction
-    from_balance: Fraction
-    charged: Fraction
+    amount: Cents
+    from_balance: Cents
+    charged: Cents
     method_id: int | None
     initiated_at: datetime
     #: the part that a failed deduction had left unpaid (AUTO-6, AUTO-7)
-    from_billed: Fraction = Fraction(0)
+    from_billed: Cents = NO_CENTS
     #: for a month-end deduction: the month it closes
     month: YearMonth | None = None
     status: PaymentStatus = "pending"

@@ -1,7 +1,8 @@
 """An account's money: fees per hour per product per month at full precision (pretax and tax
 apart, OV-1), and where every fee stands: not yet deducted, in flight, billed and unpaid, in a
 payment whose outcome is unknown, or paid.
-Exactly: fees == undeducted + in_flight + repaying + unknown + billed + paid (H-3)."""
+Exactly: fees == undeducted + in_flight + repaying + unknown + billed + paid (H-3). Fees accrue
+as exact fractions; from the moment a deduction or repayment takes them they are whole cents."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from types import MappingProxyType
 from typing import Literal
 
 from billing_engine.domain.months import YearMonth
-from billing_engine.money import ZERO, RunningSum, round_cents
+from billing_engine.money import NO_CENTS, ZERO, Cents, RunningSum, round_cents
 
 BillingMode = Literal["payg", "coding_plan"]
 BILLING_MODES: tuple[BillingMode, ...] = ("payg", "coding_plan")
@@ -74,17 +75,17 @@ class AccountLedger:
     #: fees accrued since the last deduction attempt: what the threshold is compared with
     since_attempt: Fraction = ZERO
     #: whole cents: deducted, failed, not paid since (AUTO-6)
-    billed: Fraction = ZERO
+    billed: Cents = NO_CENTS
     #: whole cents in the deduction awaiting its status (PAY-5)
-    in_flight: Fraction = ZERO
+    in_flight: Cents = NO_CENTS
     #: whole cents in the manual repayment awaiting its status (PAY-5)
-    repaying: Fraction = ZERO
+    repaying: Cents = NO_CENTS
     #: whole cents in payments the gateway never answered: reserved until reconciled, so no
     #: other deduction or repayment takes them again
-    unknown: Fraction = ZERO
-    paid: Fraction = ZERO
+    unknown: Cents = NO_CENTS
+    paid: Cents = NO_CENTS
     #: Coding Plan charges paid (never outstanding, never toward the threshold: PLAN-1)
-    plan_paid: Fraction = ZERO
+    plan_paid: Cents = NO_CENTS
 
     def add_spend(
         self, month: YearMonth, product: str, mode: BillingMode, pretax: Fraction, tax: Fraction
@@ -106,10 +107,11 @@ class AccountLedger:
         self.since_attempt += fee
 
     def record_plan_charge(
-        self, month: YearMonth, plan: str, pretax: Fraction, tax: Fraction
+        self, month: YearMonth, plan: str, price: Cents, pretax: Fraction, tax: Fraction
     ) -> None:
+        """A Coding Plan charge of `price`, split into `pretax` and `tax` for the spend."""
         self.add_spend(month, plan, "coding_plan", pretax, tax)
-        self.plan_paid += pretax + tax
+        self.plan_paid += price
 
     @property
     def fees(self) -> Fraction:
@@ -130,25 +132,29 @@ class AccountLedger:
     @property
     def outstanding(self) -> Fraction:
         """Every fee not yet paid, exact (H-3)."""
-        return sum_nonzero(
-            self.undeducted, self.in_flight, self.repaying, self.unknown, self.billed
-        )
+        settled = self.in_flight + self.repaying + self.unknown + self.billed
+        return self.undeducted + settled.fraction if settled else self.undeducted
 
     @property
-    def amount_due(self) -> Fraction:
+    def amount_due(self) -> Cents:
         """Total Amount Due as shown (OV-2): the outstanding amount to the cent."""
         return round_cents(self.outstanding)
 
-    @property
-    def payable(self) -> Fraction:
-        """What a deduction or a repayment may take now: outstanding, not in flight, in cents."""
-        return round_cents(sum_nonzero(self.billed, self.undeducted))
+    def _billed_and_undeducted(self) -> Fraction:
+        billed = self.billed
+        return self.undeducted + billed.fraction if billed else self.undeducted
 
-    def start_deduction(self) -> Fraction:
+    @property
+    def payable(self) -> Cents:
+        """What a deduction or a repayment may take now: outstanding, not in flight, in cents."""
+        return round_cents(self._billed_and_undeducted())
+
+    def start_deduction(self) -> Cents:
         """Move everything payable into flight; the sub-cent remainder stays undeducted."""
-        amount = self.payable
-        self.undeducted = sum_nonzero(self.billed, self.undeducted) - amount
-        self.billed = ZERO
+        total = self._billed_and_undeducted()
+        amount = round_cents(total)
+        self.undeducted = total - amount.fraction if amount else total
+        self.billed = NO_CENTS
         self.in_flight = amount
         self.since_attempt = ZERO
         return amount
@@ -158,18 +164,18 @@ class AccountLedger:
             self.paid += self.in_flight
         else:
             self.billed += self.in_flight
-        self.in_flight = ZERO
+        self.in_flight = NO_CENTS
 
     def deduction_unknown(self) -> None:
         """The deduction in flight got no answer: its amount waits, reserved, for the gateway."""
         self.unknown += self.in_flight
-        self.in_flight = ZERO
+        self.in_flight = NO_CENTS
 
-    def repayment_unknown(self, amount: Fraction) -> None:
+    def repayment_unknown(self, amount: Cents) -> None:
         self.repaying -= amount
         self.unknown += amount
 
-    def resolve_unknown(self, paid: bool, to_billed: Fraction, to_undeducted: Fraction) -> None:
+    def resolve_unknown(self, paid: bool, to_billed: Cents, to_undeducted: Cents) -> None:
         """The gateway told at last: paid, or back where the amount came from (billed for a
         deduction; billed and undeducted as a repayment took them)."""
         self.unknown -= to_billed + to_undeducted
@@ -177,28 +183,26 @@ class AccountLedger:
             self.paid += to_billed + to_undeducted
         else:
             self.billed += to_billed
-            self.undeducted += to_undeducted
+            self.undeducted += to_undeducted.fraction
 
-    def start_repayment(self, amount: Fraction) -> tuple[Fraction, Fraction]:
+    def start_repayment(self, amount: Cents) -> tuple[Cents, Cents]:
         """Take `amount` (cents, <= payable) from billed first, then undeducted; returns the two
         parts so a failed repayment puts each back where it was."""
         from_billed = min(amount, self.billed)
         from_undeducted = amount - from_billed
         self.billed -= from_billed
-        self.undeducted -= from_undeducted
+        self.undeducted -= from_undeducted.fraction
         self.repaying += amount
         return from_billed, from_undeducted
 
-    def settle_repayment(
-        self, paid: bool, from_billed: Fraction, from_undeducted: Fraction
-    ) -> None:
+    def settle_repayment(self, paid: bool, from_billed: Cents, from_undeducted: Cents) -> None:
         amount = from_billed + from_undeducted
         self.repaying -= amount
         if paid:
             self.paid += amount
         else:
             self.billed += from_billed
-            self.undeducted += from_undeducted
+            self.undeducted += from_undeducted.fraction
 
     def spend_in(self, month: YearMonth) -> Mapping[tuple[str, BillingMode], Spend]:
         """One month's spend by (product or plan, billing mode), read-only."""

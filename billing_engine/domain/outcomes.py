@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from fractions import Fraction
 from typing import Literal
+
+from billing_engine.money import Cents
 
 
 @dataclass(frozen=True)
@@ -36,9 +37,9 @@ class RepaymentOutcome:
     repayment_id: str
     #: challenge: the card's bank asks 3D Secure first; refused: it failed or was abandoned
     status: Literal["pending", "challenge", "refused"]
-    amount: Fraction
-    from_balance: Fraction
-    charged: Fraction
+    amount: Cents
+    from_balance: Cents
+    charged: Cents
     method_id: int | None
     reason: str | None = None
     #: for "challenge": where the customer completes 3D Secure
@@ -49,7 +50,7 @@ class RepaymentOutcome:
 class PlanOutcome:
     plan: str
     status: Literal["purchased", "refused", "challenge", "unknown"]
-    amount: Fraction
+    amount: Cents
     reason: str | None = None
     #: for "challenge": where the customer completes 3D Secure for the order
     acs_url: str | None = None

@@ -9,18 +9,19 @@ from fractions import Fraction
 from typing import Literal
 
 from billing_engine.domain.months import add_months
+from billing_engine.money import Cents
 
 
-def split_tax_inclusive(price: Fraction, tax_rate: Fraction) -> tuple[Fraction, Fraction]:
+def split_tax_inclusive(price: Cents, tax_rate: Fraction) -> tuple[Fraction, Fraction]:
     """A plan price includes tax: (pretax, tax) exactly, for OV-1."""
-    pretax = price / (1 + tax_rate)
-    return pretax, price - pretax
+    pretax = price.fraction / (1 + tax_rate)
+    return pretax, price.fraction - pretax
 
 
 @dataclass
 class Subscription:
     plan: str
-    price: Fraction
+    price: Cents
     started_at: datetime
     renewals: int = 0
     status: Literal["active", "lapsed"] = "active"
@@ -35,7 +36,7 @@ class PlanOrder:
     """A purchase (PLAN-1), possibly waiting for the customer at a 3DS challenge (3DS-1/2)."""
 
     plan: str
-    price: Fraction
+    price: Cents
     method_id: int
     key: str
     #: unknown: the charge went unanswered and waits to be reconciled

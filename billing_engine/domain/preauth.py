@@ -5,15 +5,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from fractions import Fraction
 from typing import Literal
+
+from billing_engine.money import Cents
 
 
 @dataclass
 class PreAuthorization:
     method_id: int
     authorization_id: str
-    amount: Fraction
+    amount: Cents
     authorized_at: datetime
     release_at: datetime | None = None
     status: Literal["held", "released"] = "held"

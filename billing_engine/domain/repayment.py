@@ -7,21 +7,22 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from fractions import Fraction
 from typing import Literal
+
+from billing_engine.money import Cents
 
 
 @dataclass
 class Repayment:
     id: str
-    amount: Fraction
-    from_balance: Fraction
-    charged: Fraction
+    amount: Cents
+    from_balance: Cents
+    charged: Cents
     method_id: int | None
     submitted_at: datetime
     #: where the amount was taken from, so a failure puts it back exactly
-    from_billed: Fraction
-    from_undeducted: Fraction
+    from_billed: Cents
+    from_undeducted: Cents
     status: Literal["pending", "unknown", "paid", "failed"] = "pending"
     outcome_reason: str | None = None
     #: the gateway never answered: at settlement the repayment waits to be reconciled
@@ -35,7 +36,7 @@ class RepaymentChallenge:
     nothing is reserved or charged until they pass it."""
 
     id: str
-    amount: Fraction
+    amount: Cents
     method_id: int
     transaction_id: str
     acs_url: str | None

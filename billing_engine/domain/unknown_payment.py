@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from fractions import Fraction
 from typing import Literal
+
+from billing_engine.money import Cents
 
 #: when an unknown payment is looked up, counted from when it became unknown; then daily
 LOOK_AFTER = (timedelta(minutes=5), timedelta(hours=1), timedelta(days=1))
@@ -24,7 +25,7 @@ class UnknownPayment:
     account: str
     purpose: Purpose
     method_id: int
-    charged: Fraction
+    charged: Cents
     since: datetime
     looks: int = 0
 

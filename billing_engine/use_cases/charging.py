@@ -4,11 +4,10 @@ its gateway, amounts as two-place Decimals. Shared by deductions, repayments and
 from __future__ import annotations
 
 from dataclasses import dataclass
-from fractions import Fraction
 
 from billing_engine.domain.account import Account
 from billing_engine.domain.payment_methods import CardMethod, PaymentMethod
-from billing_engine.money import ZERO, to_decimal
+from billing_engine.money import NO_CENTS, Cents
 from billing_engine.ports import GatewayResult, GatewayUnavailable, OutcomeUnknown, PaymentFound
 from billing_engine.use_cases.context import EngineContext
 
@@ -16,7 +15,7 @@ from billing_engine.use_cases.context import EngineContext
 def charge_method(
     ctx: EngineContext,
     method: PaymentMethod,
-    amount: Fraction,
+    amount: Cents,
     key: str,
     *,
     merchant_initiated: bool,
@@ -29,14 +28,14 @@ def charge_method(
             assert method.token is not None
             result = ctx.cards.charge(
                 method.token,
-                to_decimal(amount),
+                amount.decimal,
                 idempotency_key=key,
                 merchant_initiated=merchant_initiated,
                 threeds_transaction_id=threeds_transaction_id,
             )
         else:
             assert method.payment_token_id is not None
-            result = ctx.paypal.charge(method.payment_token_id, to_decimal(amount), request_id=key)
+            result = ctx.paypal.charge(method.payment_token_id, amount.decimal, request_id=key)
     except OutcomeUnknown:
         return GatewayResult(ok=False, unknown=True)
     except GatewayUnavailable:
@@ -52,7 +51,7 @@ def find_charge(ctx: EngineContext, method: PaymentMethod, key: str) -> PaymentF
 
 
 def accepted(
-    ctx: EngineContext, method: PaymentMethod, amount: Fraction, result: GatewayResult
+    ctx: EngineContext, method: PaymentMethod, amount: Cents, result: GatewayResult
 ) -> GatewayResult:
     """A gateway's verdict on a charge, counted once where it took the money."""
     if result.ok:
@@ -63,8 +62,8 @@ def accepted(
 
 @dataclass(frozen=True)
 class Payment:
-    from_balance: Fraction
-    charged: Fraction
+    from_balance: Cents
+    charged: Cents
     #: None when the payment will settle as paid (or its outcome is unknown)
     failure: str | None
     #: the gateway never answered: the charge waits to be reconciled
@@ -74,7 +73,7 @@ class Payment:
 def take_payment(
     ctx: EngineContext,
     account: Account,
-    amount: Fraction,
+    amount: Cents,
     method: PaymentMethod | None,
     key: str,
     *,
@@ -84,7 +83,7 @@ def take_payment(
     """Balance first, then the method. The balance part is reserved now; the caller gives it
     back if the payment settles as failed."""
     if not account.balance and amount > 0:  # no prepaid balance, the usual case
-        from_balance, charged = ZERO, amount
+        from_balance, charged = NO_CENTS, amount
     else:
         from_balance = min(account.balance, amount)
         charged = amount - from_balance

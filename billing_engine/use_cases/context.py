@@ -6,7 +6,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from fractions import Fraction
 
 from billing_engine.domain.account import Account
 from billing_engine.domain.accrual import DailyFees
@@ -14,7 +13,7 @@ from billing_engine.domain.link_registry import LinkRegistry
 from billing_engine.domain.unknown_payment import UnknownPayment
 from billing_engine.errors import UnknownAccount
 from billing_engine.events import Event
-from billing_engine.money import ZERO
+from billing_engine.money import NO_CENTS, Cents
 from billing_engine.policy import Policy
 from billing_engine.ports import (
     CardGateway,
@@ -40,7 +39,9 @@ class EngineContext:
     accounts: dict[str, Account] = field(default_factory=dict)
     registry: LinkRegistry = field(default_factory=LinkRegistry)
     #: money accepted by each gateway for charges (deductions, repayments, plans)
-    charged: dict[str, Fraction] = field(default_factory=lambda: {"card": ZERO, "paypal": ZERO})
+    charged: dict[str, Cents] = field(
+        default_factory=lambda: {"card": NO_CENTS, "paypal": NO_CENTS}
+    )
     #: every account's PAYG fees together, per day
     daily_fees: DailyFees = field(default_factory=DailyFees)
     #: charges whose outcome the gateway has not told yet, by idempotency key

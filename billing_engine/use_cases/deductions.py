@@ -18,7 +18,7 @@ from billing_engine.domain.months import (
     next_month_start,
     previous_month,
 )
-from billing_engine.money import ZERO
+from billing_engine.money import NO_CENTS, ZERO
 from billing_engine.ports import GatewayResult
 from billing_engine.use_cases.charging import take_payment
 from billing_engine.use_cases.context import EngineContext
@@ -68,7 +68,7 @@ class Deductions:
         (AUTO-8). Nothing payable after rounding: no deduction, the attempt still counts."""
         ledger = account.ledger
         if ledger.payable <= 0:
-            ledger.since_attempt = Fraction(0)
+            ledger.since_attempt = ZERO
             return
         deduction_id = account.next_id("ded")
         method = account.default_method
@@ -143,7 +143,7 @@ class Deductions:
 
     def reconciled(self, account: Account, deduction: Deduction, found: GatewayResult) -> None:
         """The gateway told what became of an unknown deduction: paid, or failed (AUTO-6)."""
-        account.ledger.resolve_unknown(found.ok, deduction.amount, ZERO)
+        account.ledger.resolve_unknown(found.ok, deduction.amount, NO_CENTS)
         if found.ok:
             self.succeeded(account, deduction, "deduction.reconciled")
         else:

@@ -7,7 +7,7 @@ from billing_engine.domain.account import Account
 from billing_engine.domain.outcomes import ActivationOutcome
 from billing_engine.domain.payment_methods import CardMethod, PaymentMethod, PayPalMethod
 from billing_engine.errors import AccountStateError, BillingError, InvalidAmount, UnknownProduct
-from billing_engine.money import ZERO, parse_amount, round_cents
+from billing_engine.money import ZERO, Cents, parse_amount
 from billing_engine.use_cases.context import EngineContext
 from billing_engine.use_cases.verification import Verification
 
@@ -60,8 +60,8 @@ class Lifecycle:
         rate = parse_amount(tax_rate, field="tax_rate")
         if rate < 0:
             raise InvalidAmount(f"account {account_id}: tax_rate {tax_rate} is negative")
-        prepaid = parse_amount(balance, field="balance")
-        if prepaid < 0 or round_cents(prepaid) != prepaid:
+        prepaid = Cents.exact(parse_amount(balance, field="balance"))
+        if prepaid is None or prepaid < 0:
             raise InvalidAmount(
                 f"account {account_id}: balance {balance} must be whole cents and not negative"
             )

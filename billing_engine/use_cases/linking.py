@@ -11,7 +11,7 @@ from billing_engine.domain.card_validation import brand_of, check_shape, digits_
 from billing_engine.domain.outcomes import LinkOutcome
 from billing_engine.domain.payment_methods import CardMethod, PaymentMethod, PayPalMethod
 from billing_engine.errors import InvalidCard, InvalidThreshold, UnknownPaymentMethod
-from billing_engine.money import ZERO, format_amount, parse_amount, to_decimal
+from billing_engine.money import ZERO, format_amount, parse_amount
 from billing_engine.ports import CardDetails, GatewayUnavailable, ThreeDSResult
 from billing_engine.use_cases.challenges import result_at_timeout, result_on_return
 from billing_engine.use_cases.context import EngineContext
@@ -80,7 +80,7 @@ class Linking:
         try:
             result = self.ctx.threeds.authenticate(
                 token.token,
-                to_decimal(self.ctx.policy.preauth_amount),
+                self.ctx.policy.preauth.decimal,
                 challenge_mandated=self.ctx.policy.threeds_required(account.country),
                 return_url=self.ctx.return_url,
                 idempotency_key=account.next_id("3ds"),

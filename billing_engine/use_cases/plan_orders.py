@@ -3,15 +3,13 @@
 
 from __future__ import annotations
 
-from fractions import Fraction
-
 from billing_engine.domain.account import Account
 from billing_engine.domain.months import month_of
 from billing_engine.domain.outcomes import PlanOutcome
 from billing_engine.domain.payment_methods import CardMethod
 from billing_engine.domain.plan import PlanOrder, Subscription, split_tax_inclusive
 from billing_engine.errors import PaymentRefused, UnknownProduct
-from billing_engine.money import to_decimal
+from billing_engine.money import Cents, round_cents
 from billing_engine.ports import GatewayResult, GatewayUnavailable, ThreeDSResult
 from billing_engine.use_cases.challenges import result_at_timeout, result_on_return
 from billing_engine.use_cases.charging import charge_method
@@ -50,7 +48,7 @@ class PlanOrders:
         try:
             result = self.ctx.threeds.authenticate(
                 method.token,
-                to_decimal(price),
+                price.decimal,
                 challenge_mandated=False,
                 return_url=self.ctx.return_url,
                 idempotency_key=account.next_id("3ds"),
@@ -169,17 +167,19 @@ class PlanOrders:
             )
         return PlanOutcome(order.plan, order.status, order.price, order.reason)
 
-    def _price(self, plan: object) -> Fraction:
+    def _price(self, plan: object) -> Cents:
         prices = self.ctx.policy.plan_prices
         if not isinstance(plan, str) or plan not in prices:
             raise UnknownProduct(f"unknown Coding Plan {plan!r}; known: {sorted(prices)}")
-        return prices[plan]
+        return round_cents(prices[plan])
 
     # --- renewals -------------------------------------------------------------------------
 
     def _record_charge(self, account: Account, subscription: Subscription) -> None:
         pretax, tax = split_tax_inclusive(subscription.price, account.tax_rate)
-        account.ledger.record_plan_charge(month_of(self.ctx.now()), subscription.plan, pretax, tax)
+        account.ledger.record_plan_charge(
+            month_of(self.ctx.now()), subscription.plan, subscription.price, pretax, tax
+        )
 
     def _schedule_renewal(self, account: Account, subscription: Subscription) -> None:
         self.ctx.call_at(

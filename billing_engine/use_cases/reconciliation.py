@@ -4,10 +4,10 @@ and is looked up by that key on a schedule until the gateway tells what became o
 from __future__ import annotations
 
 from collections.abc import Callable
-from fractions import Fraction
 
 from billing_engine.domain.account import Account
 from billing_engine.domain.unknown_payment import Purpose, UnknownPayment
+from billing_engine.money import Cents
 from billing_engine.ports import GatewayResult, GatewayUnavailable
 from billing_engine.use_cases.charging import accepted, find_charge
 from billing_engine.use_cases.context import EngineContext
@@ -22,7 +22,7 @@ def reconcile_later(
     key: str,
     purpose: Purpose,
     method_id: int,
-    charged: Fraction,
+    charged: Cents,
     settle: Settle,
 ) -> None:
     """Keep the charge made under `key` unknown, from now until a look-up by that key answers;

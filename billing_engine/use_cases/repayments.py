@@ -4,14 +4,14 @@ to a method, one pending at a time."""
 from __future__ import annotations
 
 from fractions import Fraction
-from typing import Literal
+from typing import Literal, NoReturn
 
 from billing_engine.domain.account import Account
 from billing_engine.domain.outcomes import RepaymentOutcome
 from billing_engine.domain.payment_methods import CardMethod, PaymentMethod
 from billing_engine.domain.repayment import Repayment, RepaymentChallenge
 from billing_engine.errors import PaymentRefused
-from billing_engine.money import ZERO, format_amount, parse_amount, round_cents, to_decimal
+from billing_engine.money import NO_CENTS, Cents, format_amount, parse_amount
 from billing_engine.ports import GatewayResult, GatewayUnavailable
 from billing_engine.use_cases.challenges import result_at_timeout, result_on_return
 from billing_engine.use_cases.charging import take_payment
@@ -35,15 +35,16 @@ class Repayments:
         pending repayment at a time. Refusals raise PaymentRefused and charge nothing."""
         method = self._repay_method(account, method_id)
         payable = account.ledger.payable
-        wanted = payable if amount == "all" else parse_amount(amount, field="repay amount")
+        asked = payable if amount == "all" else parse_amount(amount, field="repay amount")
         if account.repayment_pending is not None or account.repayment_challenge is not None:
-            self._refuse(account, wanted, "payment_pending", "a repayment is still pending (PAY-5)")
-        if not 0 < wanted <= payable or round_cents(wanted) != wanted:
+            self._refuse(account, asked, "payment_pending", "a repayment is still pending (PAY-5)")
+        wanted = asked if isinstance(asked, Cents) else Cents.exact(asked)
+        if wanted is None or not 0 < wanted <= payable:
             self._refuse(
                 account,
-                wanted,
+                asked,
                 "invalid_amount",
-                f"repay amount {format_amount(wanted)} must be whole cents above 0.00 and at "
+                f"repay amount {format_amount(asked)} must be whole cents above 0.00 and at "
                 f"most the outstanding {format_amount(payable)} (PAY-2)",
             )
         if method is not None and method.status != "active":
@@ -66,7 +67,7 @@ class Repayments:
         self,
         account: Account,
         repayment_id: str,
-        wanted: Fraction,
+        wanted: Cents,
         method: PaymentMethod | None,
         threeds_id: str | None,
     ) -> RepaymentOutcome:
@@ -120,7 +121,7 @@ class Repayments:
     # --- 3D Secure (3DS-1/2): a repayment is customer initiated ------------------------
 
     def _authenticate(
-        self, account: Account, repayment_id: str, wanted: Fraction, method: CardMethod
+        self, account: Account, repayment_id: str, wanted: Cents, method: CardMethod
     ) -> RepaymentOutcome:
         """The card's bank decides: frictionless, or a challenge the customer answers (or the
         time-out ends); nothing is reserved or charged before it passes."""
@@ -128,7 +129,7 @@ class Repayments:
         try:
             result = self.ctx.threeds.authenticate(
                 method.token,
-                to_decimal(wanted),
+                wanted.decimal,
                 challenge_mandated=False,
                 return_url=self.ctx.return_url,
                 idempotency_key=account.next_id("3ds"),
@@ -158,8 +159,8 @@ class Repayments:
             repayment_id,
             "challenge",
             wanted,
-            ZERO,
-            ZERO,
+            NO_CENTS,
+            NO_CENTS,
             method.id,
             acs_url=result.acs_url,
         )
@@ -205,11 +206,13 @@ class Repayments:
         return outcome
 
     def _rejected(
-        self, account: Account, repayment_id: str, wanted: Fraction, method_id: int, reason: str
+        self, account: Account, repayment_id: str, wanted: Cents, method_id: int, reason: str
     ) -> RepaymentOutcome:
         """3DS-2: a failed or abandoned verification ends the repayment; nothing is charged."""
         self.ctx.emit("repayment.rejected", account.id, reason=reason, amount=wanted)
-        return RepaymentOutcome(repayment_id, "refused", wanted, ZERO, ZERO, method_id, reason)
+        return RepaymentOutcome(
+            repayment_id, "refused", wanted, NO_CENTS, NO_CENTS, method_id, reason
+        )
 
     def _repay_method(self, account: Account, method_id: int | None) -> PaymentMethod | None:
         """PAY-4: the method asked for (repay refuses it unless it is active); none given means
@@ -218,7 +221,9 @@ class Repayments:
             return account.default_method
         return account.method(method_id)
 
-    def _refuse(self, account: Account, amount: Fraction, reason: str, message: str) -> None:
+    def _refuse(
+        self, account: Account, amount: Cents | Fraction, reason: str, message: str
+    ) -> NoReturn:
         self.ctx.emit("repayment.rejected", account.id, reason=reason, amount=amount)
         raise PaymentRefused(f"account {account.id}: {message}", reason=reason)
 

@@ -9,7 +9,6 @@ from datetime import datetime
 from billing_engine.domain.account import Account
 from billing_engine.domain.payment_methods import CardMethod, PayPalMethod
 from billing_engine.domain.preauth import PreAuthorization
-from billing_engine.money import to_decimal
 from billing_engine.ports import GatewayUnavailable
 from billing_engine.use_cases.context import EngineContext
 
@@ -28,7 +27,7 @@ class Verification:
         try:
             result = self.ctx.cards.authorize(
                 method.token,
-                to_decimal(policy.preauth_amount),
+                policy.preauth.decimal,
                 descriptor=policy.preauth_descriptor,
                 idempotency_key=account.next_id("auth"),
                 threeds_transaction_id=threeds_transaction_id,
@@ -49,7 +48,7 @@ class Verification:
         try:
             result = self.ctx.paypal.authorize(
                 method.payment_token_id,
-                to_decimal(self.ctx.policy.preauth_amount),
+                self.ctx.policy.preauth.decimal,
                 request_id=account.next_id("auth"),
             )
         except GatewayUnavailable:
@@ -71,7 +70,7 @@ class Verification:
         preauth = PreAuthorization(
             method_id=method_id,
             authorization_id=authorization_id,
-            amount=self.ctx.policy.preauth_amount,
+            amount=self.ctx.policy.preauth,
             authorized_at=self.ctx.now(),
         )
         account.preauths.append(preauth)

@@ -13,6 +13,7 @@ from typing import Any
 import httpx
 
 from billing_engine import errors
+from billing_engine.money import Cents
 from billing_engine.ports import CardDetails, Clock, EventSink
 from simulator.driver import connections
 from simulator.driver.views import (
@@ -290,7 +291,7 @@ class HttpEngine:
 
 def _plain(value: Any) -> Any:
     """A value for the wire: money as a decimal string, never a float."""
-    if isinstance(value, Fraction | Decimal):
+    if isinstance(value, Cents | Fraction | Decimal):
         return amount_text(value)
     if isinstance(value, float):
         raise TypeError("money is never a float")

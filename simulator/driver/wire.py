@@ -11,6 +11,7 @@ from fractions import Fraction
 from typing import Any
 
 from billing_engine.events import Event
+from billing_engine.money import Cents
 from simulator.event_json import format_time
 
 #: an amount as the event schema writes it (two places): read back as money
@@ -18,9 +19,9 @@ _AMOUNT = re.compile(r"-?\d+\.\d\d")
 _RECORD_KEYS = ("seq", "at", "type", "account")
 
 
-def amount_text(value: Fraction | Decimal | int) -> str:
+def amount_text(value: Cents | Fraction | Decimal | int) -> str:
     """The exact amount as a decimal string, or "n/d" when no finite decimal is exact."""
-    fraction = Fraction(value)
+    fraction = value.fraction if isinstance(value, Cents) else Fraction(value)
     denominator = fraction.denominator
     for factor in (2, 5):
         while denominator % factor == 0:

@@ -136,7 +136,7 @@ class BillingMachine(RuleBasedStateMachine):
         acct = self.engine.account(account)
         payable = acct.ledger.payable
         if isinstance(amount, int):
-            amount = round_cents(payable * amount / 100)
+            amount = round_cents(payable.fraction * amount / 100)
         wanted = payable if amount == "all" else amount
         active = [m.id for m in acct.methods if m.status == "active"]
         method_id = None if use_default or not active else active[-1]
