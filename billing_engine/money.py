@@ -1,6 +1,6 @@
 """Money at each boundary in one type: fees accrue as exact rationals (`Fraction`) at full
 precision; an amount settled, reserved or sent to a gateway is whole cents (`Cents`), rounded
-from the accrued fraction half-even in one place, `Cents.of` (RULES.md H-3)."""
+from the accrued fraction half-even in one place, `round_cents` (RULES.md H-3)."""
 
 from __future__ import annotations
 
@@ -87,12 +87,6 @@ class Cents:
 
     def __setattr__(self, name: str, value: object) -> None:
         raise AttributeError("Cents are immutable")
-
-    @classmethod
-    def of(cls, amount: Fraction) -> Cents:
-        """The amount rounded half-even to the cent: the one rounding point; the caller
-        carries the sub-cent remainder."""
-        return cls(cents(amount))
 
     @classmethod
     def exact(cls, amount: Fraction) -> Cents | None:
@@ -196,7 +190,8 @@ NO_CENTS = Cents(0)
 
 
 def round_cents(amount: Fraction) -> Cents:
-    """Half-even to the cent; the caller carries the sub-cent remainder."""
+    """An accrued amount as the whole cents it settles as: half-even to the cent, the one
+    rounding point; the caller carries the sub-cent remainder."""
     return Cents(cents(amount))
 
 

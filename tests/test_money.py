@@ -50,7 +50,8 @@ def test_h3_a_running_sum_is_the_exact_sum(amounts: list[Fraction]) -> None:
 
 
 def test_h3_settled_amounts_are_whole_cents_rounded_once():
-    assert Cents.of(Fraction("0.125")) == Cents(12) and Cents.of(Fraction("0.135")) == Cents(14)
+    assert round_cents(Fraction("0.125")) == Cents(12)
+    assert round_cents(Fraction("0.135")) == Cents(14)
     assert Cents.exact(Fraction("12.34")) == Cents(1234)
     assert Cents.exact(Fraction(1, 3)) is None
     assert Cents(123456).decimal == Decimal("1234.56") and str(Cents(-5)) == "-0.05"

@@ -36,7 +36,8 @@ _MODES = {"pay-as-you-go": "payg", "Coding Plan": "coding_plan"}
 
 
 def _money(value: object) -> Decimal:
-    """An amount of the engine (Fraction), a gateway (Decimal) or the event log (str), as shown."""
+    """An amount of the engine (Cents or an accrued Fraction), a gateway (Decimal) or the event
+    log (str), as shown."""
     exact = Decimal(value) if isinstance(value, str) else value
     return Decimal(format_amount(exact))  # type: ignore[arg-type]
 
@@ -347,7 +348,7 @@ def paypal_took_nothing(billing: BillingWorld, name: str) -> None:
 @then(parsers.re(rf"the billing system has taken (?P<amount>{MONEY}) from cards in all"))
 def taken_from_cards(billing: BillingWorld, amount: str) -> None:
     charged = billing.engine.ledger().charged.get("card", Fraction(0))
-    expect("taken from cards in all", _money(round_cents(charged)), usd(amount))
+    expect("taken from cards in all", _money(charged), usd(amount))
 
 
 @then(parsers.re(rf"{NAME}'s bank records a conversion fee of (?P<amount>{MONEY}) on that charge"))
