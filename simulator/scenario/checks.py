@@ -42,6 +42,8 @@ _POSITIVE = frozenset(
         "preauth_amount",
     }
 )
+#: amounts a gateway is asked for as they are: whole cents (plan prices too)
+_CHARGED = frozenset({"preauth_amount"})
 #: an issuer releases a hold within days, never months
 _MOST_RELEASE_DAYS = 30
 _MOST_PLANS = 20
@@ -80,14 +82,16 @@ def policy_problem(name: str, value: object) -> str | None:
         return None if ok else f"expected 1 to 22 printable ASCII characters, got {shown(value)}"
     if isinstance(current, bool):
         return None if isinstance(value, bool) else f"expected true or false, got {shown(value)}"
-    return _amount_problem(value, positive=name in _POSITIVE)
+    return _amount_problem(value, positive=name in _POSITIVE, charged=name in _CHARGED)
 
 
-def _amount_problem(value: object, *, positive: bool) -> str | None:
+def _amount_problem(value: object, *, positive: bool, charged: bool = False) -> str | None:
     try:
         amount = parse_amount(value)
     except ValueError as exc:
         return str(exc)
+    if charged and amount * 100 != int(amount * 100):
+        return f"expected whole cents (it is charged as it is), got {shown(value)}"
     if positive and amount <= 0:
         return f"expected an amount > 0 (no account could use {amount}), got {shown(value)}"
     if amount < 0:
@@ -129,7 +133,7 @@ def _plan_prices_problem(value: object) -> str | None:
     for plan, price in value.items():
         if not isinstance(plan, str) or not 1 <= len(plan) <= MAX_NAME_CHARS:
             return f"expected plan names of 1 to {MAX_NAME_CHARS} characters, got {shown(plan)}"
-        problem = _amount_problem(price, positive=True)
+        problem = _amount_problem(price, positive=True, charged=True)
         if problem:
             return f"{plan}: {problem}"
     return None
