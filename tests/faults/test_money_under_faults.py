@@ -73,7 +73,7 @@ def fault_rules(draw: st.DrawFn) -> str:
 
 
 @settings(
-    max_examples=60,
+    max_examples=200,
     deadline=None,
     derandomize=True,
     suppress_health_check=[HealthCheck.too_slow],
