@@ -7,9 +7,11 @@ from __future__ import annotations
 import gc
 import logging
 import math
+import multiprocessing
 import os
 import resource
 import secrets
+import signal
 import tempfile
 import threading
 import time
@@ -17,8 +19,9 @@ import warnings
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import ExitStack, contextmanager, suppress
 from dataclasses import dataclass, replace
+from multiprocessing.connection import Connection
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from simulator.shards import (
     ShardedRun,
@@ -30,7 +33,8 @@ from simulator.shards import (
     live_share,
     partition,
 )
-from simulator.workers import MIN_ACCOUNTS_PER_WORKER
+from simulator.workers import MIN_ACCOUNTS_PER_WORKER, die_with_parent
+from simulator.world import RunError
 
 #: how long to wait for a scheduler given by address before giving up
 CONNECT_TIMEOUT = "20s"
@@ -77,12 +81,13 @@ def worker_slots(client: Any) -> int:
 CHUNK_BYTES = 32 << 20
 #: how often the client looks at its tasks while they run (and passes their progress on)
 POLL_SECONDS = 0.1
-#: a worker collects a share's world this long after its task returned (by then the client has
-#: the result, which the collection would otherwise hold up)
+#: where processes cannot be forked, a worker collects a share's world this long after its task
+#: returned (by then the client has the result, which the collection would otherwise hold up)
 COLLECT_AFTER_SECONDS = 2.0
 #: a share's world holds some 60 KiB an account at its peak (806 MiB for 12,500 accounts in a
-#: process of its own), and a worker that ran one keeps some of it for the next (a 100k year
-#: in shares of 12,500 peaked at 2 GiB a worker): at most this many keep a worker near 1 GiB
+#: process of its own); it lives in a child forked for its task, whose memory goes when it
+#: ends (a worker that ran it in its own process kept much of it for the next share: a 100k
+#: year in shares of 12,500 peaked at 2 GiB a worker): at most this many keep a worker near 1 GiB
 MAX_ACCOUNTS_PER_SHARE = 10_000
 
 
@@ -225,10 +230,12 @@ def _folder_probe(events_path: Path | None) -> tuple[str, str] | None:
 def _share_task(
     share: Share, probe: tuple[str, str] | None, topic: str, collect_at_once: bool
 ) -> tuple[ShareResult, PartCopy | None]:
-    """The Dask task: the share's world in this worker, its progress sent on `topic`; its
-    tally and checks back, and where its log part is when the client must fetch it. The
-    world's memory is freed before the task returns when `collect_at_once` (another share
-    may follow on this worker), else a little after."""
+    """The Dask task: the share's world in a child process forked from this worker, its
+    progress sent on `topic`; its tally and checks back, and where its log part is when the
+    client must fetch it. The world's memory goes with the child, so a worker that runs several
+    shares starts each from what it held before the first. Where processes cannot be forked,
+    the world lives in the worker, and its memory is freed before the task returns when
+    `collect_at_once` (another share may follow on this worker), else a little after."""
     from distributed import get_worker
 
     worker = get_worker()
@@ -244,22 +251,99 @@ def _share_task(
     def report(fraction: float) -> None:  # a hundred times a run
         worker.log_event(topic, (share.number, fraction))
 
+    try:
+        if hasattr(os, "fork"):
+            result = _live_share_forked(share, report)
+        else:
+            result = _live_share_here(share, report, collect_at_once)
+    except BaseException:
+        if local is not None:
+            local.unlink(missing_ok=True)
+        raise
+    copy = None if local is None else PartCopy(worker.address, str(local), local.stat().st_size)
+    return result, copy
+
+
+def _live_share_forked(share: Share, report: Callable[[float], None]) -> ShareResult:
+    """live_share in a child forked from this worker, its progress and its result (or the
+    exception it raised) sent back over a pipe; the child ends with the world (no collection)
+    and takes all its memory with it. The child has only the thread that forked it: it touches
+    nothing of Dask's (the progress goes through this thread)."""
+    receiver, sender = multiprocessing.Pipe(duplex=False)
+    parent = os.getpid()
+    pid = os.fork()
+    if pid == 0:  # the child
+        code = 1
+        try:
+            receiver.close()
+            die_with_parent(parent)
+            # as in a forked worker: the world keeps what it allocates, and ends with the process
+            gc.disable()
+            _reset_peak()
+            code = _child_share(share, sender)
+        finally:
+            os._exit(code)
+    sender.close()
+    outcome: tuple[str, Any] | None = None
+    try:
+        while outcome is None:
+            try:
+                kind, value = receiver.recv()
+            except EOFError:
+                raise RunError(f"share {share.number} ended without a result") from None
+            if kind == "progress":
+                report(value)
+            else:
+                outcome = (kind, value)
+    finally:
+        receiver.close()
+        if outcome is None:  # this task failed or was interrupted: the child goes too
+            with suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+        else:  # the child is ending: it is reaped while the result goes back
+            threading.Thread(target=os.waitpid, args=(pid, 0), daemon=True).start()
+    kind, value = outcome
+    if kind == "error":
+        raise value
+    return cast(ShareResult, value)
+
+
+def _child_share(share: Share, sender: Connection) -> int:
+    """In the forked child: the share's world; progress, then the result or the failure, sent
+    on `sender`. Returns the child's exit status."""
+
+    def forward(fraction: float) -> None:
+        sender.send(("progress", fraction))
+
+    try:
+        counted, checks, clean = live_share(share, forward)
+        sender.send(("ok", ShareResult(counted, checks, _task_peak_mib(), clean)))
+        return 0
+    except BaseException as exc:  # every failure goes back to the task, raised there
+        try:
+            sender.send(("error", exc))
+        except Exception:  # an exception that does not pickle: its text then
+            sender.send(("error", RunError(f"{type(exc).__name__}: {exc}")))
+        return 1
+    finally:
+        sender.close()
+
+
+def _live_share_here(
+    share: Share, report: Callable[[float], None], collect_at_once: bool
+) -> ShareResult:
+    """live_share in this worker (where processes cannot be forked)."""
     _reset_peak()
     # as in a forked worker: the world keeps what it allocates, the collector would rescan it
     _COLLECTOR.pause()
     try:
         counted, checks, clean = live_share(share, report)
-    except BaseException:
-        if local is not None:
-            local.unlink(missing_ok=True)
-        raise
     finally:
         # this worker lives on: the world's cycles must go, but once the client has the result
         # unless another share waits to use the memory
         _COLLECTOR.resume_later(0 if collect_at_once else COLLECT_AFTER_SECONDS)
-    result = ShareResult(counted, checks, _task_peak_mib(), clean)
-    copy = None if local is None else PartCopy(worker.address, str(local), local.stat().st_size)
-    return result, copy
+    return ShareResult(counted, checks, _task_peak_mib(), clean)
 
 
 class _PausedCollector:
