@@ -114,10 +114,10 @@ class Deductions:
             self.unknown(account, deduction)
         elif deduction.outcome_reason is None:
             account.ledger.settle_deduction(True)
-            self.succeeded(account, deduction, "deduction.succeeded")
+            self.succeeded(account, deduction)
         else:
             account.ledger.settle_deduction(False)
-            self.failed(account, deduction, deduction.outcome_reason, "deduction.failed")
+            self.failed(account, deduction, deduction.outcome_reason)
         self.after_settlement(account)
 
     def unknown(self, account: Account, deduction: Deduction) -> None:
@@ -145,14 +145,17 @@ class Deductions:
         """The gateway told what became of an unknown deduction: paid, or failed (AUTO-6)."""
         account.ledger.resolve_unknown(found.ok, deduction.amount, NO_CENTS)
         if found.ok:
-            self.succeeded(account, deduction, "deduction.reconciled")
+            self.succeeded(account, deduction, reconciled=True)
         else:
-            self.failed(account, deduction, found.reason or "declined", "deduction.reconciled")
+            self.failed(account, deduction, found.reason or "declined", reconciled=True)
         self.after_settlement(account)
 
-    def succeeded(self, account: Account, deduction: Deduction, event: str) -> None:
+    def succeeded(
+        self, account: Account, deduction: Deduction, *, reconciled: bool = False
+    ) -> None:
+        """Paid: deduction.succeeded, or deduction.reconciled with its outcome."""
         deduction.status = "succeeded"
-        outcome = {"outcome": "succeeded"} if event == "deduction.reconciled" else {}
+        event, outcome = _settled_event("succeeded", reconciled)
         self.ctx.emit(
             event,
             account.id,
@@ -163,7 +166,9 @@ class Deductions:
             **outcome,
         )
 
-    def failed(self, account: Account, deduction: Deduction, reason: str, event: str) -> None:
+    def failed(
+        self, account: Account, deduction: Deduction, reason: str, *, reconciled: bool = False
+    ) -> None:
         """The fees are billed and unpaid (AUTO-6); overdue after a grace period (AUTO-7)."""
         deduction.status = "failed"
         deduction.reason = reason
@@ -171,7 +176,7 @@ class Deductions:
         failed_at = self.ctx.now()
         if account.unpaid_since is None:
             account.unpaid_since = failed_at
-        outcome = {"outcome": "failed"} if event == "deduction.reconciled" else {}
+        event, outcome = _settled_event("failed", reconciled)
         self.ctx.emit(
             event,
             account.id,
@@ -278,3 +283,11 @@ class Deductions:
         if account.status == "suspended" and account.ledger.amount_due == 0:
             account.status = "active"
             self.ctx.emit("account.resumed", account.id)
+
+
+def _settled_event(outcome: str, reconciled: bool) -> tuple[str, dict[str, str]]:
+    """The event telling a deduction's outcome: its own type, or deduction.reconciled carrying
+    the outcome once an unknown deduction is told at last."""
+    if reconciled:
+        return "deduction.reconciled", {"outcome": outcome}
+    return f"deduction.{outcome}", {}

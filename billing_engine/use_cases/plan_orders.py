@@ -10,8 +10,12 @@ from billing_engine.domain.payment_methods import CardMethod
 from billing_engine.domain.plan import PlanOrder, Subscription, split_tax_inclusive
 from billing_engine.errors import PaymentRefused, UnknownProduct
 from billing_engine.money import Cents, round_cents
-from billing_engine.ports import GatewayResult, GatewayUnavailable, ThreeDSResult
-from billing_engine.use_cases.challenges import result_at_timeout, result_on_return
+from billing_engine.ports import GatewayResult, ThreeDSResult
+from billing_engine.use_cases.challenges import (
+    authenticate_payment,
+    result_at_timeout,
+    result_on_return,
+)
 from billing_engine.use_cases.charging import charge_method
 from billing_engine.use_cases.context import EngineContext
 from billing_engine.use_cases.lifecycle import require_active
@@ -44,16 +48,8 @@ class PlanOrders:
         account.plan_orders[plan] = order
         if not isinstance(method, CardMethod):
             return self._pay(account, order, None)
-        assert method.token is not None
-        try:
-            result = self.ctx.threeds.authenticate(
-                method.token,
-                price.decimal,
-                challenge_mandated=False,
-                return_url=self.ctx.return_url,
-                idempotency_key=account.next_id("3ds"),
-            )
-        except GatewayUnavailable:
+        result = authenticate_payment(self.ctx, account, method, price)
+        if result is None:
             return self._refuse(account, order, "gateway_unavailable")
         if result.trans_status != "C":
             return self._after_threeds(account, order, result, challenged=False)

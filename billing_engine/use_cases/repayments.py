@@ -12,8 +12,12 @@ from billing_engine.domain.payment_methods import CardMethod, PaymentMethod
 from billing_engine.domain.repayment import Repayment, RepaymentChallenge
 from billing_engine.errors import PaymentRefused
 from billing_engine.money import NO_CENTS, Cents, format_amount, parse_amount
-from billing_engine.ports import GatewayResult, GatewayUnavailable
-from billing_engine.use_cases.challenges import result_at_timeout, result_on_return
+from billing_engine.ports import GatewayResult
+from billing_engine.use_cases.challenges import (
+    authenticate_payment,
+    result_at_timeout,
+    result_on_return,
+)
 from billing_engine.use_cases.charging import take_payment
 from billing_engine.use_cases.context import EngineContext
 from billing_engine.use_cases.deductions import Deductions
@@ -125,16 +129,8 @@ class Repayments:
     ) -> RepaymentOutcome:
         """The card's bank decides: frictionless, or a challenge the customer answers (or the
         time-out ends); nothing is reserved or charged before it passes."""
-        assert method.token is not None
-        try:
-            result = self.ctx.threeds.authenticate(
-                method.token,
-                wanted.decimal,
-                challenge_mandated=False,
-                return_url=self.ctx.return_url,
-                idempotency_key=account.next_id("3ds"),
-            )
-        except GatewayUnavailable:
+        result = authenticate_payment(self.ctx, account, method, wanted)
+        if result is None:
             return self._rejected(account, repayment_id, wanted, method.id, "gateway_unavailable")
         if result.trans_status in ("Y", "A"):
             return self._submit(account, repayment_id, wanted, method, result.transaction_id)
