@@ -45,7 +45,13 @@ def admin_blueprint(core: GatewayCore) -> Blueprint:
     @bp.get("/faults")
     def get_faults() -> Response:
         with core.lock:
-            return jsonify({"faults": core.faults.to_json(), "log": list(core.fault_log)})
+            return jsonify(
+                {
+                    "faults": core.faults.to_json(),
+                    "fired": core.faults.times_fired(),
+                    "log": list(core.fault_log),
+                }
+            )
 
     @bp.post("/faults")
     def set_faults() -> Response:

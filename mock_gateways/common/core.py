@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import threading
 from abc import ABC, abstractmethod
+from collections import deque
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
@@ -26,6 +27,10 @@ from mock_gateways.common.idempotency import (
 STORED_ERROR_STATUSES = frozenset({402})
 
 Execute = Callable[[str | None], dict[str, Any]]
+
+#: the fault log keeps the latest entries only, so a long run under faults holds bounded memory;
+#: the fault plan counts every firing (`times_fired`)
+FAULT_LOG_LIMIT = 1000
 
 
 class GatewayCore(ABC):
@@ -55,7 +60,7 @@ class GatewayCore(ABC):
         self.seed = seed
         self.public_url = (public_url or self.default_public_url).rstrip("/")
         self.faults = FaultPlan(operations=self.operations)
-        self.fault_log: list[dict[str, Any]] = []
+        self.fault_log: deque[dict[str, Any]] = deque(maxlen=FAULT_LOG_LIMIT)
         self.lock = threading.RLock()
         self._store = IdempotencyStore(self.idempotency_window)
 
@@ -208,7 +213,7 @@ class GatewayCore(ABC):
             if seed is not None:
                 self.seed = seed
             self.faults = FaultPlan(operations=self.operations)
-            self.fault_log = []
+            self.fault_log = deque(maxlen=FAULT_LOG_LIMIT)
             self._store = IdempotencyStore(self.idempotency_window)
             self._clear()
 

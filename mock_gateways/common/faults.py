@@ -3,6 +3,7 @@ operation, key, attempt) so every transport sees the same faults."""
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -113,6 +114,9 @@ class FaultPlan:
     rules: list[FaultRule] = field(default_factory=list)
     #: the gateway's operation names a rule may target (empty: any name)
     operations: tuple[str, ...] = ()
+    #: how many times each rule fired, by its place in `rules`: the whole count, where the
+    #: gateway's log keeps only the latest entries
+    fired_counts: Counter[int] = field(default_factory=Counter)
 
     def decide(
         self, seed: int, operation: str, key: str, attempt: int, now: datetime
@@ -125,6 +129,7 @@ class FaultPlan:
             if unit(seed, "fault", index, rule.kind, operation, key, attempt) >= rule.rate:
                 continue
             fired.append(rule.kind)
+            self.fired_counts[index] += 1
             if rule.kind == "latency":
                 latency += rule.latency_ms
             elif rule.kind == "decline" and decline is None:
@@ -144,9 +149,14 @@ class FaultPlan:
         if not isinstance(raw_rules, Sequence) or isinstance(raw_rules, str | bytes):
             raise _invalid("faults must be a JSON array of rules")
         self.rules = [FaultRule.from_json(item, self.operations) for item in raw_rules]
+        self.fired_counts = Counter()
 
     def to_json(self) -> list[dict[str, Any]]:
         return [rule.to_json() for rule in self.rules]
+
+    def times_fired(self) -> list[int]:
+        """How many attempts each rule has hit so far, in the order of `rules`."""
+        return [self.fired_counts[index] for index in range(len(self.rules))]
 
 
 def _invalid(message: str) -> GatewayError:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from mock_gateways.common.faults import FaultRule
 from simulator.invariants import world_checks
 from simulator.scenario import Scenario, parse_scenario
 from simulator.world import World, built_world
@@ -42,12 +43,11 @@ def fired(world: World, fault: Any) -> bool:
         "threeds": world.gateways.threeds_core,
         "paypal": world.gateways.paypal_core,
     }[fault.gateway]
-    rule = fault.to_rule()
+    wanted = FaultRule.from_json(fault.to_rule()).to_json()
     return any(
-        fault.kind in entry["faults"]
-        and rule["from"] <= entry["at"] < rule["until"]
-        and rule["endpoint"] in ("*", entry["operation"])
-        for entry in core.fault_log
+        count > 0
+        for rule, count in zip(core.faults.to_json(), core.faults.times_fired(), strict=True)
+        if rule == wanted
     )
 
 

@@ -22,6 +22,7 @@ from billing_engine.adapters.http_client import (
 )
 from billing_engine.ports import CardDetails, GatewayUnavailable
 from mock_gateways.card.app import create_app as create_card_app
+from mock_gateways.common.core import FAULT_LOG_LIMIT
 from mock_gateways.common.errors import GatewayError
 from mock_gateways.common.faults import FAULT_FIELDS, FaultPlan, FaultRule
 from mock_gateways.common.server import RunningServer
@@ -339,3 +340,16 @@ def test_connect_errors_are_retried_without_a_lookup():
         call_idempotent(transport, call, lookup=idempotency_lookup("k"))
     assert sent == ["charge"] * 4
     transport.close()
+
+
+def test_a_long_run_of_faults_keeps_the_latest_log_entries_and_counts_every_firing(card_client):
+    """Memory stays bounded however long faults fire; the counts stay whole."""
+    rules = [{"kind": "latency", "latency_ms": 1}, {"kind": "decline", "rate": "0"}]
+    card_client.post("/__admin/faults", json={"faults": rules})
+    calls = FAULT_LOG_LIMIT + 200
+    for n in range(calls):
+        card_client.get(f"/v1/idempotency/k{n}")
+    shown = card_client.get("/__admin/faults").json
+    assert shown["fired"] == [calls, 0]
+    assert len(shown["log"]) == FAULT_LOG_LIMIT
+    assert shown["log"][-1]["key"] == f"k{calls - 1}"
