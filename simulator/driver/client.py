@@ -16,6 +16,7 @@ from billing_engine import errors
 from billing_engine.money import Cents
 from billing_engine.ports import CardDetails, Clock, EventSink
 from simulator.driver import connections
+from simulator.driver.optional_features import NOT_OFFERED, OPTIONAL_FEATURES
 from simulator.driver.views import (
     AccountResult,
     ActivationResult,
@@ -40,12 +41,32 @@ class RemoteEngineError(Exception):
     """The engine answered what the protocol does not allow, or could not be reached."""
 
 
-def _refusal(status: int, body: Any) -> Exception:
+class NotOffered(RemoteEngineError):
+    """The engine does not offer one of the protocol's optional features (a 501 NotOffered):
+    what needs it cannot be judged on that engine."""
+
+    def __init__(self, feature: str, call: str) -> None:
+        super().__init__(feature, call)  # SimPy re-raises a copy: type(exc)(*exc.args)
+        self.feature = feature
+        self.call = call
+
+    def __str__(self) -> str:
+        return f"the engine does not offer {self.feature}: it answered {self.call} with 501"
+
+
+def _refusal(status: int, body: Any, call: str) -> Exception:
     """The engine's refusal as the reference engine raises it (by the error's type name), so
     the world treats both alike; a type it does not know is a BillingError all the same."""
     error = body.get("error") if isinstance(body, dict) else None
+    if (
+        status == 501
+        and isinstance(error, dict)
+        and error.get("type") == NOT_OFFERED
+        and error.get("reason") in OPTIONAL_FEATURES
+    ):
+        return NotOffered(str(error["reason"]), call)
     if not isinstance(error, dict) or status >= 500 or status == 400:
-        return RemoteEngineError(f"HTTP {status}: {body!r}")
+        return RemoteEngineError(f"HTTP {status} to {call}: {body!r}")
     kind = getattr(errors, str(error.get("type")), None)
     if not (isinstance(kind, type) and issubclass(kind, errors.BillingError)):
         kind = errors.BillingError
@@ -90,7 +111,7 @@ class HttpEngine:
         except ValueError:
             answer = response.text
         if response.status_code >= 300:
-            raise _refusal(response.status_code, answer)
+            raise _refusal(response.status_code, answer, f"{method} {path}")
         return answer
 
     def _sync(self) -> None:

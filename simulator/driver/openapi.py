@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
-VERSION = "1.0.0"
+from simulator.driver.optional_features import NOT_OFFERED, OPTIONAL_FEATURES
+
+VERSION = "1.1.0"
 
 AMOUNT = {
     "type": "string",
@@ -37,7 +39,9 @@ def _operation(
     body: str | None = None,
     status: str = "200",
     params: tuple[dict[str, Any], ...] = (),
+    optional: str | None = None,
 ) -> dict[str, Any]:
+    """`optional`: the optional feature the operation belongs to (an engine may answer 501)."""
     responses: dict[str, Any] = {
         status: {"description": "done", **(_json(_ref(answer)) if answer else {})},
         "400": {"description": "a malformed request", **_json(_ref("Error"))},
@@ -45,6 +49,11 @@ def _operation(
         "409": {"description": "not configured yet", **_json(_ref("Error"))},
         "422": {"description": "the engine refused (reason code)", **_json(_ref("Error"))},
     }
+    if optional is not None:
+        responses["501"] = {
+            "description": f"the engine does not offer {optional} (reason: {optional})",
+            **_json(_ref(NOT_OFFERED)),
+        }
     operation: dict[str, Any] = {"summary": summary, "responses": responses}
     if body is not None:
         operation["requestBody"] = {"required": True, **_json(_ref(body))}
@@ -72,6 +81,19 @@ SCHEMAS: dict[str, Any] = {
             ["type", "message"],
             type={"type": "string"},
             reason={**NULLABLE_TEXT, "description": "a reason code of docs/scenarios.md"},
+            message={"type": "string"},
+        ),
+    ),
+    NOT_OFFERED: _object(
+        ["error"],
+        error=_object(
+            ["type", "reason", "message"],
+            type={"const": NOT_OFFERED},
+            reason={
+                "enum": list(OPTIONAL_FEATURES),
+                "description": "The optional feature the engine does not offer. "
+                + "; ".join(f"{name}: {calls}" for name, calls in OPTIONAL_FEATURES.items()),
+            },
             message={"type": "string"},
         ),
     ),
@@ -329,7 +351,12 @@ PATHS: dict[str, Any] = {
     },
     f"{ACCOUNT_PATH}/payment-methods": {
         "post": _operation(
-            "Link a card or PayPal.", "LinkOutcome", body="Link", status="201", params=(ACCOUNT,)
+            "Link a card or PayPal.",
+            "LinkOutcome",
+            body="Link",
+            status="201",
+            params=(ACCOUNT,),
+            optional="paypal",
         )
     },
     METHOD_PATH: {"delete": _operation("Unlink.", "Account", params=(ACCOUNT, METHOD))},
@@ -341,11 +368,17 @@ PATHS: dict[str, Any] = {
             "The customer is back from the redirect URL (3D Secure or PayPal approval).",
             "LinkOutcome",
             params=(ACCOUNT, METHOD),
+            optional="paypal",
         )
     },
     f"{ACCOUNT_PATH}/repayments": {
         "post": _operation(
-            "Repay by hand.", "RepaymentOutcome", body="Repayment", status="201", params=(ACCOUNT,)
+            "Repay by hand.",
+            "RepaymentOutcome",
+            body="Repayment",
+            status="201",
+            params=(ACCOUNT,),
+            optional="repayments",
         )
     },
     f"{ACCOUNT_PATH}/repayments/complete": {
@@ -353,11 +386,17 @@ PATHS: dict[str, Any] = {
             "Back from a repayment's 3D Secure page (null: none waiting).",
             "RepaymentOutcome",
             params=(ACCOUNT,),
+            optional="repayments",
         )
     },
     f"{ACCOUNT_PATH}/plan-orders": {
         "post": _operation(
-            "Order a Coding Plan.", "PlanOutcome", body="PlanOrder", status="201", params=(ACCOUNT,)
+            "Order a Coding Plan.",
+            "PlanOutcome",
+            body="PlanOrder",
+            status="201",
+            params=(ACCOUNT,),
+            optional="coding_plan",
         )
     },
     f"{ACCOUNT_PATH}/plan-orders/{{plan}}/complete": {
@@ -365,6 +404,7 @@ PATHS: dict[str, Any] = {
             "Back from an order's 3D Secure page.",
             "PlanOutcome",
             params=(ACCOUNT, _path_param("plan")),
+            optional="coding_plan",
         )
     },
     f"{ACCOUNT_PATH}/overview": {
@@ -413,7 +453,8 @@ def openapi_document() -> dict[str, Any]:
             "version": VERSION,
             "description": "How billing-sim drives a billing engine under test: accounts, "
             "payment methods, usage windows, payments, the Billing Overview, events and a "
-            "test clock. Guide: docs/driver.md.",
+            "test clock. Optional features, which an engine may answer 501 NotOffered: "
+            f"{', '.join(OPTIONAL_FEATURES)}. Guide: docs/driver.md.",
         },
         "paths": PATHS,
         "components": {"schemas": SCHEMAS},
