@@ -1,6 +1,7 @@
 """The `billing-sim` command line: run, validate and list scenarios, serve the mock gateways.
 Exit status: 0 all well, 1 an invariant failed, 2 bad input (scenario, file, option, output
-folder), 3 an internal error during a run, 130 interrupted."""
+folder), 3 an internal error during a run (or the engine under test failed a call), 130
+interrupted."""
 
 from __future__ import annotations
 
@@ -136,7 +137,8 @@ def run(
 ) -> None:
     """Run SCENARIO: write events.jsonl, summary.json and report.html to --out (replaced whole
     once the run is complete), print a summary. Exit 0 when every invariant held, 1 when one
-    failed, 2 when the scenario (or --out) is unusable, 3 on an internal error."""
+    failed, 2 when the scenario (or --out) is unusable, 3 on an internal error or when the
+    engine at --engine-url fails a call (says which, and whether it does not offer a feature)."""
     if engine_url is not None and (cluster is not None or (workers or 1) > 1):
         raise typer.BadParameter(
             "a remote engine is driven from one process", param_hint="--engine-url"
@@ -145,6 +147,7 @@ def run(
     out_dir = out if out is not None else Path("out") / masked(loaded.name)
     from simulator import runner  # the world imports simpy, flask, httpx: only when running
     from simulator.cluster import ClusterUnreachable
+    from simulator.driver.client import RemoteEngineError, failure_text
     from simulator.run_folder import OutputFolderError
 
     try:
@@ -165,6 +168,9 @@ def run(
     except KeyboardInterrupt:
         typer.secho(f"interrupted: {out_dir} left as it was", fg="red", err=True)
         raise typer.Exit(130) from None
+    except RemoteEngineError as broke:  # the engine under test's fault, not ours: no traceback
+        typer.secho(failure_text(str(engine_url), broke), fg="red", err=True)
+        raise typer.Exit(3) from None
     except Exception as exc:  # anything escaping a started run is ours to fix
         used = loaded.seed if seed is None else seed
         command = reproducing_command(

@@ -33,7 +33,7 @@ def diff(
             typer.secho(line, fg="red", err=True)
         raise typer.Exit(2) from None
     from simulator.differential.compare import compare_events, compare_figures, read_events
-    from simulator.driver.client import RemoteEngineError
+    from simulator.driver.client import RemoteEngineError, failure_text
     from simulator.run_folder import OutputFolderError
     from simulator.runner import run_scenario  # simpy, flask, httpx: only when running
 
@@ -46,7 +46,7 @@ def diff(
             typer.secho(str(refused), fg="red", err=True)
             raise typer.Exit(2) from None
         except RemoteEngineError as broke:  # the engine under test failed: that diverges too
-            typer.secho(f"the engine at {engine_url} broke: {broke}", fg="red", err=True)
+            typer.secho(failure_text(engine_url, broke), fg="red", err=True)
             raise typer.Exit(1) from None
         comparison = compare_events(
             read_events(folder / "reference" / "events.jsonl"),

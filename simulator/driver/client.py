@@ -54,6 +54,16 @@ class NotOffered(RemoteEngineError):
         return f"the engine does not offer {self.feature}: it answered {self.call} with 501"
 
 
+def failure_text(engine_url: str, failure: RemoteEngineError) -> str:
+    """What `run` and `diff` print when the engine under test fails a call."""
+    if isinstance(failure, NotOffered):
+        return (
+            f"the engine at {engine_url} does not offer {failure.feature}, which this scenario "
+            f"uses: it answered {failure.call} with 501 {NOT_OFFERED}"
+        )
+    return f"the engine at {engine_url} broke: {failure}"
+
+
 def _refusal(status: int, body: Any, call: str) -> Exception:
     """The engine's refusal as the reference engine raises it (by the error's type name), so
     the world treats both alike; a type it does not know is a BillingError all the same."""

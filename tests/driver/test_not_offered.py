@@ -1,18 +1,21 @@
 """An engine that does not offer an optional feature answers its calls 501 NotOffered: the
-client raises NotOffered naming the feature and the call, and the OpenAPI document says which
-calls may answer so."""
+client raises NotOffered naming the feature and the call, the OpenAPI document says which calls
+may answer so, and `run` and `diff` say which feature in one line, no traceback."""
 
 from __future__ import annotations
 
 import json
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import pytest
+from typer.testing import CliRunner
 
 from mock_gateways.common.server import RunningServer
 from mock_gateways.serve import Gateways
+from simulator.cli import app
 from simulator.clock import SimClock
 from simulator.driver.client import HttpEngine, NotOffered, RemoteEngineError
 from simulator.driver.openapi import openapi_document
@@ -72,6 +75,28 @@ def test_a_501_for_a_feature_the_protocol_does_not_make_optional_is_a_broken_eng
         with pytest.raises(RemoteEngineError) as raised:
             engine.now()
     assert not isinstance(raised.value, NotOffered)
+
+
+EXPECTED = "does not offer repayments, which this scenario uses: it answered POST /v1/accounts/"
+
+
+def test_run_says_which_feature_the_engine_does_not_offer(
+    engine_without_repayments: str, tmp_path: Path
+) -> None:
+    out = str(tmp_path / "out")
+    args = ["run", "manual-repayment", "--engine-url", engine_without_repayments, "--out", out]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 3
+    assert EXPECTED in result.output
+    assert "internal error" not in result.output and "Traceback" not in result.output
+
+
+def test_diff_says_which_feature_the_engine_does_not_offer(engine_without_repayments: str) -> None:
+    args = ["diff", "manual-repayment", "--engine-url", engine_without_repayments]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 1
+    assert EXPECTED in result.output
+    assert "Traceback" not in result.output
 
 
 def test_the_openapi_document_says_which_calls_may_answer_not_offered() -> None:

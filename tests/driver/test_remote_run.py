@@ -57,3 +57,15 @@ def test_a_remote_engine_is_driven_from_one_process(served_engine: str) -> None:
     result = CliRunner().invoke(app, args)
     assert result.exit_code == 2
     assert "one process" in result.output
+
+
+def test_an_engine_that_cannot_be_reached_is_named_not_taken_for_an_internal_error(
+    tmp_path: Path,
+) -> None:
+    with RunningServer(create_app()) as server:
+        gone = server.url  # served, then stopped: nothing answers there any more
+    args = ["run", "month-end", "--engine-url", gone, "--out", str(tmp_path / "out"), "-q"]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 3
+    assert f"the engine at {gone} broke" in result.output
+    assert "internal error" not in result.output
