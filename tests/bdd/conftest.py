@@ -1,7 +1,8 @@
 """Fixtures and hooks of the conformance features: one BillingWorld per scenario over the
 transport BILLING_SIM_TRANSPORT names (wsgi by default); rule tags and feature file names
 registered as markers; a failing step reports the simulated time and each account's latest
-events; a step no definition matches names the closest known steps."""
+events; a step no definition matches names the closest known steps; a scenario that needs what
+the engine under test does not offer is skipped; the run ends naming the rules that failed."""
 
 from __future__ import annotations
 
@@ -12,9 +13,12 @@ from typing import Any
 import pytest
 from pytest_bdd.scenario import scenario_wrapper_template_registry
 
+from simulator.driver.client import NotOffered
+from simulator.driver.optional_features import OPTIONAL_FEATURES
 from simulator.rules import rule_registry
 
 from .billing_world import BillingWorld, engine_url_from_env, transport_from_env
+from .rule_verdicts import NOT_OFFERED_PROPERTY, RuleVerdicts, not_offered_reason
 from .step_catalogue import FEATURES_DIR, suggestion
 
 REPORT_SECTION = "simulated world"
@@ -30,6 +34,7 @@ def pytest_configure(config: pytest.Config) -> None:
         config.addinivalue_line("markers", f"{rule_id}: {summary}")
     for path in sorted(FEATURES_DIR.glob("*.feature")):
         _register_feature_marker(config, path.stem)
+    config.pluginmanager.register(RuleVerdicts(rule_registry(), OPTIONAL_FEATURES))
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -45,6 +50,17 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             _register_feature_marker(config, feature)
             registered.add(feature)
         item.add_marker(feature)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item: pytest.Item) -> Iterator[None]:
+    """A scenario that reaches a feature the engine under test does not offer cannot be judged
+    there: skipped, not failed, and counted by the feature."""
+    try:
+        return (yield)
+    except NotOffered as declined:
+        item.user_properties.append((NOT_OFFERED_PROPERTY, declined.feature))
+        pytest.skip(not_offered_reason(declined.feature))
 
 
 @pytest.fixture
@@ -66,7 +82,7 @@ def pytest_bdd_step_error(
     exception: Exception,
 ) -> None:
     """Show QA what the world looked like when the step failed, and why it failed."""
-    if "billing" not in request.fixturenames:
+    if "billing" not in request.fixturenames or isinstance(exception, NotOffered):
         return
     billing: BillingWorld = request.getfixturevalue("billing")
     try:

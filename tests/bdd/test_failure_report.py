@@ -144,7 +144,9 @@ def run_failing(
     monkeypatch.setenv(TRANSPORT_ENV, "direct")
     package = pytester.mkpydir("bddcopy")
     for source in Path(__file__).parent.glob("*.py"):
-        if source.name.startswith(("step", "billing_", "customer_", "expectations", "conftest")):
+        if source.name.startswith(
+            ("step", "billing_", "customer_", "expectations", "rule_verdicts", "conftest")
+        ):
             (package / source.name).write_text(source.read_text())
     (package / "test_failing.py").write_text(
         "from pytest_bdd import scenarios\n"
