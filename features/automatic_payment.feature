@@ -41,6 +41,15 @@ Feature: Automatic payment thresholds
     Then Ada's only deduction is USD 1,500.00, started at 23:00 UTC on 31 December 2025 by the threshold
     And Ada's Mastercard is charged USD 1,500.00
 
+  @AUTO-2
+  Scenario: The threshold counts the fees with their tax
+    Given it is 28 January 2026 00:00 UTC
+    And Ada has an account in Germany with 19% tax
+    And Ada's default payment method is a Visa card
+    And Ada's fees reach USD 1,000.00 at 08:00 UTC on 31 January 2026
+    When the clock reaches 31 January 2026 09:00 UTC
+    Then Ada's only deduction is USD 1,000.00, started at 08:00 UTC on 31 January 2026 by the threshold
+
   @AUTO-3
   Scenario Outline: A PayPal threshold must lie between USD 8.00 and USD 500.00
     Given Bob has an account in the United States
