@@ -22,6 +22,8 @@ from simulator.driver.openapi import openapi_document
 from simulator.driver.server import create_app
 from simulator.eventlog import EventLog
 
+from .feature_suite import run_features
+
 REPAYMENTS = "/repayments"
 START = datetime(2026, 1, 1, tzinfo=UTC)
 
@@ -117,3 +119,13 @@ def test_the_openapi_document_says_which_calls_may_answer_not_offered() -> None:
     }
     error = document["components"]["schemas"]["NotOffered"]["properties"]["error"]
     assert error["properties"]["reason"]["enum"] == ["paypal", "repayments", "coding_plan"]
+
+
+def test_the_feature_suite_skips_what_needs_repayments_and_counts_them(
+    engine_without_repayments: str,
+) -> None:
+    run = run_features(engine_without_repayments, "-m", "manual_payment")
+    assert run.counts["failed"] == 0 and run.counts["passed"] >= 1, run.output
+    skipped = run.counts["skipped"]
+    assert run.skipped == {"the engine under test does not offer repayments": skipped}, run.output
+    assert run.not_offered == {"repayments": skipped} and skipped >= 10, run.output
