@@ -48,6 +48,15 @@ Feature: Month-end deduction
     Then Ada has had no deduction
     And Ada's Visa card is never charged
 
+  @AUTO-4
+  Scenario: Fees that round to less than a cent make no month-end deduction
+    Given it is 31 January 2026 20:00 UTC
+    And Ada's default payment method is a Visa card
+    And Ada uses qwen-max for USD 0.001 an hour until 1 February 2026 00:00 UTC
+    When the clock reaches 1 February 2026 01:00 UTC
+    Then Ada has had no deduction
+    And Ada's Visa card is never charged
+
   @AUTO-4 @H-3
   Scenario: Sub-cent fees are rounded half-even at each deduction and the remainder is carried
     Given it is 31 January 2026 23:00 UTC
