@@ -78,6 +78,11 @@ def exact(amount: Fraction) -> str:
         return format(Decimal(amount.numerator) / amount.denominator, "f")
 
 
+def figures(pretax: Fraction, tax: Fraction, show: Callable[[Fraction], str] = exact) -> Any:
+    """Spend as the overview shows it (OV-1): the total is the sum, not the shown parts'."""
+    return {"pretax": show(pretax), "tax": show(tax), "total": show(pretax + tax)}
+
+
 def money(value: object) -> Fraction:
     if isinstance(value, bool) or not isinstance(value, str | int):
         raise ValueError(f"an amount is a decimal string, not {value!r}")
@@ -113,14 +118,7 @@ def card_problem(card: dict[str, Any], now: datetime) -> str | None:
     digits = card["number"].replace(" ", "").replace("-", "")
     if not digits.isdigit() or not 12 <= len(digits) <= 19 or luhn(digits) % 10:
         return "invalid_number"
-    brand = next(
-        (
-            name
-            for name, ranges, lengths in BRANDS
-            if len(digits) in lengths and any(lo <= digits[: len(lo)] <= hi for lo, hi in ranges)
-        ),
-        None,
-    )
+    brand = brand_of(digits)
     if brand is None:
         return "unsupported_brand"
     # a card is valid through the end of its expiry month, yet refused already in that month
@@ -129,6 +127,13 @@ def card_problem(card: dict[str, Any], now: datetime) -> str | None:
         return "expired" if expiry < (now.year, now.month) else "expires_this_month"
     if not card["cvv"].isdigit() or len(card["cvv"]) != (4 if brand == "amex" else 3):
         return "invalid_cvv"
+    return None
+
+
+def brand_of(digits: str) -> str | None:
+    for brand, ranges, lengths in BRANDS:
+        if len(digits) in lengths and any(lo <= digits[: len(lo)] <= hi for lo, hi in ranges):
+            return brand
     return None
 
 
@@ -248,6 +253,14 @@ class Account:
     def toward_threshold(self) -> Fraction:
         return min(self.since_attempt, self.undeducted)
 
+    def spent(
+        self, month: tuple[int, int], product: str | None = None, mode: str | None = None
+    ) -> tuple[Fraction, Fraction]:
+        """OV-1, OV-3, OV-4: a month's spend (pretax, tax), all of it pay-as-you-go."""
+        spent = [s for p, s in self.spend.get(month, {}).items() if product in (None, p)]
+        spent = spent if mode in (None, "payg") else []
+        return sum((s[0] for s in spent), ZERO), sum((s[1] for s in spent), ZERO)
+
 
 class Engine:
     def __init__(self, start: datetime, gateways: dict[str, str], policy: dict[str, Any]):
@@ -361,7 +374,7 @@ class Engine:
             for window in account.windows:
                 overlap = min(start + HOUR, window["until"]) - max(start, window["from"])
                 minutes = int(overlap.total_seconds()) // 60
-                if minutes > 0 and window["product"] in account.products:
+                if minutes > 0 and window["fee"] and window["product"] in account.products:
                     fee = window["fee"] * Fraction(minutes, 60)
                     fees[window["product"]] = fees.get(window["product"], ZERO) + fee
             if any(fees.values()):
@@ -533,9 +546,7 @@ class Engine:
                 account.month_end_waiting = closing
             else:
                 self.deduct(account, "month_end", closing)
-            spent = account.spend.get(closing, {}).values()
-            pretax, tax = sum((s[0] for s in spent), ZERO), sum((s[1] for s in spent), ZERO)
-            total = {"pretax": text(pretax), "tax": text(tax), "total": text(pretax + tax)}
+            total, spent = figures(*account.spent(closing), text), closing in account.spend
             self.emit(
                 "month.closed",
                 account,
@@ -639,14 +650,8 @@ class Engine:
         if status >= 300:
             return error_code(hold)
         account.holds.append({"method_id": method.id, "authorization_id": hold["id"]})
-        self.emit(
-            "preauth.authorized",
-            account,
-            method=method.id,
-            amount=PREAUTH,
-            authorization=hold["id"],
-            descriptor=DESCRIPTOR,
-        )
+        hold_fields = {"authorization": hold["id"], "amount": PREAUTH, "descriptor": DESCRIPTOR}
+        self.emit("preauth.authorized", account, method=method.id, **hold_fields)
         if hold.get("release_at"):
             self.at(when(hold["release_at"]), lambda: self.check_hold(account, method, hold["id"]))
         return None
@@ -669,13 +674,9 @@ class Engine:
     def holder(self, method: Method) -> Account | None:
         """LINK-1: the account that holds this card (this one too), if any."""
         for account in self.accounts.values():
+            held = {m.fingerprint for m in account.methods if m.status == "active"}
             # WRONG ON PURPOSE (LINK-2): a closed account holds nothing, cool-down or not
-            if account.status == "deactivated":
-                continue
-            if any(
-                m.status == "active" and m.fingerprint == method.fingerprint
-                for m in account.methods
-            ):
+            if method.fingerprint in held and account.status != "deactivated":
                 return account
         return None
 
@@ -683,15 +684,8 @@ class Engine:
         """CARD-6: active; the first active method becomes the default."""
         method.status, first = "active", account.default is None
         account.default = method.id if first else account.default
-        self.emit(
-            "payment_method.linked",
-            account,
-            method=method.id,
-            kind="card",
-            default=first,
-            brand=method.brand,
-            last4=method.last4,
-        )
+        card = {"kind": "card", "brand": method.brand, "last4": method.last4}
+        self.emit("payment_method.linked", account, method=method.id, default=first, **card)
         if first:
             self.check_threshold(account)
         return self.outcome(method)
@@ -707,13 +701,8 @@ class Engine:
     def outcome(method: Method) -> dict[str, Any]:
         status = {"active": "linked", "pending": "challenge"}.get(method.status, "rejected")
         reason = (method.reason or "unlinked") if status == "rejected" else None
-        return {
-            "status": status,
-            "method_id": method.id,
-            "kind": "card",
-            "reason": reason,
-            "redirect_url": method.acs_url,
-        }
+        answer = {"status": status, "method_id": method.id, "kind": "card", "reason": reason}
+        return answer | {"redirect_url": method.acs_url}
 
     # --- unlink, default, close -------------------------------------------------------------
 
@@ -782,18 +771,6 @@ class Engine:
                 "toward_threshold": exact(account.toward_threshold),
             },
         }
-
-    def spend(
-        self, account: Account, month: tuple[int, int], product: str | None, mode: str | None
-    ) -> dict[str, str]:
-        """OV-1, OV-3, OV-4: a month's spend, all of it pay-as-you-go."""
-        spent = [s for p, s in account.spend.get(month, {}).items() if product in (None, p)]
-        spent = spent if mode in (None, "payg") else []
-        return figures(sum((s[0] for s in spent), ZERO), sum((s[1] for s in spent), ZERO))
-
-
-def figures(pretax: Fraction, tax: Fraction) -> dict[str, str]:
-    return {"pretax": exact(pretax), "tax": exact(tax), "total": exact(pretax + tax)}
 
 
 def create_app() -> Flask:
@@ -891,18 +868,10 @@ def create_app() -> Flask:
             raise Refused(501, "NotOffered", "this engine does not offer PayPal", "paypal")
         if body.get("kind") != "card":
             raise ValueError("kind must be card or paypal")
-        given = body["card"]
-        card = {
-            "number": str(given["number"]),
-            "cvv": str(given["cvv"]),
-            "name": str(given["name"]),
-            "exp_month": int(given["exp_month"]),
-            "exp_year": int(given["exp_year"]),
-        }
-        if (
-            not (1 <= card["exp_month"] <= 12 and 1000 <= card["exp_year"] <= 9999)
-            or not card["name"].strip()
-        ):
+        card = {k: str(v) for k, v in body["card"].items() if k in ("number", "cvv", "name")}
+        card |= {k: int(v) for k, v in body["card"].items() if k in ("exp_month", "exp_year")}
+        expiry_ok = 1 <= card["exp_month"] <= 12 and 1000 <= card["exp_year"] <= 9999
+        if not expiry_ok or not card["name"].strip():  # no form submits these: no method id
             raise Refused(422, "InvalidCard", "card: an expiry MM/YYYY and a name are needed")
         return engine().link_card(account, card), 201
 
@@ -928,9 +897,8 @@ def create_app() -> Flask:
     @app.post("/v1/accounts/<account_id>/plan-orders")
     @app.post("/v1/accounts/<account_id>/plan-orders/<plan>/complete")
     def plan_orders(account_id: str, plan: str | None = None) -> Any:
-        raise Refused(
-            501, "NotOffered", "this engine does not offer the Coding Plan", "coding_plan"
-        )
+        message = "this engine does not offer the Coding Plan"
+        raise Refused(501, "NotOffered", message, "coding_plan")
 
     @app.get("/v1/accounts/<account_id>/overview")
     def overview(account_id: str) -> Any:
@@ -939,7 +907,7 @@ def create_app() -> Flask:
         mode = request.args.get("mode") or None
         return {
             "month": month,
-            "total_spend": engine().spend(account, month_of(month), None, mode),
+            "total_spend": figures(*account.spent(month_of(month), mode=mode)),
             "total_amount_due": text(account.outstanding),
             "spend": [{"product": p, "mode": "payg", **figures(*s)} for p, s in spent.items()],
         }
@@ -951,7 +919,7 @@ def create_app() -> Flask:
         points = []
         while (year, month) <= last:
             product, mode = args.get("product") or None, args.get("mode") or None
-            spend = engine().spend(account, (year, month), product, mode)
+            spend = figures(*account.spent((year, month), product, mode))
             points.append({"month": f"{year:04d}-{month:02d}", **spend})
             year, month = year + (month == 12), month % 12 + 1
         return {"points": points}
