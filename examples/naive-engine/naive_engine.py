@@ -410,7 +410,7 @@ class Engine:
         first (PAY-3), the rest one merchant-initiated charge: never 3D Secure (AUTO-8)."""
         owed = account.undeducted + account.billed
         amount = cents(owed)
-        # WRONG ON PURPOSE (AUTO-4): a month end deducts whatever is owed, even USD 0.00
+        # WRONG ON PURPOSE (AUTO-4): a month end deducts anything owed, even if it rounds to 0.00
         if (owed if trigger == "month_end" else amount) <= 0:
             account.since_attempt = ZERO
             return
