@@ -8,7 +8,7 @@ import os
 import shutil
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -100,17 +100,18 @@ def run_scenario(
     run_id = run_id_of(scenario, seed)
     folder = RunFolder(out) if out is not None else None
     try:
-        result = _run(
-            without_card_numbers(scenario),
-            seed=seed,
-            run_id=run_id,
-            transport=transport,
-            directory=None if folder is None else folder.path,
-            progress=progress,
-            workers=1 if engine_url is not None else workers,
-            cluster=cluster,
-            engine_url=engine_url,
-        )
+        with _cluster_client(cluster) as client:
+            result = _run(
+                without_card_numbers(scenario),
+                seed=seed,
+                run_id=run_id,
+                transport=transport,
+                directory=None if folder is None else folder.path,
+                progress=progress,
+                workers=1 if engine_url is not None else workers,
+                cluster=client,
+                engine_url=engine_url,
+            )
     except BaseException:  # Ctrl-C included: the partial outputs go, OUT stays as it was
         if folder is not None:
             folder.discard()
@@ -119,6 +120,16 @@ def run_scenario(
         return result
     folder.commit()
     return replace(result, events_path=folder.out / EVENTS_FILE)
+
+
+def _cluster_client(address: str | None) -> AbstractContextManager[Any]:
+    """A client to the Dask cluster at `address` (None: no cluster), connected before the
+    population is generated, so the workers import the simulator meanwhile."""
+    if address is None:
+        return nullcontext()
+    from simulator.cluster import warmed_client
+
+    return warmed_client(address)
 
 
 def without_card_numbers(scenario: Any) -> Any:
@@ -145,11 +156,11 @@ def _run(
     directory: Path | None,
     progress: Callable[[float], None] | None,
     workers: int | None,
-    cluster: str | None = None,
+    cluster: Any = None,
     engine_url: str | None = None,
 ) -> RunResult:
     """The run, its outputs written to `directory` (a folder of its own, moved into place by
-    the caller)."""
+    the caller); its shares on the Dask cluster of the client `cluster` when given."""
     rng = seeded_rng(seed)
     accounts = list(scenario.accounts)
     if scenario.population is not None:
