@@ -10,12 +10,12 @@ import logging
 import math
 import multiprocessing
 import os
+import queue
 import resource
 import secrets
 import signal
 import tempfile
 import threading
-import time
 import warnings
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import ExitStack, contextmanager, suppress
@@ -166,9 +166,10 @@ def run_on_cluster(
     """What run_in_shards does, with the shares (simulator.shards.partition) as tasks on the
     Dask cluster of `client` (warmed_client). A worker that sees the run's folder (this
     machine, or a folder the machines share) writes its log part there; any other writes it in
-    its own folder and the part comes back here in pieces. Either way the parts lie next to
-    `events_path`, as the fork path leaves them, for merge_logs. A task's failure is raised
-    here as it was raised there (and no part is left)."""
+    its own folder and the part comes back here in pieces, as soon as its share is done.
+    Either way the parts lie next to `events_path`, as the fork path leaves them, for
+    merge_logs. A task's failure is raised here as it was raised there (and no part is
+    left)."""
     parent_mib = _resident_mib()
     slots = worker_slots(client)
     shares = partition(accounts, shares_for(requested, len(accounts), slots), scenario.start)
@@ -211,6 +212,7 @@ def _run_shares(
 
     client.subscribe_topic(topic, heard)
     futures: list[Any] = []
+    results: dict[int, ShareResult] = {}
     try:
         with warnings.catch_warnings():
             # a share's accounts travel with its task (a 50,000-account share is some 14 MB):
@@ -220,30 +222,51 @@ def _run_shares(
                 client.submit(_share_task, share, probe, topic, collect_at_once, pure=False)
                 for share in shares
             ]
-        while not all(future.done() for future in futures):
-            for future in futures:
-                if future.status == "error":
-                    future.result()  # the task's exception, raised here
+        finished = _finishing_order(futures)
+        while len(results) < len(futures):
+            # each share's result (and part) is taken as it finishes, while the others run
+            with suppress(queue.Empty):
+                number = finished.get(timeout=POLL_SECONDS)
+                results[number] = _taken(client, futures[number], shares[number].part)
             if progress is not None:  # the mean: shares past the worker count wait their turn
                 progress(sum(done) / len(done))
-            time.sleep(POLL_SECONDS)
-        outcomes = [future.result() for future in futures]
-        for share, (_, copy) in zip(shares, outcomes, strict=True):
-            if copy is not None and share.part is not None:
-                _fetch(client, copy, share.part)
         if progress is not None:
             progress(1.0)
-        return [result for result, _ in outcomes]
+        return [results[number] for number in range(len(futures))]
     except BaseException:
+        # the copies of parts not fetched, read before the cancel deletes the tasks' results
+        copies = [
+            outcome.result()[1]
+            for number, outcome in enumerate(futures)
+            if number not in results and outcome.status == "finished"
+        ]
         client.cancel(futures)  # a running task goes on to its end: Dask cannot stop it
-        for outcome in futures:
-            if outcome.status == "finished" and outcome.result()[1] is not None:
-                _forget(client, outcome.result()[1])
+        for copy in copies:
+            if copy is not None:
+                _forget(client, copy)
         raise
     finally:
         client.unsubscribe_topic(topic)
         if probe is not None:
             Path(probe[0]).unlink(missing_ok=True)
+
+
+def _finishing_order(futures: list[Any]) -> queue.SimpleQueue[int]:
+    """The futures' places in `futures`, each put in the queue as it finishes (or fails)."""
+    finished: queue.SimpleQueue[int] = queue.SimpleQueue()
+    for number, future in enumerate(futures):
+        future.add_done_callback(lambda _, number=number: finished.put(number))
+    return finished
+
+
+def _taken(client: Any, future: Any, part: Path | None) -> ShareResult:
+    """A finished share's result (its task's exception, raised here), its part fetched into
+    `part` when the worker wrote it elsewhere; the worker lets go of the result."""
+    result, copy = future.result()
+    if copy is not None and part is not None:
+        _fetch(client, copy, part)
+    future.release()
+    return cast(ShareResult, result)
 
 
 def _folder_probe(events_path: Path | None) -> tuple[str, str] | None:
