@@ -4,6 +4,7 @@ and its failure come back over a pipe, and a child that ends without a result is
 from __future__ import annotations
 
 import os
+import pickle
 from types import SimpleNamespace
 from typing import Any, NoReturn
 
@@ -28,7 +29,7 @@ def test_the_childs_result_and_progress_come_back(monkeypatch: pytest.MonkeyPatc
         return {"pid": os.getpid()}, [], True
 
     heard: list[float] = []
-    result = cluster._live_share_forked(share_with(monkeypatch, live), heard.append)
+    result = pickle.loads(cluster._live_share_forked(share_with(monkeypatch, live), heard.append))
     assert heard == [0.5]
     assert result.tally["pid"] != os.getpid()  # it lived in a child
     assert result.part_clean and result.peak_mib > 0
