@@ -105,9 +105,10 @@ class HttpEngine:
     # --- plumbing -----------------------------------------------------------------------
 
     def _call(self, method: str, path: str, body: Any = None, **params: Any) -> Any:
-        self._sync()
+        moved = self._sync()
         answer = self._send(method, path, body, params)
-        self._pull_events()
+        if moved or method != "GET":  # a GET changes nothing: no new events to read
+            self._pull_events()
         return answer
 
     def _send(self, method: str, path: str, body: Any, params: Mapping[str, Any]) -> Any:
@@ -124,13 +125,14 @@ class HttpEngine:
             raise _refusal(response.status_code, answer, f"{method} {path}")
         return answer
 
-    def _sync(self) -> None:
+    def _sync(self) -> bool:
+        """Move the engine's test clock to the harness's; whether it moved."""
         now = self._clock.now()
-        if self._synced is None or now > self._synced:
-            self._send(
-                "POST", "/v1/test-clock/advance", {"to": time_text(now), "inclusive": False}, {}
-            )
-            self._synced = now
+        if self._synced is not None and now <= self._synced:
+            return False
+        self._send("POST", "/v1/test-clock/advance", {"to": time_text(now), "inclusive": False}, {})
+        self._synced = now
+        return True
 
     def _pull_events(self) -> None:
         records = self._send("GET", "/v1/events", None, {"after": self._cursor})["events"]
