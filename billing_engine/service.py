@@ -153,6 +153,17 @@ class BillingEngine:
         denominator = remaining.denominator * rate.numerator * (tax.denominator + tax.numerator)
         return max(1, -(-numerator // denominator))
 
+    def threshold_basis(self, account_id: str) -> tuple[object, ...]:
+        """All that `hours_until_threshold` reads of the account: while this stays the same,
+        so does its answer for any rate."""
+        account = self._ctx.account(account_id)
+        return (
+            account.threshold(self._ctx.policy),
+            account.ledger.toward_threshold,
+            account.tax_rate,
+            account.is_metering,
+        )
+
     @staticmethod
     def _rate(value: object, account_id: str) -> Fraction:
         try:

@@ -119,6 +119,8 @@ class MeteredEngine(Protocol):
 
     def is_metering(self, account_id: str) -> bool: ...
 
+    def threshold_basis(self, account_id: str) -> tuple[object, ...]: ...
+
 
 class Meter:
     """Feeds one account's usage to the engine. Each hour's fee is recorded at the hour's end;

@@ -119,6 +119,8 @@ class World:
         #: each account's usage (its products, in the order the summary shows them)
         self.plans: dict[str, UsagePlan] = {}
         self._usage: dict[str, simpy.Process] = {}
+        #: the threshold basis of the account whose timer is running, read before it ran
+        self._basis_before_timer: tuple[object, ...] = ()
         clock.before_timer = self._before_timer
         clock.after_timer = self._after_timer
         log.observers.append(self._on_event)
@@ -234,10 +236,16 @@ class World:
     def _before_timer(self, account_id: str | None) -> None:
         if account_id is not None and account_id in self.meters:
             self.account_changing(account_id)
+            assert self._metered is not None  # meters feed the engine in process only
+            self._basis_before_timer = self._metered.threshold_basis(account_id)
 
     def _after_timer(self, account_id: str | None) -> None:
+        # Most timers (settlements, hold releases) leave the threshold's hour where it was:
+        # the meter plans again only when what that hour is reckoned from changed.
         if account_id is not None and account_id in self.meters:
-            self.account_changed(account_id)
+            assert self._metered is not None
+            if self._metered.threshold_basis(account_id) != self._basis_before_timer:
+                self.account_changed(account_id)
 
     def _on_event(self, event: Event) -> None:
         if event.type in ("account.suspended", "account.resumed") and event.account:
