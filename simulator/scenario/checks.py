@@ -6,8 +6,10 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import datetime, timedelta
+from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
+from billing_engine.money import Cents
 from billing_engine.policy import Policy
 from simulator.scenario.errors import shown
 from simulator.scenario.limits import MAX_DAYS, MAX_NAME_CHARS
@@ -90,7 +92,7 @@ def _amount_problem(value: object, *, positive: bool, charged: bool = False) -> 
         amount = parse_amount(value)
     except ValueError as exc:
         return str(exc)
-    if charged and amount * 100 != int(amount * 100):
+    if charged and Cents.exact(Fraction(amount)) is None:
         return f"expected whole cents (it is charged as it is), got {shown(value)}"
     if positive and amount <= 0:
         return f"expected an amount > 0 (no account could use {amount}), got {shown(value)}"
