@@ -11,6 +11,8 @@ import sys
 
 from simulator.driver.serving import serving
 
+#: the URL of a billing engine that speaks the driver protocol (docs/driver.md): the features
+#: run against it instead of the reference engine in process
 ENGINE_URL_ENV = "BILLING_SIM_ENGINE_URL"
 
 

@@ -17,6 +17,7 @@ from typing import Any
 
 from simulator.calendar import add_months
 from simulator.customers import THINK_TIME
+from simulator.driver.served_suite import ENGINE_URL_ENV
 from simulator.scenario import (
     AccountSpec,
     ActivateAction,
@@ -36,9 +37,6 @@ from simulator.world import RunError, ScriptedAction, World, built_world
 from .customer_words import TestCard, account_id, spoken
 
 TRANSPORT_ENV = "BILLING_SIM_TRANSPORT"
-#: the URL of a billing engine that speaks the driver protocol (docs/driver.md), to run the
-#: features against it instead of the reference engine in process
-ENGINE_URL_ENV = "BILLING_SIM_ENGINE_URL"
 DEFAULT_START = datetime(2026, 1, 1, tzinfo=UTC)
 DEFAULT_SEED = 42
 #: how far the world can run; each scenario stops long before (the meters stop here)

@@ -11,8 +11,9 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
+from simulator.driver.served_suite import ENGINE_URL_ENV
+
 ROOT = Path(__file__).resolve().parents[2]
-ENGINE_URL_ENV = "BILLING_SIM_ENGINE_URL"
 _COUNT = re.compile(r"(\d+) (passed|failed|skipped|errors?)\b")
 _RULE = re.compile(r"^  (\S+)\s+\d+ failing  ", re.MULTILINE)
 _NOT_OFFERED = re.compile(r"^not offered by the engine under test [^:]*: (.+)$", re.MULTILINE)
