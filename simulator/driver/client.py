@@ -86,7 +86,7 @@ def _refusal(status: int, body: Any, call: str) -> Exception:
 class HttpEngine:
     """A remote engine. Before each call its test clock is brought to the harness's time
     (what is due at that very instant waits: customers act before timers, as in process);
-    after each call the events it told are emitted into `events`."""
+    the events it told are emitted into `events` after that advance and after the call."""
 
     def __init__(self, client: httpx.Client, *, clock: Clock, events: EventSink) -> None:
         self._http = client
@@ -105,9 +105,19 @@ class HttpEngine:
     # --- plumbing -----------------------------------------------------------------------
 
     def _call(self, method: str, path: str, body: Any = None, **params: Any) -> Any:
-        moved = self._sync()
-        answer = self._send(method, path, body, params)
-        if moved or method != "GET":  # a GET changes nothing: no new events to read
+        """The call at the harness's time. The events the engine told are read after each step
+        that may change something, each in turn: what the clock's advance did comes before the
+        call, and before anything the harness logs after it (an action it skips at that
+        instant). A GET changes nothing, so has no events of its own."""
+        if self._sync():
+            self._pull_events()
+        try:
+            answer = self._send(method, path, body, params)
+        except errors.BillingError:
+            if method != "GET":  # a refusal is an answer: what the engine did first is logged
+                self._pull_events()
+            raise
+        if method != "GET":
             self._pull_events()
         return answer
 
