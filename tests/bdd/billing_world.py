@@ -34,7 +34,7 @@ from simulator.scenario import (
 )
 from simulator.world import RunError, ScriptedAction, World, built_world
 
-from .customer_words import TestCard, account_id, spoken
+from .customer_words import AuthoringError, TestCard, account_id, spoken
 
 TRANSPORT_ENV = "BILLING_SIM_TRANSPORT"
 DEFAULT_START = datetime(2026, 1, 1, tzinfo=UTC)
@@ -218,6 +218,11 @@ class BillingWorld:
         self._stack.close()
 
     @property
+    def started(self) -> bool:
+        """Whether time has started (a step has opened the world)."""
+        return self._world is not None
+
+    @property
     def now(self) -> datetime:
         return self.world.clock.now()
 
@@ -265,7 +270,9 @@ class BillingWorld:
     def known(self, name: str) -> str:
         key = account_id(name)
         if key not in self.drafts:
-            raise KeyError(f"{name} has no account in this scenario (add a Given step for it)")
+            raise AuthoringError(
+                f"{name} has no account in this scenario (add a Given step for it)"
+            )
         return key
 
     # --- customer actions -----------------------------------------------------------------
@@ -290,7 +297,8 @@ class BillingWorld:
         key = self.known(name)
         ids = [i for i, known in enumerate(self.labels[key]) if known == label]
         if not ids:
-            raise KeyError(f"{name} has no {label} (has: {', '.join(self.labels[key]) or 'none'})")
+            known = ", ".join(self.labels[key]) or "none"
+            raise AuthoringError(f"{name} has no {label} (has: {known})")
         methods = self.world.engine.account(key).methods
         active = [i for i in ids if i < len(methods) and methods[i].status == "active"]
         return (active or ids)[-1]
@@ -449,11 +457,12 @@ class BillingWorld:
 
     # --- H-2: the same story again --------------------------------------------------------
 
-    def replay(self, *, seed: int, transport: str) -> list[str]:
-        """The event log of this scenario's story so far, told again in a fresh world."""
+    def replay(self, *, seed: int, transport: str, reference: bool = False) -> list[str]:
+        """The event log of this scenario's story so far, told again in a fresh world (with
+        the reference engine in process if `reference`, else with this world's engine)."""
         with built_world(
             self.scenario(), [], seed=seed, transport=transport, events_path=None,
-            keep_events=True, engine_url=self.engine_url,
+            keep_events=True, engine_url=None if reference else self.engine_url,
         ) as world:  # fmt: skip
             for kind, item in self.script:
                 _apply(world, kind, item)

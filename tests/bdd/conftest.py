@@ -1,8 +1,10 @@
 """Fixtures and hooks of the conformance features: one BillingWorld per scenario over the
 transport BILLING_SIM_TRANSPORT names (wsgi by default); rule tags and feature file names
 registered as markers; a failing step reports the simulated time and each account's latest
-events; a step no definition matches names the closest known steps; a scenario that needs what
-the engine under test does not offer is skipped; the run ends naming the rules that failed."""
+events, and notes its rule; a step no definition matches names the closest known steps; a
+scenario that needs what the engine under test does not offer is skipped; against a remote
+engine, an unreachable one stops the run at once, and each scenario's event log is compared
+with the reference engine's on the same story; the run ends naming the rules that failed."""
 
 from __future__ import annotations
 
@@ -10,6 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 from pytest_bdd.scenario import scenario_wrapper_template_registry
 
@@ -18,10 +21,26 @@ from simulator.driver.optional_features import OPTIONAL_FEATURES
 from simulator.rules import rule_registry
 
 from .billing_world import BillingWorld, engine_url_from_env, transport_from_env
-from .rule_verdicts import NOT_OFFERED_PROPERTY, RuleVerdicts, not_offered_reason
+from .customer_words import AuthoringError
+from .rule_verdicts import (
+    AUTHORING_PROPERTY,
+    DIVERGED_PROPERTY,
+    NOT_OFFERED_PROPERTY,
+    STEP_RULES_PROPERTY,
+    RuleVerdicts,
+    not_offered_reason,
+)
 from .step_catalogue import FEATURES_DIR, suggestion
+from .step_rules import rules_of_step
+from .twin import divergence_text, twin_comparison
 
 REPORT_SECTION = "simulated world"
+TWIN_SECTION = "reference engine"
+#: how long the engine under test may take to answer the probe at the start of a run
+PROBE_TIMEOUT = 2.0
+#: the run's exit status when the engine under test cannot be reached (as `billing-sim run`
+#: exits when the engine fails a call)
+UNREACHABLE_STATUS = 3
 
 
 def _register_feature_marker(config: pytest.Config, feature: str) -> None:
@@ -34,7 +53,20 @@ def pytest_configure(config: pytest.Config) -> None:
         config.addinivalue_line("markers", f"{rule_id}: {summary}")
     for path in sorted(FEATURES_DIR.glob("*.feature")):
         _register_feature_marker(config, path.stem)
-    config.pluginmanager.register(RuleVerdicts(rule_registry(), OPTIONAL_FEATURES))
+    config.pluginmanager.register(
+        RuleVerdicts(rule_registry(), OPTIONAL_FEATURES), name=RuleVerdicts.__name__
+    )
+
+
+def unreachable(url: str) -> str | None:
+    """Why the engine at `url` cannot be judged (None: something answers HTTP there; whether
+    it keeps the protocol is for the scenarios to find out)."""
+    try:
+        httpx.get(f"{url.rstrip('/')}/v1/test-clock", timeout=PROBE_TIMEOUT)
+    except httpx.HTTPError as failed:
+        why = str(failed) or type(failed).__name__
+        return f"cannot reach the engine under test at {url}: {why}"
+    return None
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -50,6 +82,18 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             _register_feature_marker(config, feature)
             registered.add(feature)
         item.add_marker(feature)
+    url = engine_url_from_env()
+    if url is not None and any(_is_scenario(item) for item in items):
+        why = unreachable(url)
+        if why is not None:  # one error for the whole run, blaming no rule
+            verdicts = config.pluginmanager.get_plugin(RuleVerdicts.__name__)
+            if isinstance(verdicts, RuleVerdicts):
+                verdicts.stopped = why
+            pytest.exit(why, returncode=UNREACHABLE_STATUS)
+
+
+def _is_scenario(item: pytest.Item) -> bool:
+    return scenario_wrapper_template_registry.get(getattr(item, "obj", None)) is not None
 
 
 @pytest.hookimpl(wrapper=True)
@@ -57,15 +101,29 @@ def pytest_runtest_call(item: pytest.Item) -> Iterator[None]:
     """A scenario that reaches a feature the engine under test does not offer cannot be judged
     there: skipped, not failed, and counted by the feature."""
     try:
-        return (yield)
+        result = yield
     except NotOffered as declined:
         item.user_properties.append((NOT_OFFERED_PROPERTY, declined.feature))
         pytest.skip(not_offered_reason(declined.feature))
+    billing = item.stash.get(WORLD, None)
+    if billing is not None and billing.engine_url is not None and billing.started:
+        # every step passed; the engine under test must also have logged what the reference
+        # engine logs on the same story, as `billing-sim diff` would judge it
+        first = twin_comparison(billing).first()
+        if first is not None:
+            item.user_properties.append((DIVERGED_PROPERTY, first.rule))
+            raise AssertionError(divergence_text(first))
+    return result
+
+
+#: the scenario's world, for the hooks that judge it after its last step
+WORLD = pytest.StashKey[BillingWorld]()
 
 
 @pytest.fixture
-def billing() -> Iterator[BillingWorld]:
+def billing(request: pytest.FixtureRequest) -> Iterator[BillingWorld]:
     world = BillingWorld(transport=transport_from_env(), engine_url=engine_url_from_env())
+    request.node.stash[WORLD] = world
     try:
         yield world
     finally:
@@ -84,7 +142,14 @@ def pytest_bdd_step_error(
     """Show QA what the world looked like when the step failed, and why it failed."""
     if "billing" not in request.fixturenames or isinstance(exception, NotOffered):
         return
+    if isinstance(exception, AuthoringError):
+        request.node.user_properties.append((AUTHORING_PROPERTY, str(exception)))
+        return
+    rules = sorted(rules_of_step(step_func, step_func_args))
+    request.node.user_properties.append((STEP_RULES_PROPERTY, rules))
     billing: BillingWorld = request.getfixturevalue("billing")
+    if billing.engine_url is not None and billing.started:
+        _compare_with_reference(request, billing)
     try:
         report = billing.failure_report()
     except Exception as broken:  # the world itself may be what broke
@@ -101,3 +166,20 @@ def pytest_bdd_step_func_lookup_error(
     """A step no definition matches: pytest-bdd raises `exception` next; its message gains the
     closest known steps (a typo or an old wording is the usual cause)."""
     exception.args = (f"{exception}\n{suggestion(step.name, step.type)}", *exception.args[1:])
+    request.node.user_properties.append((AUTHORING_PROPERTY, f"no step matches: {step.name}"))
+
+
+def _compare_with_reference(request: pytest.FixtureRequest, billing: BillingWorld) -> None:
+    """Beside a failed step, where the engine under test first parted from the reference
+    engine on the story so far: that event's rule is the cause the run blames."""
+    try:
+        first = twin_comparison(billing).first()
+    except Exception as broken:  # the engine under test may be what broke
+        text = f"(the reference engine's twin could not be compared: {broken!r})"
+    else:
+        if first is None:
+            text = "the event log so far agrees with the reference engine's"
+        else:
+            request.node.user_properties.append((DIVERGED_PROPERTY, first.rule))
+            text = divergence_text(first)
+    request.node.add_report_section("call", TWIN_SECTION, text)

@@ -9,6 +9,12 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
 
+
+class AuthoringError(ValueError):
+    """A feature says something its steps cannot read (a moment, an amount, a table's column):
+    the feature is wrong, not the engine, so no rule is blamed."""
+
+
 MONTHS = [
     "January",
     "February",
@@ -40,7 +46,7 @@ def moment(text: str) -> datetime:
     text = text.strip()
     match = _DAY_THEN_CLOCK.match(text) or _CLOCK_THEN_DAY.match(text)
     if match is None:
-        raise ValueError(
+        raise AuthoringError(
             f"cannot read {text!r} as a moment; write e.g. '9 January 2026 15:00 UTC' "
             "or '08:00 UTC on 4 January 2026'"
         )
@@ -56,7 +62,7 @@ def moment(text: str) -> datetime:
     )
     weekday = parts["weekday"]
     if weekday is not None and WEEKDAYS[when.weekday()] != weekday:
-        raise ValueError(f"{text!r}: that day is a {WEEKDAYS[when.weekday()]}, not a {weekday}")
+        raise AuthoringError(f"{text!r}: that day is a {WEEKDAYS[when.weekday()]}, not a {weekday}")
     return when
 
 
@@ -80,7 +86,7 @@ def usd(text: str) -> Decimal:
     """ "USD 1,000.00" -> Decimal("1000.00")."""
     match = _USD.match(text.strip())
     if match is None:
-        raise ValueError(f"cannot read {text!r} as an amount; write e.g. 'USD 1,000.00'")
+        raise AuthoringError(f"cannot read {text!r} as an amount; write e.g. 'USD 1,000.00'")
     return Decimal(match["amount"].replace(",", ""))
 
 
@@ -88,7 +94,7 @@ def month_of(text: str) -> tuple[int, int]:
     """ "January 2026" -> (2026, 1)."""
     name, _, year = text.strip().partition(" ")
     if name not in MONTHS or not year.isdigit():
-        raise ValueError(f"cannot read {text!r} as a month; write e.g. 'January 2026'")
+        raise AuthoringError(f"cannot read {text!r} as a month; write e.g. 'January 2026'")
     return int(year), MONTHS.index(name) + 1
 
 
@@ -108,7 +114,7 @@ def country(text: str) -> str:
     try:
         return COUNTRIES[text.strip()]
     except KeyError:
-        raise ValueError(f"unknown country {text!r}; known: {', '.join(COUNTRIES)}") from None
+        raise AuthoringError(f"unknown country {text!r}; known: {', '.join(COUNTRIES)}") from None
 
 
 @dataclass(frozen=True)
@@ -160,7 +166,7 @@ def card(phrase: str) -> TestCard:
         return CARDS[phrase.strip()]
     except KeyError:
         known = "; ".join(CARDS)
-        raise ValueError(f"no test card is described as {phrase!r}; known: {known}") from None
+        raise AuthoringError(f"no test card is described as {phrase!r}; known: {known}") from None
 
 
 #: a card typed with a mistake CARD-4 forbids: phrase -> (number, cvv, name or None)
@@ -205,7 +211,7 @@ def reason(words: str) -> str:
     try:
         return REASONS[words.strip()]
     except KeyError:
-        raise ValueError(f"unknown reason {words!r}; known: {'; '.join(REASONS)}") from None
+        raise AuthoringError(f"unknown reason {words!r}; known: {'; '.join(REASONS)}") from None
 
 
 #: rule interpretations (docs/rules.md) a scenario may restate or change, in words -> policy setting

@@ -31,8 +31,44 @@ from .customer_words import (
     usd,
 )
 from .expectations import expect, in_words
+from .step_rules import checks
 
 _MODES = {"pay-as-you-go": "payg", "Coding Plan": "coding_plan"}
+
+#: the rules a step about deductions may check; the scenario's tags say which
+DEDUCTION_RULES = ("AUTO-1", "AUTO-2", "AUTO-3", "AUTO-4", "AUTO-6")
+#: what set a deduction off -> the rules that say when it does (a threshold: a card's or PayPal's)
+TRIGGER_RULES = {"threshold": ("AUTO-2", "AUTO-3"), "month_end": ("AUTO-4",)}
+#: the rules a step about linking a payment method may check
+LINK_RULES = (
+    "CARD-1", "CARD-2", "CARD-3", "CARD-4", "CARD-6", "3DS-1", "3DS-2",
+    "PAYPAL-1", "PAYPAL-2", "PAYPAL-3", "LINK-1", "LINK-2",
+)  # fmt: skip
+#: a refusal's reason code -> the rule that refuses so
+REASON_RULES = {
+    **dict.fromkeys(
+        ["invalid_number", "unsupported_brand", "expires_this_month", "expired", "invalid_cvv",
+         "name_mismatch"],
+        "CARD-4",
+    ),
+    "online_disabled": "CARD-1",
+    "international_disabled": "CARD-1",
+    "insufficient_funds": "CARD-2",
+    "threeds_not_supported": "CARD-3",
+    "threeds_failed": "3DS-2",
+    "threeds_abandoned": "3DS-2",
+    "already_linked": ("LINK-1", "LINK-2"),
+    "paypal_no_funding_source": "PAYPAL-2",
+    "paypal_agreement_not_approved": "PAYPAL-3",
+    "payment_pending": "PAY-5",
+    "invalid_amount": "PAY-2",
+}  # fmt: skip
+
+
+def _link_rules(result: str) -> str | tuple[str, ...] | None:
+    """The rule a link's outcome in words checks: its refusal's (None for a link made)."""
+    _, _, because = result.partition(", because ")
+    return REASON_RULES.get(reason(because)) if because else None
 
 
 def _money(value: object) -> Decimal:
@@ -80,6 +116,7 @@ def _expected_outcome(words: str) -> str:
         rf"(?P<tax>{MONEY}) tax, (?P<total>{MONEY}) in all"
     )
 )
+@checks("OV-1")
 def total_spend_parts(
     billing: BillingWorld, name: str, month: str, pretax: str, tax: str, total: str
 ) -> None:
@@ -93,6 +130,7 @@ def total_spend_parts(
 
 
 @then(parsers.re(rf"{NAME}'s Total Spend for (?P<month>\w+ \d{{4}}) is (?P<total>{MONEY}) in all"))
+@checks("OV-1")
 def total_spend(billing: BillingWorld, name: str, month: str, total: str) -> None:
     spend = billing.engine.total_spend(billing.known(name), *month_of(month))
     expect(f"{name}'s Total Spend for {month}", _money(round_cents(spend.total)), usd(total))
@@ -104,12 +142,14 @@ def total_spend(billing: BillingWorld, name: str, month: str, total: str) -> Non
         rf"(?P<total>{MONEY})"
     )
 )
+@checks("OV-4")
 def spend_by_mode(billing: BillingWorld, name: str, mode: str, month: str, total: str) -> None:
     spend = billing.engine.total_spend(billing.known(name), *month_of(month), _MODES[mode])
     expect(f"{name}'s {mode} spend for {month}", _money(round_cents(spend.total)), usd(total))
 
 
 @then(parsers.re(rf"{NAME}'s Total Amount Due is (?P<amount>{MONEY})"))
+@checks("OV-2")
 def amount_due(billing: BillingWorld, name: str, amount: str) -> None:
     due = _money(billing.engine.total_amount_due(billing.known(name)))
     expect(f"{name}'s Total Amount Due", due, usd(amount))
@@ -118,6 +158,7 @@ def amount_due(billing: BillingWorld, name: str, amount: str) -> None:
 @then(
     parsers.re(rf"{NAME}'s Spending Trend from (?P<first>\w+ \d{{4}}) to (?P<last>\w+ \d{{4}}) is:")
 )
+@checks("OV-3")
 def spending_trend(
     billing: BillingWorld, name: str, first: str, last: str, datatable: list[list[str]]
 ) -> None:
@@ -150,6 +191,7 @@ def spending_trend(
         r"(?P<when>.+?)(?: and (?P<status>succeeded|failed)(?:, because (?P<why>.+))?)?"
     )
 )
+@checks(*DEDUCTION_RULES)
 def a_deduction(
     billing: BillingWorld,
     amount: str,
@@ -193,6 +235,7 @@ def a_deduction(
         r"(?P<trigger>the threshold|the month end)"
     )
 )
+@checks(*DEDUCTION_RULES, by=lambda trigger, **_: TRIGGER_RULES[TRIGGERS[trigger]])
 def only_deduction(billing: BillingWorld, name: str, amount: str, when: str, trigger: str) -> None:
     shown = [(d["at"], _money(d["amount"]), d["trigger"]) for d in billing.deductions(name)]
     expect(
@@ -203,6 +246,7 @@ def only_deduction(billing: BillingWorld, name: str, amount: str, when: str, tri
 
 
 @then(parsers.re(rf"{NAME}'s deductions are:"))
+@checks(*DEDUCTION_RULES)
 def deductions_are(billing: BillingWorld, name: str, datatable: list[list[str]]) -> None:
     """Columns: started, amount, by, outcome."""
     _, *rows = datatable
@@ -218,6 +262,7 @@ def deductions_are(billing: BillingWorld, name: str, datatable: list[list[str]])
 
 
 @then(parsers.re(rf"{NAME} has had no deduction"))
+@checks(*DEDUCTION_RULES)
 def no_deduction(billing: BillingWorld, name: str) -> None:
     shown = [(d["at"], _money(d["amount"]), d["trigger"]) for d in billing.deductions(name)]
     expect(f"{name}'s deductions (started, amount, by)", shown, [])
@@ -229,6 +274,7 @@ def no_deduction(billing: BillingWorld, name: str) -> None:
         r"USD (?P<charged>[\d,.]+) was charged"
     )
 )
+@checks("PAY-3")
 def balance_first(billing: BillingWorld, balance: str, name: str, charged: str) -> None:
     """The latest payment (a deduction or a manual one): balance first, the rest charged."""
     payments = billing.events(name, "deduction.succeeded", "repayment.submitted")
@@ -243,6 +289,7 @@ def balance_first(billing: BillingWorld, balance: str, name: str, charged: str) 
 
 
 @then(parsers.re(rf"{NAME}'s account became overdue and was suspended at (?P<when>.+)"))
+@checks("AUTO-7")
 def overdue_and_suspended(billing: BillingWorld, name: str, when: str) -> None:
     at = {e["type"]: e["at"] for e in billing.events(name, "account.overdue", "account.suspended")}
     expect(
@@ -255,6 +302,7 @@ def overdue_and_suspended(billing: BillingWorld, name: str, when: str) -> None:
 
 
 @then(parsers.re(rf"{NAME}'s account is (?P<still>not|still) suspended"))
+@checks("AUTO-7")
 def suspended(billing: BillingWorld, name: str, still: str) -> None:
     status = billing.account(name).status
     expect(
@@ -266,6 +314,7 @@ def suspended(billing: BillingWorld, name: str, still: str) -> None:
 
 
 @then(parsers.re(rf"{NAME}'s account is active again"))
+@checks("AUTO-7")
 def active_again(billing: BillingWorld, name: str) -> None:
     resumed = [e["at"] for e in billing.events(name, "account.resumed")]
     expect(f"{name}'s account.resumed events", resumed, "at least one", holds=lambda r, _: bool(r))
@@ -273,6 +322,7 @@ def active_again(billing: BillingWorld, name: str) -> None:
 
 
 @then(parsers.re(rf"(?P<product>[\w.-]+) is activated for {NAME}"))
+@checks("AUTO-5")
 def activated(billing: BillingWorld, product: str, name: str) -> None:
     products = billing.account(name).products
     expect(
@@ -285,6 +335,7 @@ def activated(billing: BillingWorld, product: str, name: str) -> None:
 
 
 @then(parsers.re(rf"(?P<product>[\w.-]+) is not activated for {NAME}, because (?P<why>.+)"))
+@checks("AUTO-5")
 def not_activated(billing: BillingWorld, product: str, name: str, why: str) -> None:
     refused = billing.events(name, "product.activation_refused")
     expect(
@@ -352,6 +403,7 @@ def taken_from_cards(billing: BillingWorld, amount: str) -> None:
 
 
 @then(parsers.re(rf"{NAME}'s bank records a conversion fee of (?P<amount>{MONEY}) on that charge"))
+@checks("CARD-7")
 def conversion_fee(billing: BillingWorld, name: str, amount: str) -> None:
     """CARD-7: the issuer's fee, in the issuer's ledger, never in the merchant's amount."""
     (charge,) = billing.card_charges(name, "Visa card")
@@ -373,6 +425,7 @@ def _latest_payment(billing: BillingWorld, name: str) -> dict:
 
 
 @then(parsers.re(rf"{NAME}'s payment of (?P<amount>{MONEY}) is (?P<status>pending|paid)"))
+@checks("PAY-1", "PAY-2", "PAY-4", "PAY-5")
 def payment_status(billing: BillingWorld, name: str, amount: str, status: str) -> None:
     payment = _latest_payment(billing, name)
     expect(
@@ -390,6 +443,7 @@ def payment_status(billing: BillingWorld, name: str, amount: str, status: str) -
 
 
 @then(parsers.re(rf"{NAME}'s payment of (?P<amount>{MONEY}) failed, because (?P<why>.+)"))
+@checks("PAY-4", "PAY-5")
 def payment_failed(billing: BillingWorld, name: str, amount: str, why: str) -> None:
     payment = _latest_payment(billing, name)
     settled = [
@@ -406,6 +460,7 @@ def payment_failed(billing: BillingWorld, name: str, amount: str, why: str) -> N
 
 
 @then(parsers.re(rf"{NAME} is told {POSSESSIVE} (?P<label>.+) is not active, and nothing is paid"))
+@checks("PAY-4")
 def told_not_active(billing: BillingWorld, name: str, label: str) -> None:
     """PAY-4: only an active method can pay. The engine refuses with a clear message (no
     reason code, so no event); a rejection event would do as well."""
@@ -423,6 +478,7 @@ def told_not_active(billing: BillingWorld, name: str, label: str) -> None:
 
 
 @then(parsers.re(rf"{NAME}'s payment is refused, because (?P<why>.+)"))
+@checks("PAY-2", "PAY-5", by=lambda why, **_: REASON_RULES.get(reason(why)))
 def payment_refused(billing: BillingWorld, name: str, why: str) -> None:
     payment = _latest_payment(billing, name)
     expect(
@@ -451,6 +507,7 @@ def _link_words(billing: BillingWorld, key: str, method_id: int) -> str:
         rf"| but is not {POSSESSIVE} default payment method)?"
     )
 )
+@checks(*LINK_RULES, by=lambda result, **_: _link_rules(result))
 def link_result(
     billing: BillingWorld, name: str, label: str, result: str, default: str | None
 ) -> None:
@@ -473,6 +530,7 @@ def still_linked(billing: BillingWorld, name: str, label: str) -> None:
 
 
 @then(parsers.re(r"the card is not linked, because (?P<why>.+)"))
+@checks(*LINK_RULES, by=lambda why, **_: REASON_RULES.get(reason(why)))
 def last_card_refused(billing: BillingWorld, why: str) -> None:
     expect("the last card linked", billing.last_link, "a card", holds=lambda x, _: x is not None)
     assert billing.last_link is not None  # for the type checker: expect() said so
@@ -481,12 +539,14 @@ def last_card_refused(billing: BillingWorld, why: str) -> None:
 
 
 @then(parsers.re(rf"{NAME} has no default payment method"))
+@checks("CARD-6")
 def no_default(billing: BillingWorld, name: str) -> None:
     default = billing.account(name).default_method_id
     expect(f"{name}'s default payment method", "none" if default is None else default, "none")
 
 
 @then(parsers.re(rf"{NAME} (?P<was>was|was not) asked for 3D Secure(?: (?P<times>\d+) times?)?"))
+@checks("3DS-1", "CARD-3", "AUTO-8")
 def asked_for_threeds(billing: BillingWorld, name: str, was: str, times: str | None) -> None:
     count = len(billing.events(name, "threeds.challenged"))
     wanted = 0 if was == "was not" else int(times) if times else None
@@ -500,6 +560,7 @@ def asked_for_threeds(billing: BillingWorld, name: str, was: str, times: str | N
 
 
 @then(parsers.re(rf"PayPal has held USD 1\.00 from {NAME} (?P<times>\d+) times?"))
+@checks("PAYPAL-1", "AUTO-5")
 def paypal_checks(billing: BillingWorld, name: str, times: str) -> None:
     paypal = {m.id for m in billing.account(name).methods if m.kind == "paypal"}
     checks = [
@@ -525,6 +586,7 @@ def check_descriptor(billing: BillingWorld, descriptor: str) -> None:
 
 
 @then(parsers.re(rf"{NAME}'s bank holds (?P<amount>{MONEY}) on the card"))
+@checks("CARD-2", "CARD-5")
 def bank_holds(billing: BillingWorld, name: str, amount: str) -> None:
     """The card processor's view of the last card linked: what it holds now."""
     held = [a for a in billing.last_card_holds() if a.status_at(billing.now) == "held"]
@@ -533,6 +595,7 @@ def bank_holds(billing: BillingWorld, name: str, amount: str) -> None:
 
 
 @then("no hold stays on the card")
+@checks("CARD-5")
 def no_hold(billing: BillingWorld) -> None:
     held = [
         _money(a.amount) for a in billing.last_card_holds() if a.status_at(billing.now) == "held"
@@ -546,6 +609,7 @@ def no_hold(billing: BillingWorld) -> None:
         r"and (?P<latest>.+)"
     )
 )
+@checks("CARD-5")
 def check_released(billing: BillingWorld, name: str, earliest: str, latest: str) -> None:
     checks = billing.events(name, "preauth.authorized")
     releases = billing.events(name, "preauth.released")
@@ -569,6 +633,7 @@ def check_released(billing: BillingWorld, name: str, earliest: str, latest: str)
 
 
 @then(parsers.re(r"it was released on a business day in (?P<where>.+)"))
+@checks("CARD-5")
 def released_on_business_day(billing: BillingWorld, where: str) -> None:
     at = billing.noted["released"]
     expect(
@@ -583,6 +648,7 @@ def released_on_business_day(billing: BillingWorld, where: str) -> None:
 
 
 @then(parsers.re(rf"{NAME}'s Coding Plan renewals are:"))
+@checks("PLAN-1", "AUTO-8")
 def plan_renewals(billing: BillingWorld, name: str, datatable: list[list[str]]) -> None:
     """Columns: renewed, amount, outcome."""
     _, *rows = datatable
@@ -602,6 +668,7 @@ def plan_renewals(billing: BillingWorld, name: str, datatable: list[list[str]]) 
 @then(
     parsers.re(rf"{NAME}'s (?P<plan>Lite|Pro) Coding Plan purchase is refused, because (?P<why>.+)")
 )
+@checks("PLAN-1", "3DS-2", by=lambda why, **_: REASON_RULES.get(reason(why), "PLAN-1"))
 def plan_refused(billing: BillingWorld, name: str, plan: str, why: str) -> None:
     refused = billing.events(name, "plan.purchase_refused")
     expect(
@@ -620,6 +687,7 @@ def plan_refused(billing: BillingWorld, name: str, plan: str, why: str) -> None:
     "the card processor, the 3D Secure server and PayPal dated every record at a moment the "
     "billing system logged"
 )
+@checks("H-1")
 def one_clock(billing: BillingWorld) -> None:
     """H-1: each gateway stamps its records with the engine's simulated time."""
     logged = {moment_of(e["at"]) for e in billing.events()}
@@ -634,6 +702,7 @@ def one_clock(billing: BillingWorld) -> None:
 
 
 @then("the card processor released each check exactly when the billing system logged its release")
+@checks("H-1")
 def releases_agree(billing: BillingWorld) -> None:
     released = [e for e in billing.events(None, "preauth.released") if e["by"] == "issuer"]
     expect(
@@ -646,6 +715,7 @@ def releases_agree(billing: BillingWorld) -> None:
 
 
 @then("telling the story again with the same seed writes the same event log, byte for byte")
+@checks("H-2")
 def same_seed_same_log(billing: BillingWorld) -> None:
     replayed = billing.replay(seed=billing.seed, transport=billing.transport)
     expect(
@@ -657,6 +727,7 @@ def same_seed_same_log(billing: BillingWorld) -> None:
     "telling it again in process, through the gateways' web applications and over network "
     "sockets writes the same event log, byte for byte"
 )
+@checks("H-2")
 def same_log_every_transport(billing: BillingWorld) -> None:
     for transport in ("direct", "wsgi", "http"):
         replayed = billing.replay(seed=billing.seed, transport=transport)
@@ -668,6 +739,7 @@ def same_log_every_transport(billing: BillingWorld) -> None:
 
 
 @then("telling it again with another seed writes a different event log")
+@checks("H-2")
 def other_seed_other_log(billing: BillingWorld) -> None:
     replayed = billing.replay(seed=billing.seed + 1, transport="direct")
     expect(
@@ -684,6 +756,7 @@ def other_seed_other_log(billing: BillingWorld) -> None:
         r"to the cent"
     )
 )
+@checks("H-3")
 def nothing_lost(billing: BillingWorld, name: str) -> None:
     """H-3: every fee accrued (exactly) is paid (per the event log) or still due."""
     deducted = billing.events(name, "deduction.succeeded", "deduction.reconciled")
@@ -718,6 +791,7 @@ _AMOUNT_FIELDS = {
 
 
 @then("every amount in the event log has exactly two decimal places")
+@checks("H-3")
 def amounts_two_places(billing: BillingWorld) -> None:
     amounts = [
         (e["type"], k, v) for e in billing.events() for k, v in e.items() if k in _AMOUNT_FIELDS
@@ -728,6 +802,7 @@ def amounts_two_places(billing: BillingWorld) -> None:
 
 
 @then("no event shows a full card number or a security code")
+@checks("H-4")
 def no_card_numbers(billing: BillingWorld) -> None:
     """H-4: no number typed in this scenario, and no CVV field, in any event or report."""
     typed = billing.card_numbers()
@@ -738,6 +813,7 @@ def no_card_numbers(billing: BillingWorld) -> None:
 
 
 @then("cards appear in the event log as brand and last four digits only")
+@checks("H-4")
 def cards_by_last4(billing: BillingWorld) -> None:
     linked = [e for e in billing.events(None, "payment_method.linked") if e["kind"] == "card"]
     expect("cards linked", len(linked), "at least one", holds=lambda n, _: n > 0)

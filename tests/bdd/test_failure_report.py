@@ -21,6 +21,7 @@ pytest_plugins = ["pytester"]
 @dataclass
 class FakeNode:
     sections: list[tuple[str, str, str]] = field(default_factory=list)
+    user_properties: list[tuple[str, object]] = field(default_factory=list)
 
     def add_report_section(self, when: str, key: str, content: str) -> None:
         self.sections.append((when, key, content))
@@ -145,7 +146,16 @@ def run_failing(
     package = pytester.mkpydir("bddcopy")
     for source in Path(__file__).parent.glob("*.py"):
         if source.name.startswith(
-            ("step", "billing_", "customer_", "expectations", "rule_verdicts", "conftest")
+            (
+                "step",
+                "billing_",
+                "customer_",
+                "expectations",
+                "rule_verdicts",
+                "conftest",
+                "tables",
+                "twin",
+            )
         ):
             (package / source.name).write_text(source.read_text())
     (package / "test_failing.py").write_text(
