@@ -1,0 +1,245 @@
+"""The parts of docs/ written from code: the events table of docs/scenarios.md (from
+`billing_engine.event_types`) and the gateways' bodies in docs/gateways.md (from the mocks'
+OpenAPI examples). `python -m simulator.doc_tables` rewrites them; `--check` only compares."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+from billing_engine.event_types import EVENT_TYPES, EventField, FieldType
+from mock_gateways.card.openapi import OPENAPI as CARD_OPENAPI
+from mock_gateways.paypal.openapi import OPENAPI as PAYPAL_OPENAPI
+from mock_gateways.threeds.openapi import OPENAPI as THREEDS_OPENAPI
+
+DOCS = Path(__file__).resolve().parent.parent / "docs"
+COMMAND = "python -m simulator.doc_tables"
+
+# --- the events table --------------------------------------------------------------------
+
+#: how each field type reads in the table
+VALUE_WORDS: dict[FieldType, str] = {
+    "amount": "amount",
+    "method": "method index",
+    "method?": "method index or null",
+    "id": "id",
+    "reason": "reason code",
+    "word": "word",
+    "text": "text",
+    "time": "time",
+    "int": "integer",
+    "bool": "boolean",
+    "object": "object",
+}
+
+
+def _field_row(field: EventField) -> str:
+    when = f" (only for {field.when})" if field.when else ""
+    return f"| | `{field.name}` | {VALUE_WORDS[field.type]} | {field.meaning}{when} |"
+
+
+def events_table() -> str:
+    """One row per event type (who writes it, its rules, what happened), then one per field."""
+    lines = [
+        "| type | field | value | meaning |",
+        "|---|---|---|---|",
+    ]
+    for event in EVENT_TYPES:
+        rules = ", ".join(event.rules)
+        by = "written by the harness: " if event.source == "harness" else ""
+        about = f"{by}{event.meaning}" + (f" ({rules})" if rules else "")
+        lines.append(f"| `{event.name}` | | | {about} |")
+        lines.extend(_field_row(field) for field in event.fields)
+    return "\n".join(lines)
+
+
+# --- the gateways' bodies ----------------------------------------------------------------
+
+#: the gateways in the order docs/gateways.md names them, with their OpenAPI documents
+GATEWAYS: tuple[tuple[str, str, dict[str, Any]], ...] = (
+    ("card", "Card processor", CARD_OPENAPI),
+    ("threeds", "3D Secure server", THREEDS_OPENAPI),
+    ("paypal", "PayPal", PAYPAL_OPENAPI),
+)
+JSON = "application/json"
+FORM = "application/x-www-form-urlencoded"
+HTML = "text/html"
+_HEADERS = ("Idempotency-Key", "PayPal-Request-Id", "Prefer")
+
+
+@dataclass(frozen=True)
+class GatewayOperation:
+    """One operation of a mock as its OpenAPI document gives it, with its examples."""
+
+    gateway: str
+    operation_id: str
+    method: str
+    path: str
+    summary: str
+    headers: tuple[str, ...]
+    request_type: str | None
+    request_example: Any
+    status: int
+    response_type: str | None
+    response_example: Any
+    bearer: bool
+
+    def missing_examples(self) -> list[str]:
+        missing = []
+        if self.request_type is not None and self.request_example is None:
+            missing.append("no request example")
+        if self.response_type == JSON and self.response_example is None:
+            missing.append(f"no example of its {self.status} answer")
+        return missing
+
+
+def _success(responses: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+    status = min(int(code) for code in responses if code.isdigit() and int(code) < 400)
+    return status, responses[str(status)]
+
+
+def _media(content: dict[str, Any]) -> tuple[str | None, Any]:
+    for media in (JSON, FORM, HTML):
+        if media in content:
+            return media, content[media].get("example")
+    return None, None
+
+
+def gateway_operations() -> Iterator[GatewayOperation]:
+    """Every operation a client of a mock calls (the admin API aside), in document order."""
+    for gateway, _, document in GATEWAYS:
+        for path, item in document["paths"].items():
+            if path.startswith("/__admin"):
+                continue
+            for method, op in item.items():
+                request_type, request_example = _media(op.get("requestBody", {}).get("content", {}))
+                status, answer = _success(op["responses"])
+                response_type, response_example = _media(answer.get("content", {}))
+                names = {param["name"] for param in op.get("parameters", [])}
+                yield GatewayOperation(
+                    gateway=gateway,
+                    operation_id=op["operationId"],
+                    method=method.upper(),
+                    path=path,
+                    summary=op["summary"],
+                    headers=tuple(h for h in _HEADERS if h in names),
+                    request_type=request_type,
+                    request_example=request_example,
+                    status=status,
+                    response_type=response_type,
+                    response_example=response_example,
+                    bearer={"bearerToken": []} in op.get("security", []),
+                )
+
+
+def _block(media: str | None, example: Any) -> list[str]:
+    if media == FORM:
+        return ["```text", urlencode(example), "```"]
+    return ["```json", json.dumps(example, indent=2, ensure_ascii=False), "```"]
+
+
+def _operation_text(op: GatewayOperation) -> list[str]:
+    needs = [f"`{h}` header" for h in op.headers]
+    if op.bearer:
+        needs.insert(0, "`Authorization: Bearer TOKEN`")
+    lines = [f"#### `{op.method} {op.path}` ({op.operation_id})", "", f"{op.summary}."]
+    if needs:
+        lines[-1] += f" Takes the {', '.join(needs)}."
+    lines.append("")
+    if op.request_type is None:
+        lines.append("Request: no body.")
+    else:
+        lines.append(f"Request (`{op.request_type}`):")
+        lines += ["", *_block(op.request_type, op.request_example)]
+    lines.append("")
+    if op.response_type == JSON:
+        lines += [f"Answer {op.status}:", "", *_block(JSON, op.response_example)]
+    elif op.response_type == HTML:
+        lines.append(f"Answer {op.status}: an HTML page for the customer's browser.")
+    elif op.status == 303:
+        lines.append("Answer 303: a redirect (`Location`), as the summary says.")
+    else:
+        lines.append(f"Answer {op.status}: no body.")
+    lines.append("")
+    return lines
+
+
+def gateway_bodies() -> str:
+    lines: list[str] = []
+    ops = list(gateway_operations())
+    for gateway, title, _ in GATEWAYS:
+        lines += [f"### {title}", ""]
+        for op in ops:
+            if op.gateway == gateway:
+                lines += _operation_text(op)
+    return "\n".join(lines).rstrip()
+
+
+# --- writing them into the docs ----------------------------------------------------------
+
+#: name -> (the file, what goes between its markers)
+PARTS: dict[str, tuple[str, Callable[[], str]]] = {
+    "events": ("scenarios.md", events_table),
+    "gateways": ("gateways.md", gateway_bodies),
+}
+
+
+def _markers(name: str) -> tuple[str, str]:
+    return (
+        f"<!-- generated: {name}, by `{COMMAND}`; edit the source, not this -->",
+        f"<!-- end of generated: {name} -->",
+    )
+
+
+def _rewritten(text: str, name: str, body: str) -> str:
+    begin, end = _markers(name)
+    head, found, rest = text.partition(begin)
+    if not found or end not in rest:
+        raise ValueError(f"docs/{PARTS[name][0]} lacks the markers of the generated {name}")
+    return f"{head}{begin}\n{body}\n{end}{rest.partition(end)[2]}"
+
+
+def stale(name: str, docs: Path = DOCS) -> str | None:
+    """Why docs/FILE's generated part `name` is not what its source gives, or None."""
+    file, make = PARTS[name]
+    text = (docs / file).read_text(encoding="utf-8")
+    if _rewritten(text, name, make()) != text:
+        return f"docs/{file}: the generated {name} are stale"
+    return None
+
+
+def write(docs: Path = DOCS) -> list[str]:
+    """Rewrite every generated part; the files changed."""
+    texts: dict[str, str] = {}
+    for name, (file, make) in PARTS.items():  # every part first: a missing marker writes none
+        text = texts.get(file) or (docs / file).read_text(encoding="utf-8")
+        texts[file] = _rewritten(text, name, make())
+    changed = []
+    for file, new in texts.items():
+        if (docs / file).read_text(encoding="utf-8") != new:
+            (docs / file).write_text(new, encoding="utf-8")
+            changed.append(f"docs/{file}")
+    return changed
+
+
+def main(argv: list[str]) -> int:
+    if argv == ["--check"]:
+        problems = [why for name in PARTS if (why := stale(name)) is not None]
+        for problem in problems:
+            print(f"{problem}; regenerate with: {COMMAND}", file=sys.stderr)
+        return 1 if problems else 0
+    if argv:
+        print(f"usage: {COMMAND} [--check]", file=sys.stderr)
+        return 2
+    for path in write():
+        print(f"rewrote {path}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
