@@ -138,7 +138,8 @@ def run(
     """Run SCENARIO: write events.jsonl, summary.json and report.html to --out (replaced whole
     once the run is complete), print a summary. Exit 0 when every invariant held, 1 when one
     failed, 2 when the scenario (or --out) is unusable, 3 on an internal error or when the
-    engine at --engine-url fails a call (says which, and whether it does not offer a feature)."""
+    engine at --engine-url cannot be reached or fails a call (says which, and whether it does
+    not offer a feature)."""
     if engine_url is not None and (cluster is not None or (workers or 1) > 1):
         raise typer.BadParameter(
             "a remote engine is driven from one process", param_hint="--engine-url"
@@ -148,6 +149,7 @@ def run(
     from simulator import runner  # the world imports simpy, flask, httpx: only when running
     from simulator.cluster import ClusterUnreachable
     from simulator.driver.client import RemoteEngineError, failure_text
+    from simulator.driver.connections import EngineUnreachable
     from simulator.run_folder import OutputFolderError
 
     try:
@@ -168,6 +170,9 @@ def run(
     except KeyboardInterrupt:
         typer.secho(f"interrupted: {out_dir} left as it was", fg="red", err=True)
         raise typer.Exit(130) from None
+    except EngineUnreachable as dead:  # probed before the run: one line, no rule blamed
+        typer.secho(str(dead), fg="red", err=True)
+        raise typer.Exit(3) from None
     except RemoteEngineError as broke:  # the engine under test's fault, not ours: no traceback
         typer.secho(failure_text(str(engine_url), broke), fg="red", err=True)
         raise typer.Exit(3) from None

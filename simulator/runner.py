@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from simulator.card_text import masked
+from simulator.driver.connections import probe
 from simulator.event_json import format_time
 from simulator.invariants import Check, no_card_data, world_checks
 from simulator.population import generate_population
@@ -89,11 +90,14 @@ def run_scenario(
     address) the shares run as its tasks (None workers: one per worker thread of the cluster
     for a large run); simulator.cluster.ClusterUnreachable when no scheduler answers there.
     With `engine_url` the engine under test is the remote one speaking the driver protocol
-    there, driven from this one process (its mocks on real sockets)."""
+    there, driven from this one process (its mocks on real sockets);
+    simulator.driver.connections.EngineUnreachable, before anything runs, if nothing answers
+    there."""
     if engine_url is not None and (cluster is not None or (workers or 1) > 1):
         raise ValueError("a remote engine is driven from one process: no workers or cluster")
     if engine_url is not None:
         transport = "http"  # a remote engine reaches the mocks on real sockets
+        probe(engine_url)  # a dead engine in seconds, not at the first call's long timeout
     if transport not in TRANSPORTS:
         raise ValueError(f"transport must be one of {', '.join(TRANSPORTS)}, not {transport!r}")
     seed = scenario.seed if seed is None else seed

@@ -1,6 +1,7 @@
 """`billing-sim diff SCENARIO --engine-url URL`: run SCENARIO on the reference engine in
 process and on the engine at URL; print the first divergence and a per-rule agreement table;
-exit 0 when they agree, 1 on any divergence, 2 when the scenario is unusable."""
+exit 0 when they agree, 1 on any divergence, 2 when the scenario is unusable, 3 when nothing
+answers at URL (probed before either run)."""
 
 from __future__ import annotations
 
@@ -25,7 +26,8 @@ def diff(
     ),
 ) -> None:
     """Run SCENARIO on the reference engine and on the engine at URL; report the first
-    divergence (simulated time, account, expected and seen) and which rules agree."""
+    divergence (simulated time, account, expected and seen) and which rules agree. Exit 1 on
+    a divergence (the engine failing a call included), 3 when nothing answers at URL."""
     try:
         loaded = load_scenario(resolve_scenario_path(scenario))
     except ScenarioError as exc:
@@ -34,14 +36,19 @@ def diff(
         raise typer.Exit(2) from None
     from simulator.differential.compare import compare_events, compare_figures, read_events
     from simulator.driver.client import RemoteEngineError, failure_text
+    from simulator.driver.connections import EngineUnreachable, probe
     from simulator.run_folder import OutputFolderError
     from simulator.runner import run_scenario  # simpy, flask, httpx: only when running
 
     with tempfile.TemporaryDirectory(prefix="billing-sim-diff-") as scratch:
         folder = out or Path(scratch)
         try:
+            probe(engine_url)  # before the reference run: a dead engine is told at once
             run_scenario(loaded, seed=seed, out=folder / "reference")
             run_scenario(loaded, seed=seed, out=folder / "remote", engine_url=engine_url)
+        except EngineUnreachable as dead:  # one line, no rule blamed
+            typer.secho(str(dead), fg="red", err=True)
+            raise typer.Exit(3) from None
         except OutputFolderError as refused:  # --out holds files no run wrote
             typer.secho(str(refused), fg="red", err=True)
             raise typer.Exit(2) from None

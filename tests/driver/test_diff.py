@@ -67,11 +67,3 @@ def test_an_out_folder_holding_other_files_is_refused(served_engine: str, tmp_pa
     result = CliRunner().invoke(app, args)
     assert result.exit_code == 2
     assert "stray.txt" in result.output
-
-
-def test_an_engine_that_cannot_be_reached_diverges() -> None:
-    with RunningServer(create_app()) as server:
-        gone = server.url  # served, then stopped: nothing answers there any more
-    result = CliRunner().invoke(app, ["diff", "month-end", "--engine-url", gone])
-    assert result.exit_code == 1
-    assert "broke" in result.output
