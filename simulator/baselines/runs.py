@@ -1,5 +1,6 @@
 """Recording a baseline (run the scenario, keep its figures) and checking one (run again, compare),
-over the `direct` transport: the fastest, its event log byte-identical to the others' (H-2)."""
+over the `direct` transport: the fastest, its event log byte-identical to the others' (H-2); or
+against a remote engine that speaks the driver protocol (its mocks then on real sockets)."""
 
 from __future__ import annotations
 
@@ -24,13 +25,15 @@ def _source_name(path: Path) -> str:
         return path.resolve().as_posix()
 
 
-def _run(scenario: Scenario, seed: int) -> tuple[Baseline, bool]:
-    """(the run's baseline, its invariants held)."""
+def _run(scenario: Scenario, seed: int, engine_url: str | None) -> tuple[Baseline, bool]:
+    """(the run's baseline, its invariants held); on the engine at `engine_url` if given."""
     from simulator import runner  # the world imports simpy, flask, httpx: only when running
 
     with tempfile.TemporaryDirectory(prefix="billing-sim-baseline-") as scratch:
         out = Path(scratch) / "run"
-        result = runner.run_scenario(scenario, seed=seed, transport=TRANSPORT, out=out)
+        result = runner.run_scenario(
+            scenario, seed=seed, transport=TRANSPORT, out=out, engine_url=engine_url
+        )
         outputs = load_run(out)
         baseline = Baseline(
             scenario=scenario.name,
@@ -42,11 +45,13 @@ def _run(scenario: Scenario, seed: int) -> tuple[Baseline, bool]:
     return baseline, result.ok
 
 
-def record(path: Path, seed: int | None = None) -> tuple[Baseline, bool]:
+def record(
+    path: Path, seed: int | None = None, *, engine_url: str | None = None
+) -> tuple[Baseline, bool]:
     """Run the scenario at `path` (its own seed unless given): (its baseline, invariants held).
     Raises ScenarioError for an invalid scenario."""
     scenario = load_scenario(path)
-    baseline, ok = _run(scenario, scenario.seed if seed is None else seed)
+    baseline, ok = _run(scenario, scenario.seed if seed is None else seed, engine_url)
     return replace(baseline, source=_source_name(path)), ok
 
 
@@ -60,14 +65,14 @@ def _scenario_file(source: str, baseline_path: Path) -> Path:
     raise BaselineError(f"{baseline_path}: its scenario {source} does not exist")
 
 
-def check(baseline_path: Path) -> tuple[Baseline, Drift]:
-    """Run the baseline's scenario again and compare. Raises BaselineError when the baseline or
-    its scenario cannot be used."""
+def check(baseline_path: Path, *, engine_url: str | None = None) -> tuple[Baseline, Drift]:
+    """Run the baseline's scenario again (on the engine at `engine_url` if given) and compare.
+    Raises BaselineError when the baseline or its scenario cannot be used."""
     recorded = read(baseline_path)
     try:
         scenario = load_scenario(_scenario_file(recorded.source, baseline_path))
     except ScenarioError as exc:
         problems = "; ".join(exc.problems)
         raise BaselineError(f"{baseline_path}: its scenario is invalid: {problems}") from None
-    fresh, _ = _run(scenario, recorded.seed)
+    fresh, _ = _run(scenario, recorded.seed, engine_url)
     return recorded, compare(recorded, fresh.figures, fresh.events_sha256)

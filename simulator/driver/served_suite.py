@@ -9,8 +9,6 @@ import os
 import subprocess
 import sys
 
-from simulator.driver.serving import serving
-
 #: the URL of a billing engine that speaks the driver protocol (docs/driver.md): the features
 #: run against it instead of the reference engine in process
 ENGINE_URL_ENV = "BILLING_SIM_ENGINE_URL"
@@ -20,6 +18,8 @@ def main(command: list[str]) -> int:
     if not command:
         print("usage: python -m simulator.driver.served_suite COMMAND [ARG...]", file=sys.stderr)
         return 2
+    from simulator.driver.serving import serving  # not for ENGINE_URL_ENV's importers: Flask
+
     with serving() as running:
         env = {**os.environ, ENGINE_URL_ENV: running.engine_url}
         return subprocess.call(command, env=env)

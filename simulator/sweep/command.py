@@ -1,10 +1,11 @@
 """`billing-sim sweep SCENARIO... --seeds A..B`: the command line of a sweep, its table and its
-files. Exit 0 every run passed, 1 a run failed (invariant or error), 2 bad arguments."""
+files. Exit 0 every run passed, 1 a run failed (invariant or error), 2 bad arguments, 3 nothing
+answers at --engine-url."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -14,9 +15,16 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from simulator.driver.served_suite import ENGINE_URL_ENV
 from simulator.scenario import Scenario, ScenarioError, load_scenario
 from simulator.scenario.bundled import resolve_scenario_path
-from simulator.sweep.plan import parse_fault_rates, parse_seeds, plan_batches, scaled_faults
+from simulator.sweep.plan import (
+    Batch,
+    parse_fault_rates,
+    parse_seeds,
+    plan_batches,
+    scaled_faults,
+)
 from simulator.sweep.records import PASSED, SWEEP_FILE, Record, failures, tally, write_sweep_json
 from simulator.sweep.scenario_file import scenario_yaml
 from simulator.terminal import err_console, out_console
@@ -40,32 +48,53 @@ def sweep(
         False, "--shrink", help="Reduce each failing run's scenario; write the smallest found."
     ),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar, no table."),
+    engine_url: str | None = typer.Option(
+        None,
+        "--engine-url",
+        envvar=ENGINE_URL_ENV,
+        metavar="URL",
+        help="Run on the billing engine that speaks the driver protocol at URL (docs/driver.md) "
+        "instead of the reference engine. That engine serves one run at a time, so the runs go "
+        "one after another in this process, not on Dask workers (no --cluster), over http; "
+        "nothing answering there is exit 3.",
+    ),
 ) -> None:
-    """Run every SCENARIO with every seed as batched Dask tasks; write sweep.json and
-    sweep.html. Exit 1 when any run failed, 2 on bad arguments or an invalid scenario."""
-    from simulator.cluster import dask_client, worker_slots
+    """Run every SCENARIO with every seed as batched Dask tasks (with --engine-url: one after
+    another here, on that engine); write sweep.json and sweep.html. Exit 1 when any run
+    failed, 2 on bad arguments or an invalid scenario, 3 when the engine at --engine-url
+    cannot be reached."""
+    from simulator.driver.connections import EngineUnreachable, probe
     from simulator.runner import TRANSPORTS
     from simulator.sweep.page import write_page
-    from simulator.sweep.tasks import run_batches
 
     try:
         seed_range, rates = parse_seeds(seeds), parse_fault_rates(fault_rates)
         if transport not in TRANSPORTS:
             raise ValueError(f"--transport: one of {', '.join(TRANSPORTS)}, not {transport!r}")
+        if engine_url is not None and cluster is not None:
+            raise ValueError("--engine-url: a remote engine serves one run at a time: no --cluster")
     except ValueError as exc:
         _bad(str(exc))
     loaded = [(str(given), _load(resolve_scenario_path(given))) for given in scenarios]
     runs = len(loaded) * len(rates) * len(seed_range)
+    if engine_url is not None:
+        transport = "http"  # a remote engine reaches the mocks on real sockets
     try:
-        with dask_client(cluster) as client:
+        if engine_url is not None:
+            probe(engine_url)
+        with _runs_here_or_on(cluster, engine_url) as client:
             batches = plan_batches(
-                loaded, seed_range, rates, transport=transport, slots=worker_slots(client)
-            )
+                loaded, seed_range, rates, transport=transport, slots=_slots(client),
+                engine_url=engine_url,
+            )  # fmt: skip
             with _progress(not quiet, runs, err_console) as done:
-                records = run_batches(client, batches, done)
+                records = _run_all(client, batches, done)
             out.mkdir(parents=True, exist_ok=True)
-            commands = _reproduce(records, loaded, out, transport)
-            shrunk = _shrink(client, records, loaded, out, transport) if shrink else []
+            commands = _reproduce(records, loaded, out, transport, engine_url)
+            shrunk = _shrink(client, records, loaded, out, transport, engine_url) if shrink else []
+    except EngineUnreachable as dead:  # before the first run, or the engine went away
+        typer.secho(str(dead), fg="red", err=True)
+        raise typer.Exit(3) from None
     except OSError as exc:  # no scheduler at that address, or it went away
         if cluster is None:
             raise
@@ -80,6 +109,8 @@ def sweep(
         "runs": len(records),
         "failed": len(commands),
     }
+    if engine_url is not None:  # only then: a sweep of the reference engine's file is as it was
+        plan["engine_url"] = engine_url
     write_sweep_json(out / SWEEP_FILE, records, plan=plan)
     title = f"Seed sweep: {len(records)} runs, {len(commands)} failed"
     write_page(out, records, title=title, commands=commands)
@@ -93,6 +124,28 @@ def sweep(
         typer.secho(f"failed: {what}: seed {records[index]['seed']}: {command}", fg="red", err=True)
     if commands:
         raise typer.Exit(1)
+
+
+def _runs_here_or_on(cluster: str | None, engine_url: str | None) -> AbstractContextManager[Any]:
+    """A Dask client (to `cluster`, or a LocalCluster started here); None on a remote engine,
+    whose runs go one after another in this process."""
+    if engine_url is not None:
+        return nullcontext()
+    from simulator.cluster import dask_client
+
+    return dask_client(cluster)
+
+
+def _slots(client: Any) -> int:
+    from simulator.cluster import worker_slots
+
+    return 1 if client is None else worker_slots(client)
+
+
+def _run_all(client: Any, batches: Sequence[Batch], done: Callable[[int], None]) -> list[Record]:
+    from simulator.sweep.tasks import run_batches, run_serially
+
+    return run_serially(batches, done) if client is None else run_batches(client, batches, done)
 
 
 def _bad(message: str) -> None:
@@ -122,7 +175,11 @@ def _progress(shown: bool, total: int, console: Console) -> Iterator[Callable[[i
 
 
 def _reproduce(
-    records: Sequence[Record], loaded: Sequence[tuple[str, Scenario]], out: Path, transport: str
+    records: Sequence[Record],
+    loaded: Sequence[tuple[str, Scenario]],
+    out: Path,
+    transport: str,
+    engine_url: str | None,
 ) -> dict[int, str]:
     """Position of each failed record -> the one command that reproduces it. A run with its
     faults scaled is reproduced from the scaled scenario, written beside sweep.json."""
@@ -138,12 +195,14 @@ def _reproduce(
                 header = f"{source} with every fault's rate times {rate} (capped at 1)"
                 path.write_text(scenario_yaml(scaled_faults(scenario, rate), header), "utf-8")
             source = str(path)
-        commands[index] = _run_command(source, record["seed"], transport)
+        commands[index] = _run_command(source, record["seed"], transport, engine_url)
     return commands
 
 
-def _run_command(source: str, seed: int, transport: str) -> str:
+def _run_command(source: str, seed: int, transport: str, engine_url: str | None) -> str:
     command = f"billing-sim run {source} --seed {seed}"
+    if engine_url is not None:  # the transport follows: http
+        return f"{command} --engine-url {engine_url}"
     return command if transport == RUN_DEFAULT_TRANSPORT else f"{command} --transport {transport}"
 
 
@@ -153,29 +212,33 @@ def _shrink(
     loaded: Sequence[tuple[str, Scenario]],
     out: Path,
     transport: str,
+    engine_url: str | None,
 ) -> list[Path]:
-    """Shrink every failed run on the cluster, one task each; write each smallest scenario as
-    shrunk-NAME-seedN[-faultsR].yaml, with its seed, so `billing-sim run FILE` reproduces it."""
-    from distributed import wait
-
+    """Shrink every failed run on the cluster, one task each (on a remote engine, one after
+    another here); write each smallest scenario as shrunk-NAME-seedN[-faultsR].yaml, with its
+    seed, so `billing-sim run FILE` reproduces it."""
     from simulator.sweep.shrink import shrink
 
     failed = [r for r in records if r["exit"] != PASSED]
-    futures = [
-        client.submit(
-            shrink,
+    searches = [
+        (
             scaled_faults(loaded[r["scenario_index"]][1], _rate(r)),
             r["seed"],
             transport,
             failures(r)[0],
-            pure=False,
         )
         for r in failed
     ]
-    wait(futures)
+    if client is None:
+        results = [shrink(*search, engine_url=engine_url) for search in searches]
+    else:
+        from distributed import wait
+
+        futures = [client.submit(shrink, *search, pure=False) for search in searches]
+        wait(futures)
+        results = [future.result() for future in futures]
     written = []
-    for record, future in zip(failed, futures, strict=True):
-        found = future.result()
+    for record, found in zip(failed, results, strict=True):
         scenario = found.scenario.model_copy(update={"seed": record["seed"]})
         rate = record["fault_rate"]
         name = f"shrunk-{scenario.name}-seed{record['seed']}" + (f"-faults{rate}" if rate else "")
@@ -183,7 +246,7 @@ def _shrink(
         header = (
             f"{loaded[record['scenario_index']][0]} shrunk for seed {record['seed']}: still fails "
             f"{found.failure} ({found.runs} runs tried)\nreproduce: "
-            + _run_command(str(path), record["seed"], transport)
+            + _run_command(str(path), record["seed"], transport, engine_url)
         )
         path.write_text(scenario_yaml(scenario, header), encoding="utf-8")
         record["shrunk"] = str(path)

@@ -31,6 +31,9 @@ class Batch:
     fault_rate: Decimal | None
     seeds: tuple[int, ...]
     transport: str
+    #: the engine the runs are on, one that speaks the driver protocol; None: the reference
+    #: engine in the worker
+    engine_url: str | None = None
 
 
 def parse_seeds(text: str) -> range:
@@ -86,6 +89,7 @@ def plan_batches(
     *,
     transport: str,
     slots: int,
+    engine_url: str | None = None,
 ) -> list[Batch]:
     """Every (source, scenario) × fault rate × seed, in batches sized for `slots` worker threads.
     How the runs are cut changes no run: each has its own seeded world."""
@@ -96,5 +100,5 @@ def plan_batches(
             scaled = scaled_faults(scenario, rate)
             for at in range(0, len(seeds), size):
                 chunk = tuple(seeds[at : at + size])
-                batches.append(Batch(index, source, scaled, rate, chunk, transport))
+                batches.append(Batch(index, source, scaled, rate, chunk, transport, engine_url))
     return batches

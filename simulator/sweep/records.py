@@ -41,13 +41,21 @@ def passed_record(summary: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def stopped_record(exc: BaseException, *, internal: bool) -> dict[str, Any]:
+#: how the error of a run whose remote engine failed a call starts: it is not ours to fix
+BY_ENGINE = "the engine under test failed: "
+
+
+def stopped_record(
+    exc: BaseException, *, internal: bool, by_engine: bool = False
+) -> dict[str, Any]:
     """A run that did not reach its end: the engine refused what the scenario asked (exit 2),
-    or something broke (exit 3). The message is redacted like a scenario problem (H-4)."""
+    or something broke (exit 3), `by_engine` the remote engine under test. The message is
+    redacted like a scenario problem (H-4)."""
+    told = f"{type(exc).__name__}: {exc}"
     return {
         "exit": INTERNAL_ERROR if internal else STOPPED,
         "invariants": [],
-        "error": redact(f"{type(exc).__name__}: {exc}")[:500],
+        "error": redact(BY_ENGINE + told if by_engine else told)[:500],
         "figures": None,
     }
 
@@ -55,8 +63,11 @@ def stopped_record(exc: BaseException, *, internal: bool) -> dict[str, Any]:
 def failures(record: Record) -> list[str]:
     """What went wrong in a run: the invariants it failed, or its error's kind."""
     if record["exit"] in (STOPPED, INTERNAL_ERROR):
+        error: str = record["error"]
+        if error.startswith(BY_ENGINE):
+            return [f"engine failed: {error.removeprefix(BY_ENGINE).split(':', 1)[0]}"]
         kind = "internal error" if record["exit"] == INTERNAL_ERROR else "run stopped"
-        return [f"{kind}: {record['error'].split(':', 1)[0]}"]
+        return [f"{kind}: {error.split(':', 1)[0]}"]
     return [i["name"] for i in record["invariants"] if not i["ok"]]
 
 

@@ -33,8 +33,11 @@ class Shrunk:
 class _Search:
     """Runs candidates on the failing seed; a candidate is kept when it fails the same way."""
 
-    def __init__(self, seed: int, transport: str, failure: str, budget: int) -> None:
+    def __init__(
+        self, seed: int, transport: str, failure: str, budget: int, engine_url: str | None
+    ) -> None:
         self.seed, self.transport, self.failure, self.budget = seed, transport, failure, budget
+        self.engine_url = engine_url
         self.runs = 0
 
     def fails(self, data: Data) -> bool:
@@ -44,15 +47,22 @@ class _Search:
         if candidate is None:  # not a valid scenario: not a run
             return False
         self.runs += 1
-        return self.failure in failures(run_once(candidate, self.seed, self.transport))
+        record = run_once(candidate, self.seed, self.transport, self.engine_url)
+        return self.failure in failures(record)
 
 
 def shrink(
-    scenario: Scenario, seed: int, transport: str, failure: str, budget: int = SHRINK_RUNS
+    scenario: Scenario,
+    seed: int,
+    transport: str,
+    failure: str,
+    budget: int = SHRINK_RUNS,
+    engine_url: str | None = None,
 ) -> Shrunk:
-    """The smallest scenario found that still fails `failure` on `seed`: each step tries a
-    smaller one and keeps it if so, until no step helps or the budget is spent."""
-    search = _Search(seed, transport, failure, budget)
+    """The smallest scenario found that still fails `failure` on `seed` (on the engine at
+    `engine_url` if given): each step tries a smaller one and keeps it if so, until no step
+    helps or the budget is spent."""
+    search = _Search(seed, transport, failure, budget, engine_url)
     data = scenario_data(scenario)
     steps = (_fewer_accounts, _fewer_generated, _fewer_days, _fewer_entries, _fewer_faults)
     changed = True

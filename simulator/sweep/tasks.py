@@ -1,5 +1,6 @@
 """The work of a sweep: a batch of runs as one Dask task (on a worker), and the client's side
-that submits the batches and gathers their records as they finish."""
+that submits the batches and gathers their records as they finish; or, on a remote engine
+(which serves one run at a time), every batch in turn in this process."""
 
 from __future__ import annotations
 
@@ -13,17 +14,29 @@ from simulator.sweep.plan import Batch
 from simulator.sweep.records import Record, passed_record, sort_key, stopped_record
 
 
-def run_once(scenario: Scenario, seed: int, transport: str) -> dict[str, Any]:
+def run_once(
+    scenario: Scenario, seed: int, transport: str, engine_url: str | None = None
+) -> dict[str, Any]:
     """One run in this process through the runner, with no output folder (a sweep keeps the
-    figures, not the logs): exit, invariants, error and figures."""
+    figures, not the logs): exit, invariants, error and figures. On the engine at
+    `engine_url` if given; EngineUnreachable when nothing answers there (every run would
+    stop alike: the sweep stops)."""
     from billing_engine.errors import BillingError
+    from simulator.driver.client import RemoteEngineError
+    from simulator.driver.connections import EngineUnreachable
     from simulator.runner import run_scenario
     from simulator.world import RunError
 
     try:
-        result = run_scenario(scenario, seed=seed, transport=transport, workers=1)
+        result = run_scenario(
+            scenario, seed=seed, transport=transport, workers=1, engine_url=engine_url
+        )
+    except EngineUnreachable:
+        raise
     except (RunError, BillingError) as exc:  # what `run` reports as exit 2
         return stopped_record(exc, internal=False)
+    except RemoteEngineError as exc:  # the engine under test failed a call: `run`'s exit 3
+        return stopped_record(exc, internal=True, by_engine=True)
     except Exception as exc:  # one broken run must not lose its batch's other records
         return stopped_record(exc, internal=True)
     return passed_record(result.summary)
@@ -40,7 +53,7 @@ def run_batch(batch: Batch) -> list[Record]:
                 "source": batch.source,
                 "seed": seed,
                 "fault_rate": rate,
-                **run_once(batch.scenario, seed, batch.transport),
+                **run_once(batch.scenario, seed, batch.transport, batch.engine_url),
             }
             for seed in batch.seeds
         ]
@@ -73,6 +86,21 @@ def run_batches(
     records: list[Record] = []
     for future in as_completed(futures):
         got = future.result()
+        records += got
+        if done is not None:
+            done(len(got))
+    return sorted(records, key=sort_key)
+
+
+def run_serially(
+    batches: Sequence[Batch], done: Callable[[int], None] | None = None
+) -> list[Record]:
+    """Every batch in turn in this process, `done(n)` after each: how a sweep runs on a
+    remote engine, which serves one run at a time. The records come out sorted, as from
+    run_batches."""
+    records: list[Record] = []
+    for batch in batches:
+        got = run_batch(batch)
         records += got
         if done is not None:
             done(len(got))
