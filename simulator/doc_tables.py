@@ -85,6 +85,8 @@ class GatewayOperation:
     request_type: str | None
     request_example: Any
     status: int
+    #: what the document says of the success answer (a redirect's target)
+    answer_note: str
     response_type: str | None
     response_example: Any
     bearer: bool
@@ -131,6 +133,7 @@ def gateway_operations() -> Iterator[GatewayOperation]:
                     request_type=request_type,
                     request_example=request_example,
                     status=status,
+                    answer_note=answer.get("description", ""),
                     response_type=response_type,
                     response_example=response_example,
                     bearer={"bearerToken": []} in op.get("security", []),
@@ -143,11 +146,14 @@ def _block(media: str | None, example: Any) -> list[str]:
     return ["```json", json.dumps(example, indent=2, ensure_ascii=False), "```"]
 
 
-def _operation_text(op: GatewayOperation) -> list[str]:
+def _operation_text(op: GatewayOperation, shown: dict[str, str]) -> list[str]:
+    """The operation's section; `shown` maps each answer already printed to its operation, so
+    an answer seen before (a GET of what a POST made) is named rather than printed again."""
     needs = [f"`{h}` header" for h in op.headers]
     if op.bearer:
         needs.insert(0, "`Authorization: Bearer TOKEN`")
-    lines = [f"#### `{op.method} {op.path}` ({op.operation_id})", "", f"{op.summary}."]
+    summary = op.summary[:1].upper() + op.summary[1:]
+    lines = [f"#### `{op.method} {op.path}` ({op.operation_id})", "", f"{summary}."]
     if needs:
         lines[-1] += f" Takes the {', '.join(needs)}."
     lines.append("")
@@ -157,12 +163,16 @@ def _operation_text(op: GatewayOperation) -> list[str]:
         lines.append(f"Request (`{op.request_type}`):")
         lines += ["", *_block(op.request_type, op.request_example)]
     lines.append("")
-    if op.response_type == JSON:
+    answer = json.dumps(op.response_example, sort_keys=True)
+    if op.response_type == JSON and answer in shown:
+        lines.append(f"Answer {op.status}: the same body as `{shown[answer]}` answers above.")
+    elif op.response_type == JSON:
+        shown[answer] = op.operation_id
         lines += [f"Answer {op.status}:", "", *_block(JSON, op.response_example)]
     elif op.response_type == HTML:
         lines.append(f"Answer {op.status}: an HTML page for the customer's browser.")
     elif op.status == 303:
-        lines.append("Answer 303: a redirect (`Location`), as the summary says.")
+        lines.append(f"Answer 303, a redirect (`Location`): {op.answer_note}")
     else:
         lines.append(f"Answer {op.status}: no body.")
     lines.append("")
@@ -174,9 +184,10 @@ def gateway_bodies() -> str:
     ops = list(gateway_operations())
     for gateway, title, _ in GATEWAYS:
         lines += [f"### {title}", ""]
+        shown: dict[str, str] = {}
         for op in ops:
             if op.gateway == gateway:
-                lines += _operation_text(op)
+                lines += _operation_text(op, shown)
     return "\n".join(lines).rstrip()
 
 

@@ -2,8 +2,17 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from mock_gateways.card.brands import BRANDS
-from mock_gateways.common.openapi import document, lookup_paths, operation, path_param, ref
+from mock_gateways.common.openapi import (
+    add_examples,
+    document,
+    lookup_paths,
+    operation,
+    path_param,
+    ref,
+)
 
 KEY = "Idempotency-Key"
 _AMOUNT = {"type": "string", "pattern": r"^[0-9]{1,16}(\.[0-9]{1,2})?$", "example": "1.00"}
@@ -173,6 +182,129 @@ PATHS = {
     },
     **lookup_paths(),
 }
+
+_TOKENIZE_ANSWER: dict[str, Any] = {
+    "brand": "visa",
+    "exp_month": 12,
+    "exp_year": 2030,
+    "fingerprint": "5a01ec37e735073601dfc36c",
+    "id": "tok_873bcc0d64cf60622176",
+    "issuer_country": "US",
+    "last4": "3184",
+    "object": "token",
+    "settlement_currency": "USD",
+}
+_AUTHORIZE_ANSWER: dict[str, Any] = {
+    "amount": "1.00",
+    "brand": "visa",
+    "created_at": "2026-01-05T09:00:00Z",
+    "currency": "USD",
+    "descriptor": "ALIBABACLOUD.COM",
+    "id": "auth_fcf62f559c012a726bc9",
+    "last4": "3184",
+    "object": "authorization",
+    "release_at": "2026-01-07T09:00:00Z",
+    "released_at": None,
+    "status": "held",
+}
+_VOID_ANSWER: dict[str, Any] = {
+    "amount": "1.00",
+    "brand": "visa",
+    "created_at": "2026-01-05T09:00:00Z",
+    "currency": "USD",
+    "descriptor": "ALIBABACLOUD.COM",
+    "id": "auth_fcf62f559c012a726bc9",
+    "last4": "3184",
+    "object": "authorization",
+    "release_at": "2026-01-07T09:00:00Z",
+    "released_at": None,
+    "status": "voided",
+}
+_CAPTURE_ANSWER: dict[str, Any] = {
+    "amount": "1.00",
+    "brand": "visa",
+    "captured_amount": "1.00",
+    "charge": "ch_7e9b5d0f65a2d99a80bb",
+    "created_at": "2026-01-05T09:00:00Z",
+    "currency": "USD",
+    "descriptor": "ALIBABACLOUD.COM",
+    "id": "auth_41f32a9bf406b74ca9b1",
+    "last4": "3184",
+    "object": "authorization",
+    "release_at": "2026-01-07T09:00:00Z",
+    "released_at": None,
+    "status": "captured",
+}
+_CHARGE_ANSWER: dict[str, Any] = {
+    "amount": "1000.00",
+    "amount_refunded": "0.00",
+    "authorization": None,
+    "brand": "visa",
+    "created_at": "2026-01-05T09:00:00Z",
+    "currency": "USD",
+    "id": "ch_b74d9a9c5bbc853f349f",
+    "last4": "3184",
+    "merchant_initiated": True,
+    "object": "charge",
+    "settlement_currency": "USD",
+    "status": "succeeded",
+}
+_REFUND_ANSWER: dict[str, Any] = {
+    "amount": "10.00",
+    "charge": "ch_b74d9a9c5bbc853f349f",
+    "created_at": "2026-01-05T09:00:00Z",
+    "currency": "USD",
+    "id": "re_4309c077bd89ffea13fd",
+    "object": "refund",
+    "status": "succeeded",
+}
+_LOOKUP_ANSWER: dict[str, Any] = {
+    "body": _CHARGE_ANSWER,
+    "idempotency_key": "acme-ded-1",
+    "operation": "charge",
+    "status": 200,
+}
+
+#: each operation's example: its request body and its success answer, as recorded
+EXAMPLES: dict[str, tuple[Any, Any]] = {
+    "tokenize": (
+        {
+            "number": "4000002760003184",
+            "exp_month": 12,
+            "exp_year": 2030,
+            "cvv": "123",
+            "name": "JANE DOE",
+        },
+        _TOKENIZE_ANSWER,
+    ),
+    "getToken": (None, _TOKENIZE_ANSWER),
+    "authorize": (
+        {
+            "token": "tok_873bcc0d64cf60622176",
+            "amount": "1.00",
+            "currency": "USD",
+            "descriptor": "ALIBABACLOUD.COM",
+            "threeds_transaction_id": "cfc975d8-0586-469b-ae42-dc08f5a81038",
+        },
+        _AUTHORIZE_ANSWER,
+    ),
+    "hold": (None, _AUTHORIZE_ANSWER),
+    "void": (None, _VOID_ANSWER),
+    "capture": ({"amount": "1.00"}, _CAPTURE_ANSWER),
+    "charge": (
+        {
+            "token": "tok_873bcc0d64cf60622176",
+            "amount": "1000.00",
+            "currency": "USD",
+            "merchant_initiated": True,
+        },
+        _CHARGE_ANSWER,
+    ),
+    "refund": ({"charge": "ch_b74d9a9c5bbc853f349f", "amount": "10.00"}, _REFUND_ANSWER),
+    "lookup": (None, _LOOKUP_ANSWER),
+}
+
+add_examples(PATHS, EXAMPLES)
 
 OPENAPI = document(
     "billing-sim mock card processor",

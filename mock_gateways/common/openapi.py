@@ -72,6 +72,28 @@ def operation(
     return op
 
 
+def add_examples(paths: dict[str, Any], examples: dict[str, tuple[Any, Any]]) -> None:
+    """Give each operation named in `examples` (by operationId) its example request body and
+    its example success answer (the lowest status under 400; None leaves either out)."""
+    for item in paths.values():
+        for op in item.values():
+            found = examples.get(op["operationId"])
+            if found is None:
+                continue
+            request, answer = found
+            # content maps are copied, not written to: answers may share one (PayPal's page)
+            if request is not None:
+                body = op["requestBody"]
+                body["content"] = {
+                    name: {**media, "example": request} for name, media in body["content"].items()
+                }
+            if answer is not None:
+                status = min((code for code in op["responses"] if int(code) < 400), key=int)
+                ok = op["responses"][status]
+                json_media = {**ok["content"]["application/json"], "example": answer}
+                ok["content"] = {**ok["content"], "application/json": json_media}
+
+
 #: what an injected transport fault answers (mock_gateways.common.errors.TransportFault)
 FAULT_RESPONSES: dict[str, Any] = {
     "502": {

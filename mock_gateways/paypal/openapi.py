@@ -8,13 +8,13 @@ from typing import Any
 
 from mock_gateways.common.openapi import (
     LOOKUP_SCHEMA,
+    add_examples,
     document,
     json_content,
     operation,
     path_param,
     ref,
 )
-from mock_gateways.paypal import examples
 
 PAYPAL_ERROR = ref("PayPalError")
 _PAYPAL_ERRORS = {
@@ -69,7 +69,6 @@ def _api(
     params: list[dict[str, Any]] | None = None,
     mutating: bool = False,
     prefer: bool = False,
-    example: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """A PayPal API operation behind a Bearer token, its errors in PayPal's error shape (but
     for injected transport faults, which every operation here may answer)."""
@@ -90,8 +89,6 @@ def _api(
     )
     op["responses"]["401"] = _UNAUTHORIZED
     op["security"] = [{"bearerToken": []}]
-    if example is not None:
-        op["requestBody"]["content"]["application/json"]["example"] = example
     return op
 
 
@@ -520,7 +517,6 @@ PATHS: dict[str, Any] = {
             (201, ref("SetupToken")),
             body=ref("SetupTokenRequest"),
             mutating=True,
-            example=examples.setup_token_request(),
         )
     },
     "/v3/vault/setup-tokens/{id}": {
@@ -534,7 +530,6 @@ PATHS: dict[str, Any] = {
             (201, ref("PaymentToken")),
             body=ref("PaymentTokenRequest"),
             mutating=True,
-            example=examples.payment_token_request("5C991763VB2781612"),
         )
     },
     "/v3/vault/payment-tokens/{id}": {
@@ -550,7 +545,6 @@ PATHS: dict[str, Any] = {
             (201, ref("Order")),
             body=ref("OrderRequest"),
             mutating=True,
-            example=examples.order_request("AUTHORIZE", "8kk8451t"),
             prefer=True,
         )
     },
@@ -602,7 +596,6 @@ PATHS: dict[str, Any] = {
             body=ref("CaptureRequest"),
             params=[_ID],
             mutating=True,
-            example=examples.capture_request("1.00"),
             prefer=True,
         )
     },
@@ -629,6 +622,557 @@ PATHS: dict[str, Any] = {
     **_approval_paths(),
     **_buyer_paths(),
 }
+
+_OAUTH2_TOKEN_ANSWER: dict[str, Any] = {
+    "access_token": "A21AAfLfWoepYiARsaQdd9dp0k4ec90Y99nsVc92VGWSfaN8nV"
+    "rLSbc6rAqpm-fzYI6AugRUCVsYKqqJii3auicdpwFg2ln-D",
+    "app_id": "APP-80W284485P519543T",
+    "expires_in": 32400,
+    "nonce": "2026-01-05T09:00:00Zc6rAqpm-fzYI6AugRUCVsYKqqJii3auicdpwFg2ln-D",
+    "scope": "https://uri.paypal.com/services/payments/payment/authcapture "
+    "https://uri.paypal.com/services/vault/payment-tokens/readwrite "
+    "https://uri.paypal.com/services/payments/orders/readwrite",
+    "token_type": "Bearer",
+}
+_SETUP_TOKENS_CREATE_ANSWER: dict[str, Any] = {
+    "customer": {"id": "customer_2901933896"},
+    "id": "J7PBCSGZT8BRDBVZ7",
+    "links": [
+        {
+            "href": "http://paypal.sim/v3/vault/setup-tokens/J7PBCSGZT8BRDBVZ7",
+            "method": "GET",
+            "rel": "self",
+        },
+        {
+            "href": "http://paypal.sim/agreements/approve?approval_session_id=J7PBCSGZT8BRDBVZ7",
+            "method": "GET",
+            "rel": "approve",
+        },
+    ],
+    "payment_source": {
+        "paypal": {
+            "customer_type": "CONSUMER",
+            "description": "Usage billing",
+            "permit_multiple_payment_tokens": False,
+            "usage_type": "MERCHANT",
+        }
+    },
+    "status": "PAYER_ACTION_REQUIRED",
+}
+_APPROVALSUBMIT_ANSWER: dict[str, Any] = {
+    "approval_session_id": "J7PBCSGZT8BRDBVZ7",
+    "message": "You agreed to pay this merchant with PayPal.",
+    "redirect_url": "https://billing.example/return?approval_token_id=J7PBCSGZT8BRDBVZ7&approval_session_id=J7PBCSGZT8BRDBVZ7",
+    "result": "APPROVED",
+}
+_PAYMENT_TOKENS_CREATE_ANSWER: dict[str, Any] = {
+    "customer": {"id": "customer_2901933896"},
+    "id": "4nz8dy6a",
+    "links": [
+        {
+            "href": "http://paypal.sim/v3/vault/payment-tokens/4nz8dy6a",
+            "method": "GET",
+            "rel": "self",
+        }
+    ],
+    "payment_source": {
+        "paypal": {
+            "customer_type": "CONSUMER",
+            "description": "Usage billing",
+            "email_address": "ap@acme.test",
+            "name": {"given_name": "Ap", "surname": "Sim"},
+            "payer_id": "C3FK492L0D454",
+            "permit_multiple_payment_tokens": False,
+            "usage_type": "MERCHANT",
+        }
+    },
+}
+_ORDERS_CREATE_ANSWER: dict[str, Any] = {
+    "create_time": "2026-01-05T09:00:00Z",
+    "id": "F8VWV2NYA92XJAZ0Y",
+    "intent": "AUTHORIZE",
+    "links": [
+        {
+            "href": "http://paypal.sim/v2/checkout/orders/F8VWV2NYA92XJAZ0Y",
+            "method": "GET",
+            "rel": "self",
+        }
+    ],
+    "payer": {
+        "email_address": "ap@acme.test",
+        "name": {"given_name": "Ap", "surname": "Sim"},
+        "payer_id": "C3FK492L0D454",
+    },
+    "payment_source": {
+        "paypal": {
+            "account_id": "C3FK492L0D454",
+            "account_status": "VERIFIED",
+            "attributes": {
+                "vault": {
+                    "customer": {"id": "customer_2901933896"},
+                    "id": "4nz8dy6a",
+                    "status": "VAULTED",
+                }
+            },
+            "email_address": "ap@acme.test",
+            "name": {"given_name": "Ap", "surname": "Sim"},
+        }
+    },
+    "purchase_units": [
+        {
+            "amount": {"currency_code": "USD", "value": "1.00"},
+            "payments": {
+                "authorizations": [
+                    {
+                        "amount": {"currency_code": "USD", "value": "1.00"},
+                        "create_time": "2026-01-05T09:00:00Z",
+                        "expiration_time": "2026-02-03T09:00:00Z",
+                        "honor_expiration_time": "2026-01-08T09:00:00Z",
+                        "id": "46L1GJ10G98WNKYL2",
+                        "links": [
+                            {
+                                "href": "http://paypal.sim/v2/payments/authorizations/46L1GJ10G98WNKYL2",
+                                "method": "GET",
+                                "rel": "self",
+                            },
+                            {
+                                "href": "http://paypal.sim/v2/payments/authorizations/46L1GJ10G98WNKYL2/capture",
+                                "method": "POST",
+                                "rel": "capture",
+                            },
+                            {
+                                "href": "http://paypal.sim/v2/payments/authorizations/46L1GJ10G98WNKYL2/void",
+                                "method": "POST",
+                                "rel": "void",
+                            },
+                            {
+                                "href": "http://paypal.sim/v2/checkout/orders/F8VWV2NYA92XJAZ0Y",
+                                "method": "GET",
+                                "rel": "up",
+                            },
+                        ],
+                        "seller_protection": {
+                            "dispute_categories": ["ITEM_NOT_RECEIVED"],
+                            "status": "ELIGIBLE",
+                        },
+                        "status": "CREATED",
+                        "supplementary_data": {"related_ids": {"order_id": "F8VWV2NYA92XJAZ0Y"}},
+                        "update_time": "2026-01-05T09:00:00Z",
+                    }
+                ]
+            },
+            "reference_id": "default",
+        }
+    ],
+    "status": "COMPLETED",
+    "update_time": "2026-01-05T09:00:00Z",
+}
+_AUTHORIZATIONS_GET_ANSWER: dict[str, Any] = {
+    "amount": {"currency_code": "USD", "value": "1.00"},
+    "create_time": "2026-01-05T09:00:00Z",
+    "expiration_time": "2026-02-03T09:00:00Z",
+    "honor_expiration_time": "2026-01-08T09:00:00Z",
+    "id": "46L1GJ10G98WNKYL2",
+    "links": [
+        {
+            "href": "http://paypal.sim/v2/payments/authorizations/46L1GJ10G98WNKYL2",
+            "method": "GET",
+            "rel": "self",
+        },
+        {
+            "href": "http://paypal.sim/v2/payments/authorizations/46L1GJ10G98WNKYL2/capture",
+            "method": "POST",
+            "rel": "capture",
+        },
+        {
+            "href": "http://paypal.sim/v2/payments/authorizations/46L1GJ10G98WNKYL2/void",
+            "method": "POST",
+            "rel": "void",
+        },
+        {
+            "href": "http://paypal.sim/v2/checkout/orders/F8VWV2NYA92XJAZ0Y",
+            "method": "GET",
+            "rel": "up",
+        },
+    ],
+    "seller_protection": {"dispute_categories": ["ITEM_NOT_RECEIVED"], "status": "ELIGIBLE"},
+    "status": "CREATED",
+    "supplementary_data": {"related_ids": {"order_id": "F8VWV2NYA92XJAZ0Y"}},
+    "update_time": "2026-01-05T09:00:00Z",
+}
+_AUTHORIZATIONS_VOID_ANSWER: dict[str, Any] = {
+    "amount": {"currency_code": "USD", "value": "1.00"},
+    "create_time": "2026-01-05T09:00:00Z",
+    "expiration_time": "2026-02-03T09:00:00Z",
+    "honor_expiration_time": "2026-01-08T09:00:00Z",
+    "id": "46L1GJ10G98WNKYL2",
+    "links": [
+        {
+            "href": "http://paypal.sim/v2/payments/authorizations/46L1GJ10G98WNKYL2",
+            "method": "GET",
+            "rel": "self",
+        },
+        {
+            "href": "http://paypal.sim/v2/checkout/orders/F8VWV2NYA92XJAZ0Y",
+            "method": "GET",
+            "rel": "up",
+        },
+    ],
+    "seller_protection": {"dispute_categories": ["ITEM_NOT_RECEIVED"], "status": "ELIGIBLE"},
+    "status": "VOIDED",
+    "supplementary_data": {"related_ids": {"order_id": "F8VWV2NYA92XJAZ0Y"}},
+    "update_time": "2026-01-05T09:00:00Z",
+}
+_CAPTURES_GET_ANSWER: dict[str, Any] = {
+    "amount": {"currency_code": "USD", "value": "100.00"},
+    "create_time": "2026-01-05T09:00:00Z",
+    "final_capture": True,
+    "id": "87105C3SPR4BL2KR4",
+    "links": [
+        {
+            "href": "http://paypal.sim/v2/payments/captures/87105C3SPR4BL2KR4",
+            "method": "GET",
+            "rel": "self",
+        },
+        {
+            "href": "http://paypal.sim/v2/payments/captures/87105C3SPR4BL2KR4/refund",
+            "method": "POST",
+            "rel": "refund",
+        },
+        {
+            "href": "http://paypal.sim/v2/checkout/orders/WWRPFZ3BGP4L2T2GF",
+            "method": "GET",
+            "rel": "up",
+        },
+    ],
+    "seller_protection": {"dispute_categories": ["ITEM_NOT_RECEIVED"], "status": "ELIGIBLE"},
+    "status": "COMPLETED",
+    "supplementary_data": {"related_ids": {"order_id": "WWRPFZ3BGP4L2T2GF"}},
+    "update_time": "2026-01-05T09:00:00Z",
+}
+_ORDERS_AUTHORIZE_ANSWER: dict[str, Any] = {
+    "create_time": "2026-01-05T09:00:00Z",
+    "id": "6X3RKV0CTXUCMYFYT",
+    "intent": "AUTHORIZE",
+    "links": [
+        {
+            "href": "http://paypal.sim/v2/checkout/orders/6X3RKV0CTXUCMYFYT",
+            "method": "GET",
+            "rel": "self",
+        }
+    ],
+    "payer": {
+        "email_address": "ap@acme.test",
+        "name": {"given_name": "Ap", "surname": "Sim"},
+        "payer_id": "C3FK492L0D454",
+    },
+    "payment_source": {
+        "paypal": {
+            "account_id": "C3FK492L0D454",
+            "account_status": "VERIFIED",
+            "attributes": {
+                "vault": {
+                    "customer": {"id": "customer_2901933896"},
+                    "id": "4nz8dy6a",
+                    "status": "VAULTED",
+                }
+            },
+            "email_address": "ap@acme.test",
+            "name": {"given_name": "Ap", "surname": "Sim"},
+        }
+    },
+    "purchase_units": [
+        {
+            "amount": {"currency_code": "USD", "value": "10.00"},
+            "payments": {
+                "authorizations": [
+                    {
+                        "amount": {"currency_code": "USD", "value": "10.00"},
+                        "create_time": "2026-01-05T09:00:00Z",
+                        "expiration_time": "2026-02-03T09:00:00Z",
+                        "honor_expiration_time": "2026-01-08T09:00:00Z",
+                        "id": "PWVZ7EH8XKK7GC5K5",
+                        "links": [
+                            {
+                                "href": "http://paypal.sim/v2/payments/authorizations/PWVZ7EH8XKK7GC5K5",
+                                "method": "GET",
+                                "rel": "self",
+                            },
+                            {
+                                "href": "http://paypal.sim/v2/payments/authorizations/PWVZ7EH8XKK7GC5K5/capture",
+                                "method": "POST",
+                                "rel": "capture",
+                            },
+                            {
+                                "href": "http://paypal.sim/v2/payments/authorizations/PWVZ7EH8XKK7GC5K5/void",
+                                "method": "POST",
+                                "rel": "void",
+                            },
+                            {
+                                "href": "http://paypal.sim/v2/checkout/orders/6X3RKV0CTXUCMYFYT",
+                                "method": "GET",
+                                "rel": "up",
+                            },
+                        ],
+                        "seller_protection": {
+                            "dispute_categories": ["ITEM_NOT_RECEIVED"],
+                            "status": "ELIGIBLE",
+                        },
+                        "status": "CREATED",
+                        "supplementary_data": {"related_ids": {"order_id": "6X3RKV0CTXUCMYFYT"}},
+                        "update_time": "2026-01-05T09:00:00Z",
+                    }
+                ]
+            },
+            "reference_id": "default",
+        }
+    ],
+    "status": "COMPLETED",
+    "update_time": "2026-01-05T09:00:00Z",
+}
+_AUTHORIZATIONS_CAPTURE_ANSWER: dict[str, Any] = {
+    "amount": {"currency_code": "USD", "value": "10.00"},
+    "create_time": "2026-01-05T09:00:00Z",
+    "final_capture": True,
+    "id": "9S60NPE365DBG8094",
+    "links": [
+        {
+            "href": "http://paypal.sim/v2/payments/captures/9S60NPE365DBG8094",
+            "method": "GET",
+            "rel": "self",
+        },
+        {
+            "href": "http://paypal.sim/v2/payments/captures/9S60NPE365DBG8094/refund",
+            "method": "POST",
+            "rel": "refund",
+        },
+        {
+            "href": "http://paypal.sim/v2/payments/authorizations/PWVZ7EH8XKK7GC5K5",
+            "method": "GET",
+            "rel": "up",
+        },
+    ],
+    "seller_protection": {"dispute_categories": ["ITEM_NOT_RECEIVED"], "status": "ELIGIBLE"},
+    "status": "COMPLETED",
+    "supplementary_data": {
+        "related_ids": {"authorization_id": "PWVZ7EH8XKK7GC5K5", "order_id": "6X3RKV0CTXUCMYFYT"}
+    },
+    "update_time": "2026-01-05T09:00:00Z",
+}
+_ORDERS_CAPTURE_ANSWER: dict[str, Any] = {
+    "create_time": "2026-01-05T09:00:00Z",
+    "id": "906BCLFT61TLV9LLG",
+    "intent": "CAPTURE",
+    "links": [
+        {
+            "href": "http://paypal.sim/v2/checkout/orders/906BCLFT61TLV9LLG",
+            "method": "GET",
+            "rel": "self",
+        }
+    ],
+    "payer": {
+        "email_address": "ap@acme.test",
+        "name": {"given_name": "Ap", "surname": "Sim"},
+        "payer_id": "C3FK492L0D454",
+    },
+    "payment_source": {
+        "paypal": {
+            "account_id": "C3FK492L0D454",
+            "account_status": "VERIFIED",
+            "attributes": {
+                "vault": {
+                    "customer": {"id": "customer_2901933896"},
+                    "id": "4nz8dy6a",
+                    "status": "VAULTED",
+                }
+            },
+            "email_address": "ap@acme.test",
+            "name": {"given_name": "Ap", "surname": "Sim"},
+        }
+    },
+    "purchase_units": [
+        {
+            "amount": {"currency_code": "USD", "value": "10.00"},
+            "payments": {
+                "captures": [
+                    {
+                        "amount": {"currency_code": "USD", "value": "10.00"},
+                        "create_time": "2026-01-05T09:00:00Z",
+                        "final_capture": True,
+                        "id": "NXEEHVS5FCA265RCD",
+                        "links": [
+                            {
+                                "href": "http://paypal.sim/v2/payments/captures/NXEEHVS5FCA265RCD",
+                                "method": "GET",
+                                "rel": "self",
+                            },
+                            {
+                                "href": "http://paypal.sim/v2/payments/captures/NXEEHVS5FCA265RCD/refund",
+                                "method": "POST",
+                                "rel": "refund",
+                            },
+                            {
+                                "href": "http://paypal.sim/v2/checkout/orders/906BCLFT61TLV9LLG",
+                                "method": "GET",
+                                "rel": "up",
+                            },
+                        ],
+                        "seller_protection": {
+                            "dispute_categories": ["ITEM_NOT_RECEIVED"],
+                            "status": "ELIGIBLE",
+                        },
+                        "status": "COMPLETED",
+                        "supplementary_data": {"related_ids": {"order_id": "906BCLFT61TLV9LLG"}},
+                        "update_time": "2026-01-05T09:00:00Z",
+                    }
+                ]
+            },
+            "reference_id": "default",
+        }
+    ],
+    "status": "COMPLETED",
+    "update_time": "2026-01-05T09:00:00Z",
+}
+_LOOKUP_ANSWER: dict[str, Any] = {
+    "body": {
+        "create_time": "2026-01-05T09:00:00Z",
+        "id": "WWRPFZ3BGP4L2T2GF",
+        "intent": "CAPTURE",
+        "links": [
+            {
+                "href": "http://paypal.sim/v2/checkout/orders/WWRPFZ3BGP4L2T2GF",
+                "method": "GET",
+                "rel": "self",
+            }
+        ],
+        "payer": {
+            "email_address": "ap@acme.test",
+            "name": {"given_name": "Ap", "surname": "Sim"},
+            "payer_id": "C3FK492L0D454",
+        },
+        "payment_source": {
+            "paypal": {
+                "account_id": "C3FK492L0D454",
+                "account_status": "VERIFIED",
+                "attributes": {
+                    "vault": {
+                        "customer": {"id": "customer_2901933896"},
+                        "id": "4nz8dy6a",
+                        "status": "VAULTED",
+                    }
+                },
+                "email_address": "ap@acme.test",
+                "name": {"given_name": "Ap", "surname": "Sim"},
+            }
+        },
+        "purchase_units": [
+            {
+                "amount": {"currency_code": "USD", "value": "100.00"},
+                "payments": {
+                    "captures": [
+                        {
+                            "amount": {"currency_code": "USD", "value": "100.00"},
+                            "create_time": "2026-01-05T09:00:00Z",
+                            "final_capture": True,
+                            "id": "87105C3SPR4BL2KR4",
+                            "links": [
+                                {
+                                    "href": "http://paypal.sim/v2/payments/captures/87105C3SPR4BL2KR4",
+                                    "method": "GET",
+                                    "rel": "self",
+                                },
+                                {
+                                    "href": "http://paypal.sim/v2/payments/captures/87105C3SPR4BL2KR4/refund",
+                                    "method": "POST",
+                                    "rel": "refund",
+                                },
+                                {
+                                    "href": "http://paypal.sim/v2/checkout/orders/WWRPFZ3BGP4L2T2GF",
+                                    "method": "GET",
+                                    "rel": "up",
+                                },
+                            ],
+                            "seller_protection": {
+                                "dispute_categories": ["ITEM_NOT_RECEIVED"],
+                                "status": "ELIGIBLE",
+                            },
+                            "status": "COMPLETED",
+                            "supplementary_data": {
+                                "related_ids": {"order_id": "WWRPFZ3BGP4L2T2GF"}
+                            },
+                            "update_time": "2026-01-05T09:00:00Z",
+                        }
+                    ]
+                },
+                "reference_id": "default",
+            }
+        ],
+        "status": "COMPLETED",
+        "update_time": "2026-01-05T09:00:00Z",
+    },
+    "idempotency_key": "acme-ded-1",
+    "operation": "orders.create",
+    "status": 200,
+}
+
+#: each operation's example: its request body and its success answer, as recorded
+EXAMPLES: dict[str, tuple[Any, Any]] = {
+    "oauth2.token": ({"grant_type": "client_credentials"}, _OAUTH2_TOKEN_ANSWER),
+    "setup-tokens.create": (
+        {
+            "payment_source": {
+                "paypal": {
+                    "description": "Usage billing",
+                    "usage_type": "MERCHANT",
+                    "customer_type": "CONSUMER",
+                    "experience_context": {
+                        "return_url": "https://billing.example/return",
+                        "cancel_url": "https://billing.example/return",
+                    },
+                }
+            }
+        },
+        _SETUP_TOKENS_CREATE_ANSWER,
+    ),
+    "setup-tokens.get": (None, _SETUP_TOKENS_CREATE_ANSWER),
+    "approvalPage": (None, None),
+    "approvalSubmit": (
+        {"approval_session_id": "J7PBCSGZT8BRDBVZ7", "email": "ap@acme.test", "action": "approve"},
+        _APPROVALSUBMIT_ANSWER,
+    ),
+    "payment-tokens.create": (
+        {"payment_source": {"token": {"id": "J7PBCSGZT8BRDBVZ7", "type": "SETUP_TOKEN"}}},
+        _PAYMENT_TOKENS_CREATE_ANSWER,
+    ),
+    "payment-tokens.get": (None, _PAYMENT_TOKENS_CREATE_ANSWER),
+    "orders.create": (
+        {
+            "intent": "AUTHORIZE",
+            "purchase_units": [{"amount": {"currency_code": "USD", "value": "1.00"}}],
+            "payment_source": {"paypal": {"vault_id": "4nz8dy6a"}},
+        },
+        _ORDERS_CREATE_ANSWER,
+    ),
+    "orders.get": (None, _ORDERS_CREATE_ANSWER),
+    "authorizations.get": (None, _AUTHORIZATIONS_GET_ANSWER),
+    "authorizations.void": (None, _AUTHORIZATIONS_VOID_ANSWER),
+    "captures.get": (None, _CAPTURES_GET_ANSWER),
+    "orders.authorize": (
+        {"payment_source": {"paypal": {"vault_id": "4nz8dy6a"}}},
+        _ORDERS_AUTHORIZE_ANSWER,
+    ),
+    "authorizations.capture": (
+        {"amount": {"currency_code": "USD", "value": "10.00"}, "final_capture": True},
+        _AUTHORIZATIONS_CAPTURE_ANSWER,
+    ),
+    "orders.capture": (
+        {"payment_source": {"paypal": {"vault_id": "4nz8dy6a"}}},
+        _ORDERS_CAPTURE_ANSWER,
+    ),
+    "lookup": (None, _LOOKUP_ANSWER),
+}
+
+add_examples(PATHS, EXAMPLES)
 
 OPENAPI = document(
     "billing-sim mock PayPal",

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from mock_gateways.common.openapi import (
+    add_examples,
     document,
     json_content,
     lookup_paths,
@@ -125,6 +128,49 @@ PATHS = {
     },
     **lookup_paths(),
 }
+
+_AUTHENTICATE_ANSWER: dict[str, Any] = {
+    "acsTransID": "1628ee67-939f-4e5c-8101-681bbba929eb",
+    "acsURL": "http://threeds.sim/acs/challenge/cfc975d8-0586-469b-ae42-dc08f5a81038",
+    "cardBrand": "visa",
+    "challengeExpiresAt": "2026-01-05T09:10:00Z",
+    "challenged": True,
+    "createdAt": "2026-01-05T09:00:00Z",
+    "last4": "3184",
+    "messageVersion": "2.2.0",
+    "purchaseAmount": "1.00",
+    "purchaseCurrency": "USD",
+    "reason": None,
+    "threeDSServerTransID": "cfc975d8-0586-469b-ae42-dc08f5a81038",
+    "transStatus": "C",
+}
+_LOOKUP_ANSWER: dict[str, Any] = {
+    "body": _AUTHENTICATE_ANSWER,
+    "idempotency_key": "acme-3ds-1",
+    "operation": "authenticate",
+    "status": 200,
+}
+
+#: each operation's example: its request body and its success answer, as recorded
+EXAMPLES: dict[str, tuple[Any, Any]] = {
+    "authenticate": (
+        {
+            "cardToken": "tok_873bcc0d64cf60622176",
+            "purchaseAmount": "1.00",
+            "purchaseCurrency": "USD",
+            "challengeMandated": True,
+            "notificationURL": "https://billing.example/return",
+            "merchantName": "ALIBABACLOUD.COM",
+        },
+        _AUTHENTICATE_ANSWER,
+    ),
+    "result": (None, _AUTHENTICATE_ANSWER),
+    "challengePage": (None, None),
+    "challengeSubmit": ({"action": "submit", "otp": "123456"}, None),
+    "lookup": (None, _LOOKUP_ANSWER),
+}
+
+add_examples(PATHS, EXAMPLES)
 
 OPENAPI = document(
     "billing-sim mock 3D Secure server",
