@@ -8,7 +8,7 @@ from decimal import Decimal
 from pytest_bdd import given, parsers
 
 from .billing_world import BillingWorld
-from .customer_words import DAY_SETTINGS, MONEY, NAME, card, country, moment, usd
+from .customer_words import DAY_SETTINGS, MONEY, NAME, AuthoringError, card, country, moment, usd
 
 
 @given(parsers.re(r"it is (?P<when>.+)"))
@@ -107,5 +107,6 @@ def answers_lost(billing: BillingWorld, gateway: str, start: str, until: str) ->
 def setting_lasts(billing: BillingWorld, setting: str, days: str) -> None:
     """An interpretation of a rule (docs/rules.md), stated or changed by the scenario."""
     if setting not in DAY_SETTINGS:
-        raise KeyError(f"no setting called {setting!r}; known: {'; '.join(DAY_SETTINGS)}")
+        known = "; ".join(DAY_SETTINGS)
+        raise AuthoringError(f"no setting called {setting!r}; known: {known}")
     billing.set_policy(**{DAY_SETTINGS[setting]: int(days)})

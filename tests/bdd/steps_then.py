@@ -32,6 +32,7 @@ from .customer_words import (
 )
 from .expectations import expect, in_words
 from .step_rules import checks
+from .tables import Column, read_table
 
 _MODES = {"pay-as-you-go": "payg", "Coding Plan": "coding_plan"}
 
@@ -107,6 +108,23 @@ def _expected_outcome(words: str) -> str:
     return _outcome(status, reason(because) if because else None)
 
 
+#: the columns of the steps' tables, by what their cells hold
+STARTED = Column(_at, "a moment such as '22:00 UTC on 31 January 2026'")
+AMOUNT = Column(lambda cell: usd(f"USD {cell}"), "an amount in USD without 'USD', e.g. 1,000.00")
+TRIGGER = Column(lambda cell: TRIGGERS[cell], " or ".join(repr(t) for t in TRIGGERS))
+OUTCOME = Column(
+    _expected_outcome, "'succeeded', or 'failed, because ' and a reason of docs/steps.md"
+)
+
+
+def _month(cell: str) -> str:
+    month_of(cell)
+    return cell
+
+
+MONTH = Column(_month, "a month such as 'January 2026'")
+
+
 # --- overview (OV) ----------------------------------------------------------------------------
 
 
@@ -164,7 +182,9 @@ def spending_trend(
 ) -> None:
     """Columns: month, then any of "in all", a product, a billing mode."""
     engine, key = billing.engine, billing.known(name)
-    (_, *columns), *rows = datatable
+    step = f"{name}'s Spending Trend"
+    columns = [c.strip() for c in datatable[0][1:]] if datatable else []
+    rows = read_table(step, datatable, {"month": MONTH, **dict.fromkeys(columns, AMOUNT)})
     trends = [
         engine.spending_trend(
             key,
@@ -178,7 +198,7 @@ def spending_trend(
         [f"{MONTHS[points[0].month - 1]} {points[0].year}", *(str(_money(p.total)) for p in points)]
         for points in zip(*trends, strict=True)
     ]
-    expected = [[month, *(str(usd(f"USD {c}")) for c in cells)] for month, *cells in rows]
+    expected = [[month, *(str(cell) for cell in cells)] for month, *cells in rows]
     expect(f"{name}'s Spending Trend ({', '.join(columns)})", shown, expected)
 
 
@@ -249,11 +269,11 @@ def only_deduction(billing: BillingWorld, name: str, amount: str, when: str, tri
 @checks(*DEDUCTION_RULES)
 def deductions_are(billing: BillingWorld, name: str, datatable: list[list[str]]) -> None:
     """Columns: started, amount, by, outcome."""
-    _, *rows = datatable
-    expected = [
-        (_at(at), usd(f"USD {amount}"), TRIGGERS[by], _expected_outcome(outcome))
-        for at, amount, by, outcome in rows
-    ]
+    expected = read_table(
+        f"{name}'s deductions",
+        datatable,
+        {"started": STARTED, "amount": AMOUNT, "by": TRIGGER, "outcome": OUTCOME},
+    )
     shown = [
         (d["at"], _money(d["amount"]), d["trigger"], _outcome(d["status"], d.get("reason")))
         for d in billing.deductions(name)
@@ -651,8 +671,11 @@ def released_on_business_day(billing: BillingWorld, where: str) -> None:
 @checks("PLAN-1", "AUTO-8")
 def plan_renewals(billing: BillingWorld, name: str, datatable: list[list[str]]) -> None:
     """Columns: renewed, amount, outcome."""
-    _, *rows = datatable
-    expected = [(_at(at), usd(f"USD {amount}"), _expected_outcome(o)) for at, amount, o in rows]
+    expected = read_table(
+        f"{name}'s Coding Plan renewals",
+        datatable,
+        {"renewed": STARTED, "amount": AMOUNT, "outcome": OUTCOME},
+    )
     renewals = billing.events(name, "plan.renewed", "plan.renewal_failed")
     shown = [
         (

@@ -127,7 +127,7 @@ def test_pytest_bdd_calls_the_hook(request):
 
 FAILING_FEATURE = """\
 Feature: A scenario that fails on purpose
-  @AUTO-2
+  @AUTO-2 <tags>
   Scenario: Ada's card is charged more than she spent
     Given it is 31 January 2026 22:00 UTC
     And Ada's default payment method is a Visa card
@@ -138,7 +138,7 @@ Feature: A scenario that fails on purpose
 
 
 def run_failing(
-    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch, then: str
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch, then: str, tags: str = ""
 ) -> pytest.RunResult:
     """This package's steps and conftest, copied beside a feature whose last step is `then`, run
     by pytest-bdd (in this process, over the direct transport to keep it quick)."""
@@ -165,7 +165,8 @@ def run_failing(
         "from .steps_when import *  # noqa: F403\n"
         "scenarios('failing.feature')\n"
     )
-    (package / "failing.feature").write_text(FAILING_FEATURE.replace("<then>", then))
+    feature = FAILING_FEATURE.replace("<then>", then).replace("<tags>", tags)
+    (package / "failing.feature").write_text(feature)
     result = pytester.runpytest("-p", "no:cacheprovider", "--import-mode=importlib")
     result.assert_outcomes(failed=1)
     return result
@@ -210,3 +211,53 @@ def test_a_step_matching_no_definition_names_the_closest_known_steps(pytester, m
             "*Then <name>'s Total Amount Due is <amount>*",
         ]
     )
+
+
+def test_a_failing_step_blames_its_own_rule_not_the_scenarios_other_tags(pytester, monkeypatch):
+    result = run_failing(pytester, monkeypatch, "Ada's Total Amount Due is USD 61.00", "@AUTO-4")
+    result.stdout.fnmatch_lines(["*billing rules*", "  OV-2 * 1 failing *"])
+    result.stdout.no_fnmatch_line("  AUTO-* failing *")
+
+
+def test_a_step_of_several_rules_blames_those_the_scenario_is_tagged_with(pytester, monkeypatch):
+    then = (
+        "Ada's only deduction is USD 5.00, started at 00:00 UTC on 1 February 2026 by the threshold"
+    )
+    result = run_failing(pytester, monkeypatch, then, "@AUTO-4 @OV-1")
+    result.stdout.fnmatch_lines(["*billing rules*", "  AUTO-2 * 1 failing *"])
+    result.stdout.no_fnmatch_line("  AUTO-4 * failing *")
+
+
+@pytest.mark.parametrize(
+    ("table", "complaint"),
+    [
+        (
+            "| started | amount | threshold | outcome |",
+            "*the table's columns are 'started', 'amount', 'threshold', 'outcome'; they must be "
+            "'started', 'amount', 'by', 'outcome'*",
+        ),
+        (
+            "| started | amount | by | outcome |\n"
+            "      | 00:00 UTC on 1 February 2026 | USD 1,100.00 | the month end | succeeded |",
+            "*row 1, column 'amount' reads 'USD 1,100.00'; it accepts an amount in USD without "
+            "'USD', e.g. 1,000.00*",
+        ),
+    ],
+)
+def test_a_table_in_the_wrong_form_is_an_authoring_error_blaming_no_rule(
+    pytester, monkeypatch, table, complaint
+):
+    result = run_failing(pytester, monkeypatch, f"Ada's deductions are:\n      {table}")
+    result.stdout.fnmatch_lines(
+        ["*billing rules*", "authoring errors (scenarios no rule is blamed for): 1", complaint]
+    )
+    result.stdout.no_fnmatch_line("rules with failing scenarios*")
+    result.stdout.no_fnmatch_line("E *KeyError*")
+
+
+def test_an_unknown_step_is_an_authoring_error(pytester, monkeypatch):
+    result = run_failing(pytester, monkeypatch, "Ada's Total Amount Owed is USD 61.00")
+    result.stdout.fnmatch_lines(
+        ["authoring errors (scenarios no rule is blamed for): 1", "*no step matches: *Owed*"]
+    )
+    result.stdout.no_fnmatch_line("rules with failing scenarios*")
