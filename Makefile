@@ -9,7 +9,7 @@ SCENARIO ?= scenarios/quickstart.yaml
 # Debian's Chromium, which the report's browser test drives through Playwright
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: help dev run test lint bench clean
+.PHONY: help dev run test lint bench mutants clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -36,6 +36,8 @@ help:
 	@echo "            the driver protocol against the served reference engine"
 	@echo "make lint   as dev, then ruff check and ruff format --check, mypy and lint-imports"
 	@echo "make bench  install the package; print speed and memory figures"
+	@echo "make mutants as dev, then score the features, invariants and baselines against"
+	@echo "            each mutant of mutants/ (about an hour; not part of test; docs/mutants.md)"
 	@echo "make clean  remove .venv, reports, out and the test caches"
 
 # Everything a developer or QA engineer needs, installed and nothing run.
@@ -67,6 +69,10 @@ lint: $(VENV)/.installed-dev
 
 bench: $(VENV)/.installed
 	$(BIN)/python -m simulator.bench
+
+# Slow (each mutant runs the features twice, the scenarios and the baselines): not part of test.
+mutants: $(VENV)/.installed-dev
+	$(BIN)/python -m simulator.mutants
 
 clean:
 	rm -rf $(VENV) reports out .pytest_cache .hypothesis
