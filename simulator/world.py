@@ -33,9 +33,11 @@ from simulator.customers import (
 )
 from simulator.driver.client import HttpEngine
 from simulator.driver.scenario_usage import usage_windows
+from simulator.engine_keys import engine_key_style
 from simulator.engine_port import Engine
 from simulator.eventlog import EventLog
 from simulator.metering import Meter, MeteredEngine, UsagePlan, ceil_hour
+from simulator.oracle.oracle import Oracle
 from simulator.scenario import (
     AccountSpec,
     ActionPayload,
@@ -108,6 +110,7 @@ class World:
                 cards=gateways.cards,
                 threeds=gateways.threeds,
                 paypal=gateways.paypal,
+                key_style=engine_key_style(),
             )
             self.engine = self._metered = engine
         else:
@@ -124,6 +127,9 @@ class World:
         clock.before_timer = self._before_timer
         clock.after_timer = self._after_timer
         log.observers.append(self._on_event)
+        #: the harness's own model of what should happen, judging the engine's events
+        self.oracle = Oracle(accounts, start=self.start, end=self.end, policy=policy)
+        log.observers.append(self.oracle.observe)
 
     # --- set-up -------------------------------------------------------------------------
 

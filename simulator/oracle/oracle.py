@@ -1,0 +1,536 @@
+"""The harness's own model of a run: fed the events as the engine tells them, it works out from
+the declared usage, tax, prices and policy what the rules say should have happened, and notes
+each place where the engine's word disagrees, under the rule it breaks."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from decimal import Decimal
+from fractions import Fraction
+from math import ceil
+from typing import Any
+
+from billing_engine.events import Event
+from billing_engine.money import format_amount
+from billing_engine.policy import Policy
+from simulator.event_json import format_time
+from simulator.metering import HOUR, UsagePlan, floor_hour
+from simulator.oracle.book import Book, YearMonth, cents
+from simulator.oracle.links import Holders
+from simulator.scenario import AccountSpec, PaymentMethodEntry
+
+#: invariant name -> the rules whose breaches it reports
+CHECKS: dict[str, tuple[str, ...]] = {
+    "thresholds_honoured": ("AUTO-2", "AUTO-3"),
+    "one_month_end_deduction": ("AUTO-4",),
+    "month_totals": ("OV-1", "PLAN-1"),
+    "amount_due": ("OV-2",),
+    "methods_linked_once": ("LINK-1", "LINK-2"),
+}
+
+
+def exact(value: Any) -> Fraction:
+    """An amount as an event carries it (Cents, Fraction, Decimal or a decimal string)."""
+    inner = getattr(value, "fraction", None)
+    if isinstance(inner, Fraction):
+        return inner
+    if isinstance(value, Fraction):
+        return value
+    if isinstance(value, int | Decimal):
+        return Fraction(value)
+    return Fraction(str(value))
+
+
+def identity(entry: PaymentMethodEntry) -> str:
+    """What LINK-1 counts as one method: a card's digits, or a PayPal payer's email."""
+    if entry.card is not None:
+        return "card:" + "".join(ch for ch in entry.card.number if ch.isdigit())
+    assert entry.paypal is not None
+    return "paypal:" + entry.paypal.email.lower()
+
+
+@dataclass
+class Method:
+    kind: str
+    identity: str
+    threshold: Fraction | None
+
+
+@dataclass
+class Customer:
+    """What the model knows of one account besides its money."""
+
+    book: Book
+    declared: list[PaymentMethodEntry]
+    methods: dict[int, Method] = field(default_factory=dict)
+    default: int | None = None
+    status: str = "active"
+    #: the instant whose events are being read, and what happened in it
+    instant: datetime | None = None
+    metered_now: bool = False
+    settled_now: bool = False
+    #: a month whose end waited for the deduction in flight (AUTO-4)
+    month_end_waiting: YearMonth | None = None
+    month_end_due: YearMonth | None = None
+    month_ends: set[YearMonth] = field(default_factory=set)
+    closed: set[YearMonth] = field(default_factory=set)
+
+
+class Oracle:
+    """Feed it every event of the run in order (`observe`), then `finish`; `problems` then
+    holds, per invariant, what the engine got wrong, each naming its rule, account and time.
+    One problem per account and invariant: what follows a first error is its consequence."""
+
+    def __init__(
+        self,
+        accounts: Iterable[AccountSpec],
+        *,
+        start: datetime,
+        end: datetime,
+        policy: Policy,
+        plans: Mapping[str, UsagePlan] | None = None,
+    ) -> None:
+        self.start, self.end, self.policy = start, end, policy
+        self.holders = Holders(policy.cooldown)
+        self.customers: dict[str, Customer] = {}
+        last_hour_end = floor_hour(end) if floor_hour(end) == end else floor_hour(end) + HOUR
+        for spec in accounts:
+            plan = (plans or {}).get(spec.id) or UsagePlan(spec.usage, start, end)
+            book = Book(
+                plan=plan,
+                tax_rate=Fraction(spec.tax_rate or 0),
+                metered_until=floor_hour(start),
+                last_hour_end=last_hour_end,
+            )
+            declared = [entry for _, entry in spec.link_attempts(start)]
+            self.customers[spec.id] = Customer(book, declared)
+        self.problems: dict[str, list[str]] = {name: [] for name in CHECKS}
+        #: authorization -> (when the engine told it released, by whom)
+        self.releases: dict[str, tuple[datetime, str]] = {}
+        self._judged_out: set[tuple[str, str]] = set()
+        self.finished = False
+
+    # --- what went wrong ------------------------------------------------------------------
+
+    def _problem(self, check: str, rule: str, account: str, at: datetime, what: str) -> None:
+        if (check, account) in self._judged_out:
+            return
+        self._judged_out.add((check, account))
+        self.problems[check].append(f"{rule} {account} at {format_time(at)}: {what}")
+
+    def judging(self, check: str, account: str) -> bool:
+        return (check, account) not in self._judged_out
+
+    # --- reading the run ------------------------------------------------------------------
+
+    def observe(self, event: Event) -> None:
+        customer = self.customers.get(event.account or "")
+        if customer is None:
+            return
+        account = event.account or ""
+        if customer.instant != event.at:
+            if customer.instant is not None:
+                self._close(account, customer)
+            self._advance(account, customer, event.at)
+            customer.instant = event.at
+        self._apply(account, customer, event)
+
+    def finish(self, now: datetime) -> None:
+        """The run is over at `now`: judge what the last instants and the quiet hours since owe
+        (once: later calls change nothing)."""
+        if self.finished:
+            return
+        self.finished = True
+        for account, customer in self.customers.items():
+            if customer.instant is not None:
+                self._close(account, customer)
+            self._advance(account, customer, now, inclusive=True)
+            customer.instant = now
+            for boundary in self._month_ends(None, now + timedelta.resolution):
+                if _previous(boundary) not in customer.closed:
+                    self._month_end_unheard(account, customer, boundary)
+
+    # --- time passing between two instants of an account -------------------------------
+
+    def _month_ends(self, after: datetime | None, before: datetime) -> list[datetime]:
+        first = self.start if after is None else after
+        found: list[datetime] = []
+        year, month = first.year, first.month
+        while True:
+            year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+            boundary = datetime(year, month, 1, tzinfo=first.tzinfo)
+            if boundary >= before or boundary > self.end:
+                return found
+            if boundary > first:
+                found.append(boundary)
+
+    def _advance(
+        self, account: str, customer: Customer, to: datetime, *, inclusive: bool = False
+    ) -> None:
+        """Meter the hours that end by `to`; judge the quiet instants before it (a month end
+        the engine said nothing of, an hour whose fees reached the threshold unheeded)."""
+        for boundary in self._month_ends(customer.instant, to):
+            self._meter(account, customer, boundary)
+            customer.instant = boundary
+            self._month_end_unheard(account, customer, boundary)
+            self._close(account, customer)
+        self._meter(account, customer, to)
+        if inclusive:
+            self._close(account, customer)
+
+    def _meter(self, account: str, customer: Customer, to: datetime) -> None:
+        """Accrue every hour ending by `to`; an hour before `to` whose fees reached the
+        threshold with nothing in flight should have started a deduction then."""
+        book = customer.book
+        limit = book.metering_limit(to)
+        customer.metered_now = False
+        while book.metering and book.metered_until < limit:
+            start, hours, pretax, tax = book.next_stretch(limit)
+            fee = pretax + tax
+            threshold = self._threshold(customer)
+            if fee and threshold is not None and self._may_deduct(customer):
+                toward = book.toward_threshold
+                reach = 1 if toward >= threshold else ceil((threshold - toward) / fee)
+                if reach <= hours and start + reach * HOUR < to:
+                    book.meter(start, reach, pretax, tax)
+                    self._missed(account, customer, start + reach * HOUR)
+                    continue
+            book.meter(start, hours, pretax, tax)
+            customer.metered_now = bool(fee) and book.metered_until == to
+
+    def _threshold(self, customer: Customer) -> Fraction | None:
+        method = None if customer.default is None else customer.methods.get(customer.default)
+        return None if method is None else method.threshold
+
+    def _may_deduct(self, customer: Customer) -> bool:
+        return customer.status == "active" and not customer.book.payment_in_flight
+
+    def _missed(self, account: str, customer: Customer, at: datetime) -> None:
+        method = customer.methods[customer.default or 0]
+        rule = "AUTO-2" if method.kind == "card" else "AUTO-3"
+        self._problem(
+            "thresholds_honoured",
+            rule,
+            account,
+            at,
+            f"fees toward the threshold reached {format_amount(customer.book.toward_threshold)}"
+            f" (threshold {format_amount(method.threshold or 0)}), no deduction started",
+        )
+
+    # --- the close of one instant ---------------------------------------------------------
+
+    def _close(self, account: str, customer: Customer) -> None:
+        at, book = customer.instant, customer.book
+        assert at is not None
+        due = customer.month_end_due
+        if due is not None:
+            customer.month_end_due = None
+            if due not in customer.month_ends:
+                if book.payable > 0:
+                    self._problem(
+                        "one_month_end_deduction",
+                        "AUTO-4",
+                        account,
+                        at,
+                        f"{due[0]:04d}-{due[1]:02d} ended with {format_amount(book.payable)}"
+                        " not deducted, and no deduction",
+                    )
+                else:
+                    book.since_attempt = Fraction(0)  # an attempt with nothing to take
+        threshold = self._threshold(customer)
+        if (
+            (customer.metered_now or customer.settled_now)
+            and threshold is not None
+            and self._may_deduct(customer)
+            and book.toward_threshold >= threshold
+        ):
+            self._missed(account, customer, at)
+        customer.metered_now = customer.settled_now = False
+
+    def _month_end_unheard(self, account: str, customer: Customer, boundary: datetime) -> None:
+        """A month end passed and the engine told nothing of this account then."""
+        month = _previous(boundary)
+        self._problem(
+            "one_month_end_deduction",
+            "AUTO-4",
+            account,
+            boundary,
+            f"{month[0]:04d}-{month[1]:02d} ended and was never closed (no month.closed)",
+        )
+
+    # --- one event ------------------------------------------------------------------------
+
+    def _apply(self, account: str, customer: Customer, event: Event) -> None:
+        kind, fields = event.type, event.fields
+        book = customer.book
+        if kind == "payment_method.linked":
+            self._linked(account, customer, event)
+        elif kind == "payment_method.link_rejected":
+            self._link_rejected(account, customer, event)
+        elif kind == "payment_method.unlinked":
+            method = int(fields.get("method", -1))
+            self.holders.unlink(account, method)
+            customer.methods.pop(method, None)
+        elif kind == "payment_method.default_changed":
+            chosen = fields.get("method")
+            customer.default = None if chosen is None else int(chosen)
+        elif kind == "account.deactivated":
+            customer.status = "deactivated"
+            book.stop_metering()
+            self.holders.deactivate(account, event.at)
+        elif kind == "account.suspended":
+            customer.status = "suspended"
+            book.stop_metering()
+        elif kind == "account.resumed":
+            customer.status = "active"
+            book.resume_metering(event.at)
+        elif kind == "product.activation_refused":
+            book.plan = book.plan.without(str(fields.get("product")))
+        elif kind.startswith("deduction."):
+            self._deduction(account, customer, event)
+        elif kind.startswith("repayment."):
+            self._repayment(customer, event)
+        elif kind in ("plan.purchased", "plan.renewed"):
+            self._plan_charge(account, customer, event)
+        elif kind == "month.closed":
+            self._month_closed(account, customer, event)
+        elif kind == "preauth.released":
+            auth = str(fields.get("authorization"))
+            self.releases[auth] = (event.at, str(fields.get("by")))
+
+    def _linked(self, account: str, customer: Customer, event: Event) -> None:
+        method = int(event.fields.get("method", -1))
+        if not 0 <= method < len(customer.declared):
+            return
+        entry = customer.declared[method]
+        who = identity(entry)
+        held = self.holders.holder(who, event.at)
+        if held is not None and held[0].account != account:
+            rule = "LINK-2" if held[1] else "LINK-1"
+            state = "in its cool-down" if held[1] else "active"
+            self._problem(
+                "methods_linked_once",
+                rule,
+                account,
+                event.at,
+                f"method {method} linked while account {held[0].account} ({state}) holds it",
+            )
+        self.holders.link(who, account, method)
+        if entry.card is not None:
+            threshold: Fraction | None = self.policy.card_threshold
+        else:
+            assert entry.paypal is not None
+            given = entry.paypal.threshold
+            threshold = self.policy.paypal_threshold_default if given is None else Fraction(given)
+        customer.methods[method] = Method(
+            "card" if entry.card is not None else "paypal", who, threshold
+        )
+        if event.fields.get("default"):
+            customer.default = method
+
+    def _link_rejected(self, account: str, customer: Customer, event: Event) -> None:
+        if event.fields.get("reason") != "already_linked":
+            return
+        method = int(event.fields.get("method", -1))
+        if not 0 <= method < len(customer.declared):
+            return
+        who = identity(customer.declared[method])
+        if self.holders.holder(who, event.at) is None:
+            self._problem(
+                "methods_linked_once",
+                "LINK-1",
+                account,
+                event.at,
+                f"method {method} refused as already linked, though no account holds it",
+            )
+
+    def _deduction(self, account: str, customer: Customer, event: Event) -> None:
+        kind, fields, book = event.type, event.fields, customer.book
+        deduction = str(fields.get("deduction"))
+        if kind == "deduction.initiated":
+            self._initiated(account, customer, event, deduction)
+            return
+        if kind == "deduction.unknown":
+            book.deduction_unknown(deduction)
+            return
+        outcome = fields.get("outcome") if kind == "deduction.reconciled" else kind.split(".")[1]
+        if outcome not in ("succeeded", "failed"):
+            return
+        book.settle_deduction(deduction, paid=outcome == "succeeded")
+        self._settled(customer)
+
+    def _settled(self, customer: Customer) -> None:
+        """A payment's status came: what waited for it may run now (AUTO-4, AUTO-2/3)."""
+        customer.settled_now = True
+        if customer.month_end_waiting is not None and not customer.book.payment_in_flight:
+            customer.month_end_due, customer.month_end_waiting = customer.month_end_waiting, None
+
+    def _initiated(self, account: str, customer: Customer, event: Event, deduction: str) -> None:
+        book, trigger = customer.book, event.fields.get("trigger")
+        claimed = exact(event.fields.get("amount", 0))
+        expected = book.payable
+        threshold = self._threshold(customer)
+        method = None if customer.default is None else customer.methods.get(customer.default)
+        rule = "AUTO-3" if method is not None and method.kind == "paypal" else "AUTO-2"
+        if trigger == "threshold":
+            if threshold is None or book.toward_threshold < threshold:
+                shown = "no threshold" if threshold is None else format_amount(threshold)
+                self._problem(
+                    "thresholds_honoured",
+                    rule,
+                    account,
+                    event.at,
+                    f"threshold deduction with {format_amount(book.toward_threshold)} toward"
+                    f" the threshold ({shown})",
+                )
+        else:
+            rule = "AUTO-4"
+            month = customer.month_end_due or _previous(event.at)
+            if month in customer.month_ends:
+                self._problem(
+                    "one_month_end_deduction",
+                    rule,
+                    account,
+                    event.at,
+                    f"a second month-end deduction for {month[0]:04d}-{month[1]:02d}",
+                )
+            customer.month_ends.add(month)
+            if customer.month_end_due == month:
+                customer.month_end_due = None
+        if claimed != expected or not expected:
+            check = "thresholds_honoured" if trigger == "threshold" else "one_month_end_deduction"
+            self._problem(
+                check,
+                rule,
+                account,
+                event.at,
+                f"deduction of {format_amount(claimed)} where "
+                + (f"{format_amount(expected)} was payable" if expected else "nothing was payable"),
+            )
+        book.start_deduction(deduction)
+        if claimed and deduction not in book.in_flight:  # the engine took what we thought 0
+            book.in_flight[deduction] = claimed
+
+    def _repayment(self, customer: Customer, event: Event) -> None:
+        kind, fields, book = event.type, event.fields, customer.book
+        repayment = str(fields.get("repayment"))
+        if kind == "repayment.submitted":
+            book.start_repayment(repayment, exact(fields.get("amount", 0)))
+        elif kind == "repayment.unknown":
+            book.repayment_unknown(repayment)
+        elif kind in ("repayment.settled", "repayment.reconciled"):
+            book.settle_repayment(repayment, paid=fields.get("status") == "paid")
+            self._settled(customer)
+
+    def _plan_charge(self, account: str, customer: Customer, event: Event) -> None:
+        plan = str(event.fields.get("plan"))
+        price = self.policy.plan_prices.get(plan)
+        claimed = exact(event.fields.get("amount", 0))
+        if price is not None and cents(price) != claimed:
+            self._problem(
+                "month_totals",
+                "PLAN-1",
+                account,
+                event.at,
+                f"Coding Plan {plan} charged {format_amount(claimed)}, its price is"
+                f" {format_amount(price)}",
+            )
+        customer.book.plan_charge(event.at, claimed if price is None else cents(price))
+
+    def _month_closed(self, account: str, customer: Customer, event: Event) -> None:
+        fields, book = event.fields, customer.book
+        month = (int(fields.get("year", 0)), int(fields.get("month", 0)))
+        spend = book.months.get(month)
+        want = {
+            "pretax": spend.pretax if spend else Fraction(0),
+            "tax": spend.tax if spend else Fraction(0),
+            "total": spend.total if spend else Fraction(0),
+        }
+        for name, value in want.items():
+            got = exact(fields.get(name, 0))
+            if cents(got) != cents(value):
+                self._problem(
+                    "month_totals",
+                    "OV-1",
+                    account,
+                    event.at,
+                    f"{month[0]:04d}-{month[1]:02d} {name} {format_amount(got)}, expected"
+                    f" {format_amount(value)}",
+                )
+                break
+        outstanding = fields.get("outstanding")
+        if outstanding is not None and cents(exact(outstanding)) != cents(book.outstanding):
+            self._problem(
+                "amount_due",
+                "OV-2",
+                account,
+                event.at,
+                f"outstanding at the close of {month[0]:04d}-{month[1]:02d}"
+                f" {format_amount(exact(outstanding))}, expected {format_amount(book.outstanding)}",
+            )
+        customer.closed.add(month)
+        if month in customer.month_ends:
+            return
+        if book.payment_in_flight:
+            customer.month_end_waiting = month
+        else:
+            customer.month_end_due = month
+
+    # --- the figures the engine shows at the end ------------------------------------------
+
+    def check_figures(self, accounts: Mapping[str, Mapping[str, Any]]) -> None:
+        """summary.json's figures as the engine gave them, against the model's (OV-1, OV-2)."""
+        for account, shown in accounts.items():
+            customer = self.customers.get(account)
+            if customer is None:
+                continue
+            book = customer.book
+            due = shown.get("total_amount_due")
+            if due is not None and cents(exact(due)) != cents(book.outstanding):
+                self._problem(
+                    "amount_due",
+                    "OV-2",
+                    account,
+                    self.end,
+                    f"Total Amount Due {due}, expected {format_amount(book.outstanding)}",
+                )
+            for key, figures in (shown.get("months") or {}).items():
+                year, month = map(int, key.split("-"))
+                spend = book.months.get((year, month))
+                for name in ("pretax", "tax", "total"):
+                    value = getattr(spend, name) if spend else Fraction(0)
+                    got = figures.get(name)
+                    if got is not None and cents(exact(got)) != cents(value):
+                        self._problem(
+                            "month_totals",
+                            "OV-1",
+                            account,
+                            self.end,
+                            f"Total Spend {key} {name} {got}, expected {format_amount(value)}",
+                        )
+                        break
+
+
+def _previous(at: datetime) -> YearMonth:
+    return (at.year - 1, 12) if at.month == 1 else (at.year, at.month - 1)
+
+
+def judge_log(scenario: Any, records: Iterable[Mapping[str, Any]]) -> Oracle:
+    """The oracle's verdict on a written event log (events.jsonl's records) of a scenario's
+    run: what `run` judges as it goes, done again afterwards on any log."""
+    from simulator.driver.wire import event_from_record
+
+    oracle = Oracle(
+        scenario.accounts, start=scenario.start, end=scenario.end, policy=scenario.make_policy()
+    )
+    last = scenario.start
+    for record in records:
+        if record.get("type") == "run.started":
+            continue
+        event = event_from_record(dict(record))
+        oracle.observe(event)
+        last = max(last, event.at)
+    oracle.finish(last)
+    return oracle
