@@ -39,20 +39,23 @@ def month_figures(entries: Mapping[tuple[str, Any], SpendFigures], products: Ite
     total_spend (all modes, then each) and spending_trend (each product) give, in one pass."""
     # Most sums here have one term (one product, no tax, one mode): sum_nonzero skips the
     # Fraction additions of zeros, 120,000 account-months of them in a large run.
-    pretax = tax = ZERO
+    # The month's total adds the entries' totals, not the pretax and tax figures: an engine
+    # over the wire shows each figure rounded, and its total is its exact sum rounded (OV-1).
+    pretax = tax = month_total = ZERO
     by_mode = dict.fromkeys(BILLING_MODES, ZERO)
     by_product = dict.fromkeys(products, ZERO)
     for (product, mode), spend in entries.items():
         total = spend.total
         pretax = sum_nonzero(pretax, spend.pretax)
         tax = sum_nonzero(tax, spend.tax)
+        month_total = sum_nonzero(month_total, total)
         by_mode[mode] = sum_nonzero(by_mode[mode], total)
         if product in by_product:
             by_product[product] = sum_nonzero(by_product[product], total)
     return {
         "pretax": _text(pretax),
         "tax": _text(tax),
-        "total": _text(sum_nonzero(pretax, tax)),
+        "total": _text(month_total),
         "by_mode": {mode: _text(value) for mode, value in by_mode.items()},
         "by_product": {product: _text(value) for product, value in by_product.items()},
     }

@@ -68,14 +68,21 @@ class PaymentResult:
 class SpendResult:
     pretax: Fraction
     tax: Fraction
+    #: the total as the engine showed it (OV-1: the exact sum rounded once), when it did
+    shown_total: Fraction | None = field(default=None, kw_only=True)
 
     @property
     def total(self) -> Fraction:
-        return self.pretax + self.tax
+        return self.pretax + self.tax if self.shown_total is None else self.shown_total
 
     @classmethod
     def of(cls, body: Mapping[str, Any]) -> SpendResult:
-        return cls(parse_money(body["pretax"]), parse_money(body["tax"]))
+        total = body.get("total")
+        return cls(
+            parse_money(body["pretax"]),
+            parse_money(body["tax"]),
+            shown_total=None if total is None else parse_money(total),
+        )
 
 
 @dataclass(frozen=True)
