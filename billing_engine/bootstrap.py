@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from billing_engine.domain.account import KEY_STYLES, KeyStyle
 from billing_engine.policy import DEFAULT_POLICY, Policy
 from billing_engine.ports import (
     CardGateway,
@@ -29,8 +30,13 @@ def bootstrap(
     policy: Policy = DEFAULT_POLICY,
     policy_overrides: Mapping[str, object] | None = None,
     return_url: str = "https://billing.example/return",
+    key_style: KeyStyle = "plain",
 ) -> BillingEngine:
-    """The engine, with `policy_overrides` (e.g. {"overdue_grace_days": 10}) applied."""
+    """The engine, with `policy_overrides` (e.g. {"overdue_grace_days": 10}) applied.
+    `key_style="renamed"` spells every id and idempotency key the engine chooses otherwise
+    ("DED000003.acme" for "acme-ded-3"): the gateways' draws must not notice."""
+    if key_style not in KEY_STYLES:
+        raise ValueError(f"key_style must be one of {', '.join(KEY_STYLES)}, got {key_style!r}")
     if policy_overrides:
         policy = policy.with_overrides(**policy_overrides)
     context = EngineContext(
@@ -42,5 +48,6 @@ def bootstrap(
         threeds=threeds,
         paypal=paypal,
         return_url=return_url,
+        key_style=key_style,
     )
     return BillingEngine(context)

@@ -20,6 +20,10 @@ from billing_engine.money import Cents
 from billing_engine.policy import Policy
 
 AccountStatus = Literal["active", "overdue", "suspended", "deactivated"]
+#: how the engine spells the ids and idempotency keys it chooses: "plain" ("acme-ded-3") or
+#: "renamed" ("DED000003.acme"), which shows that no gateway draw depends on the spelling
+KeyStyle = Literal["plain", "renamed"]
+KEY_STYLES: tuple[KeyStyle, ...] = ("plain", "renamed")
 
 
 @dataclass
@@ -56,12 +60,16 @@ class Account:
     unpaid_since: datetime | None = None
     #: an overdue check (for a failure at this time) waiting for a payment in flight
     overdue_check_waiting: datetime | None = None
+    key_style: KeyStyle = "plain"
     _counters: dict[str, int] = field(default_factory=dict)
 
     def next_id(self, kind: str) -> str:
-        """Deterministic ids and idempotency keys, e.g. "acme-ded-3" (H-2)."""
-        self._counters[kind] = self._counters.get(kind, 0) + 1
-        return f"{self.id}-{kind}-{self._counters[kind]}"
+        """Deterministic ids and idempotency keys, e.g. "acme-ded-3" (H-2), spelled as
+        `key_style` says."""
+        count = self._counters[kind] = self._counters.get(kind, 0) + 1
+        if self.key_style == "renamed":
+            return f"{kind.upper()}{count:06d}.{self.id}"
+        return f"{self.id}-{kind}-{count}"
 
     def method(self, method_id: int) -> PaymentMethod:
         if isinstance(method_id, bool) or not isinstance(method_id, int):

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from billing_engine.domain.account import Account
+from billing_engine.domain.account import Account, KeyStyle
 from billing_engine.domain.accrual import DailyFees
 from billing_engine.domain.link_registry import LinkRegistry
 from billing_engine.domain.unknown_payment import UnknownPayment
@@ -35,6 +35,8 @@ class EngineContext:
     threeds: ThreeDSGateway
     paypal: PayPalGateway
     return_url: str
+    #: how accounts spell the ids and idempotency keys the engine chooses
+    key_style: KeyStyle = "plain"
     #: in opening order (dicts keep insertion order)
     accounts: dict[str, Account] = field(default_factory=dict)
     registry: LinkRegistry = field(default_factory=LinkRegistry)

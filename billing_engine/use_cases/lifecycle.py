@@ -71,6 +71,7 @@ class Lifecycle:
             tax_rate=rate,
             balance=prepaid,
             opened_at=self.ctx.now(),
+            key_style=self.ctx.key_style,
         )
         self.ctx.accounts[account_id] = account
         self.ctx.emit("account.opened", account_id, country=account.country, balance=prepaid)
