@@ -4,6 +4,7 @@ answer, and the docs show exactly what the documents hold (`python -m simulator.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
@@ -267,11 +268,12 @@ def test_each_example_is_shaped_as_the_gateway_answers(recorded: Recorded):
     for op in doc_tables.gateway_operations():
         sent, status, answered = recorded[op.gateway, op.operation_id]
         if op.request_example is not None and shape(op.request_example) != shape(sent):
-            wrong.append(f"{op.gateway} {op.operation_id} request: {shape(sent)}")
+            wrong.append(f"{op.gateway} {op.operation_id} is sent: {json.dumps(sent)}")
         if op.status != status:
             wrong.append(f"{op.gateway} {op.operation_id}: documents {op.status}, answers {status}")
         if op.response_example is not None and shape(op.response_example) != shape(answered):
-            wrong.append(f"{op.gateway} {op.operation_id} response: {shape(answered)}")
+            # the answer itself, so the example in mock_gateways/*/openapi.py can be replaced
+            wrong.append(f"{op.gateway} {op.operation_id} now answers: {json.dumps(answered)}")
     assert not wrong, "\n".join(wrong)
 
 
