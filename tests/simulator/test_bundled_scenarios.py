@@ -18,7 +18,9 @@ TEACHING = {
     "threeds-by-region", "coding-plan", "gateway-faults", "population-10k-year",
 }  # fmt: skip
 #: scenarios where the same card on two accounts is the point (LINK-1)
-SHARES_CARDS = {"quickstart", "duplicate-link-cooldown"}
+SHARES_CARDS = {
+    "quickstart", "duplicate-link-cooldown", "quickstart-cards", "duplicate-link-cooldown-cards",
+}  # fmt: skip
 
 
 def test_issue_4_scenarios_are_all_bundled():

@@ -85,6 +85,34 @@ EXPECTED: dict[str, list[Expect]] = {
     ],
 }  # fmt: skip
 
+
+def card_only(original: str, *dropped: str) -> list[Expect]:
+    """A card-only form (NAME-cards) shows what its original shows on the accounts it keeps."""
+    return [expect for expect in EXPECTED[original] if expect[1] not in dropped]
+
+
+EXPECTED |= {
+    "duplicate-link-cooldown-cards": card_only("duplicate-link-cooldown", "paypal-copy"),
+    "gateway-faults-cards": card_only("gateway-faults"),
+    "overdue-suspension-cards": [  # paid by the month end on the healthy default, not by hand
+        *card_only("overdue-suspension"),
+        ("deduction.initiated", "late-payer",
+         {"amount": "4750.00", "trigger": "month_end", "method": 1}),
+    ],
+    "quickstart-cards": [
+        ("payment_method.link_rejected", "expiring", {"reason": "expires_this_month"}),
+        ("payment_method.link_rejected", "copycat", {"reason": "already_linked"}),
+        ("account.deactivated", "copycat", {}),
+        ("deduction.initiated", "euro-gmbh",  # AUTO-2 counts tax: 47.60 a day
+         {"amount": "1001.58", "trigger": "threshold", "at": "2026-01-22T01:00:00Z"}),
+        ("deduction.failed", "lapsed", {"amount": "1000.00"}),
+        ("account.suspended", "lapsed", {}),
+        ("deduction.initiated", "lapsed",
+         {"amount": "2500.00", "trigger": "month_end", "method": 1}),
+        ("account.resumed", "lapsed", {}),
+    ],
+}  # fmt: skip
+
 NOT_EXPECTED: dict[str, list[Expect]] = {
     "card-threshold": [("deduction.initiated", "just-under", {"trigger": "threshold"})],
     "month-end": [("deduction.initiated", "idle", {})],
