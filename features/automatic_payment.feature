@@ -223,3 +223,12 @@ Feature: Automatic payment thresholds
       | 16:00 UTC on 2 March 2026    | 1,000.00 | the threshold | succeeded |
     And Ada's Visa card is charged USD 1,000.00 4 times
     And Ada's fees add up to what she paid plus what she owes, to the cent
+
+  @AUTO-6
+  Scenario: A charge the card processor answers with a server error is tried again, up to 4 times
+    Given it is 2 March 2026 00:00 UTC
+    And Ada's default payment method is a Visa card
+    And Ada uses qwen-max for USD 1,000.00 an hour until 3 March 2026 00:00 UTC
+    And the card processor answers 3 in 4 charges with a server error from 2 March 2026 00:00 UTC until 3 March 2026 00:00 UTC
+    When the clock reaches 3 March 2026 01:00 UTC
+    Then each of Ada's deductions was tried again after every server error, up to 4 tries, and failed only when every try met one

@@ -52,3 +52,18 @@ Feature: Coding Plan
       | 10:00 UTC on 31 March 2026    | 10.00  | succeeded |
       | 10:00 UTC on 30 April 2026    | 10.00  | succeeded |
     And Ada's Visa card is charged USD 10.00 4 times
+
+  @PLAN-1 @AUTO-8
+  Scenario: Renewals from a card whose bank always challenges never ask for 3D Secure
+    Given it is 10 January 2026 09:58 UTC
+    And Ada's default payment method is a Visa card whose bank always asks for 3D Secure
+    And Ada also has a Mastercard
+    And Ada makes her Visa card her default payment method
+    When Ada buys the Lite Coding Plan with her Mastercard
+    And the clock reaches 10 March 2026 11:00 UTC
+    Then Ada's Coding Plan renewals are:
+      | renewed                       | amount | outcome   |
+      | 10:00 UTC on 10 February 2026 | 10.00  | succeeded |
+      | 10:00 UTC on 10 March 2026    | 10.00  | succeeded |
+    And Ada was asked for 3D Secure 1 time
+    And Ada's Visa card is charged USD 10.00 2 times

@@ -49,3 +49,19 @@ Feature: Billing overview
     Then Ada's Total Spend for December 2025 is USD 220.00 in all
     And Ada's pay-as-you-go spend for December 2025 is USD 170.00
     And Ada's Coding Plan spend for December 2025 is USD 50.00
+
+  @OV-1
+  Scenario: The total of an hour of part-cent taxed fees is their exact sum rounded once
+    Given Ada has an account in Germany with 19% tax
+    And Ada's default payment method is a Mastercard
+    And Ada uses qwen-max for USD 0.0149 an hour from 1 January 2026 00:00 UTC until 1 January 2026 01:00 UTC
+    When the clock reaches 1 February 2026 00:00 UTC
+    Then Ada's Total Spend for January 2026 is USD 0.01 before tax, USD 0.00 tax, USD 0.02 in all
+
+  @OV-1 @PLAN-1
+  Scenario: A Coding Plan's price includes its tax, which Total Spend splits out of it
+    Given Ada has an account in Germany with 19% tax
+    And Ada's default payment method is a Visa card
+    When Ada buys the Lite Coding Plan with her Visa card
+    Then Ada's Visa card is charged USD 10.00 once
+    And Ada's Total Spend for December 2025 is USD 8.40 before tax, USD 1.60 tax, USD 10.00 in all

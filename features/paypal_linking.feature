@@ -26,3 +26,11 @@ Feature: Linking PayPal
     When Bob links his PayPal account but does not approve the payment agreement
     Then Bob's PayPal is not linked, because the payment agreement was not approved
     And Bob has no default payment method
+
+  @PAYPAL-1 @AUTO-5
+  Scenario: PayPal's USD 1.00 checks are voided at once, never captured
+    When Bob links his PayPal account
+    And Bob starts using qwen-max
+    Then PayPal has held USD 1.00 from Bob 2 times
+    And PayPal voided each USD 1.00 check on Bob at once
+    And PayPal has taken no money from Bob

@@ -29,3 +29,23 @@ Feature: Release of the card check
     When the clock reaches 16 January 2026 16:00 UTC
     Then the check on Ada's card was released, not captured, between Monday 12 January 2026 15:00 UTC and Friday 16 January 2026 15:00 UTC
     And Ada's Visa card was never charged USD 1.00
+
+  @CARD-5
+  Scenario Outline: A card linked on any day of the week is released 1 to 5 business days later
+    Given it is <linked>
+    And Ada has an account in the United States
+    When Ada links a Visa card
+    Then Ada's bank holds USD 1.00 on the card
+    When the clock reaches <latest>
+    Then the check on Ada's card was released, not captured, between <earliest> and <latest>
+    And it was released on a business day in the United States
+
+    Examples:
+      | linked                            | earliest                          | latest                            |
+      | Monday 2 March 2026 10:00 UTC     | Tuesday 3 March 2026 10:00 UTC    | Monday 9 March 2026 10:00 UTC     |
+      | Tuesday 3 March 2026 10:00 UTC    | Wednesday 4 March 2026 10:00 UTC  | Tuesday 10 March 2026 10:00 UTC   |
+      | Wednesday 4 March 2026 10:00 UTC  | Thursday 5 March 2026 10:00 UTC   | Wednesday 11 March 2026 10:00 UTC |
+      | Thursday 5 March 2026 10:00 UTC   | Friday 6 March 2026 10:00 UTC     | Thursday 12 March 2026 10:00 UTC  |
+      | Friday 6 March 2026 10:00 UTC     | Monday 9 March 2026 10:00 UTC     | Friday 13 March 2026 10:00 UTC    |
+      | Saturday 7 March 2026 10:00 UTC   | Monday 9 March 2026 10:00 UTC     | Friday 13 March 2026 10:00 UTC    |
+      | Sunday 8 March 2026 10:00 UTC     | Monday 9 March 2026 10:00 UTC     | Friday 13 March 2026 10:00 UTC    |

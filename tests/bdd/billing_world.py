@@ -34,7 +34,7 @@ from simulator.scenario import (
 )
 from simulator.world import RunError, ScriptedAction, World, built_world
 
-from .customer_words import AuthoringError, TestCard, account_id, spoken
+from .customer_words import AuthoringError, TestCard, account_id, moment_of, spoken
 
 TRANSPORT_ENV = "BILLING_SIM_TRANSPORT"
 DEFAULT_START = datetime(2026, 1, 1, tzinfo=UTC)
@@ -340,12 +340,15 @@ class BillingWorld:
         until: datetime,
         *,
         since: datetime | None = None,
+        rate: Fraction = Fraction(1),
     ) -> None:
         """A payment gateway misbehaves from `since` (default now) until `until` (e.g. PayPal
-        declines); `endpoint` None: every operation of the gateway."""
+        declines), on a share `rate` of its calls drawn from the seed; `endpoint` None: every
+        operation of the gateway."""
         fault = Fault.model_validate(
             {"gateway": gateway, "endpoint": endpoint, "kind": kind,
-             "from": since or self.now, "until": until}
+             "from": since or self.now, "until": until,
+             "rate": Decimal(rate.numerator) / rate.denominator}
         )  # fmt: skip
         self._record("fault", fault)
 
@@ -435,6 +438,23 @@ class BillingWorld:
     def card_numbers(self) -> set[str]:
         """Every card number typed in this scenario (for H-4)."""
         return {e.card.number for entries in self.entries.values() for e in entries if e.card}
+
+    def paypal_authorizations(self, name: str) -> dict[str, Any]:
+        """PayPal's own records of the authorizations on this account's PayPal agreements."""
+        core = self.world.gateways.paypal_core
+        tokens = {m.payment_token_id for m in self.account(name).methods if m.kind == "paypal"}
+        orders = {o.id for o in core.orders.values() if o.payment_token_id in tokens}
+        return {a.id: a for a in core.authorizations.values() if a.order_id in orders}
+
+    def card_server_errors(self, operation: str) -> list[datetime]:
+        """When the card processor answered a call of `operation` with a server error (503), one
+        moment per such answer, retries included."""
+        log = self.world.gateways.card_core.fault_log
+        return [
+            moment_of(entry["at"])
+            for entry in log
+            if entry["operation"] == operation and "server_error" in entry["faults"]
+        ]
 
     def paypal_captures(self, name: str) -> list[Any]:
         """Money PayPal took from this account's PayPal agreements (its own records)."""

@@ -201,6 +201,7 @@ REASONS = {
     "the bank declined it": "declined",
     "the threshold is out of range": "invalid_threshold",
     "there is no payment method": "no_payment_method",
+    "the card processor was unavailable": "gateway_unavailable",
 }
 
 #: what set a deduction off, in words -> the event's trigger

@@ -4,6 +4,7 @@ billing settings and gateway behaviour, all before (or, for a few, at) the start
 from __future__ import annotations
 
 from decimal import Decimal
+from fractions import Fraction
 
 from pytest_bdd import given, parsers
 
@@ -88,6 +89,25 @@ def owes_after_failure(billing: BillingWorld, name: str, amount: str, when: str)
 @given(parsers.re(r"PayPal declines every payment until (?P<until>.+)"))
 def paypal_declines(billing: BillingWorld, until: str) -> None:
     billing.gateway_fault("paypal", "orders.create", "decline", moment(until))
+
+
+@given(
+    parsers.re(
+        r"the card processor answers (?P<hit>\d+) in (?P<every>\d+) charges with a server error "
+        r"from (?P<start>.+?) until (?P<until>.+)"
+    )
+)
+def charges_server_error(
+    billing: BillingWorld, hit: str, every: str, start: str, until: str
+) -> None:
+    """HTTP 503, nothing done, on a share of the charges drawn from the seed: each try of a
+    charge (a retry too) draws again."""
+    if not 0 < int(hit) <= int(every):
+        raise AuthoringError(f"'{hit} in {every}' is not a share of the charges; write e.g. 3 in 4")
+    billing.gateway_fault(
+        "card", "charge", "server_error", moment(until), since=moment(start),
+        rate=Fraction(int(hit), int(every)),
+    )  # fmt: skip
 
 
 @given(

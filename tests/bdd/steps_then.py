@@ -308,6 +308,35 @@ def balance_first(billing: BillingWorld, balance: str, name: str, charged: str) 
     )
 
 
+@then(
+    parsers.re(
+        rf"each of {NAME}'s deductions was tried again after every server error, up to "
+        r"(?P<tries>\d+) tries, and failed only when every try met one"
+    )
+)
+@checks("AUTO-6")
+def tried_again(billing: BillingWorld, name: str, tries: str) -> None:
+    """AUTO-6: a charge answered 503 (nothing done) is sent again at the deduction's instant,
+    up to `tries` times; the deduction fails (gateway_unavailable) only if every try got 503.
+    The card processor's own log says how many tries met a server error."""
+    limit = int(tries)
+    errors = billing.card_server_errors("charge")
+    deductions = billing.deductions(name)
+    expect(f"{name}'s deductions", len(deductions), "at least one", holds=lambda n, _: n > 0)
+    shown, expected = [], []
+    for d in deductions:
+        met = errors.count(moment_of(d["at"]))
+        shown.append((d["at"], met, _outcome(d["status"], d.get("reason"))))
+        gave_up = met >= limit
+        outcome = _outcome("failed", "gateway_unavailable") if gave_up else "succeeded"
+        expected.append((d["at"], min(met, limit), outcome))
+    expect(
+        f"{name}'s deductions (started, tries that met a server error, outcome)",
+        shown,
+        expected,
+    )
+
+
 @then(parsers.re(rf"{NAME}'s account became overdue and was suspended at (?P<when>.+)"))
 @checks("AUTO-7")
 def overdue_and_suspended(billing: BillingWorld, name: str, when: str) -> None:
@@ -589,6 +618,32 @@ def paypal_checks(billing: BillingWorld, name: str, times: str) -> None:
         if e["method"] in paypal and _money(e["amount"]) == Decimal("1.00")
     ]
     expect(f"USD 1.00 checks PayPal made on {name}", len(checks), int(times))
+
+
+@then(parsers.re(rf"PayPal voided each USD 1\.00 check on {NAME} at once"))
+@checks("PAYPAL-1", "AUTO-5")
+def paypal_checks_voided(billing: BillingWorld, name: str) -> None:
+    """PAYPAL-1, AUTO-5: the engine voids each check the moment it is made (logged as released
+    by the merchant), and PayPal's own record of it says VOIDED, nothing captured."""
+    paypal = {m.id for m in billing.account(name).methods if m.kind == "paypal"}
+    checks = [e for e in billing.events(name, "preauth.authorized") if e["method"] in paypal]
+    expect(f"USD 1.00 checks PayPal made on {name}", len(checks), "at least one",
+           holds=lambda n, _: n > 0)  # fmt: skip
+    released = {
+        e["authorization"]: (e["at"], e["by"]) for e in billing.events(name, "preauth.released")
+    }
+    expect(
+        f"the release of each check on {name}'s PayPal (when, by)",
+        [released.get(c["authorization"]) for c in checks],
+        [(c["at"], "merchant") for c in checks],
+    )
+    records = billing.paypal_authorizations(name)
+    expect(
+        f"PayPal's records of the checks on {name} (state, captured)",
+        [(records[c["authorization"]].state, _money(records[c["authorization"]].captured))
+         for c in checks],
+        [("VOIDED", Decimal("0.00")) for _ in checks],
+    )  # fmt: skip
 
 
 @then(parsers.re(r'the check was made for "(?P<descriptor>[^"]+)"'))
