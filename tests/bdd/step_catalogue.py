@@ -11,6 +11,7 @@ from pathlib import Path
 from pytest_bdd.steps import StepFunctionContext, step_function_context_registry
 
 from . import customer_words, steps_given, steps_then, steps_when
+from .step_rules import declared_rules
 from .step_templates import template
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -122,6 +123,8 @@ Every step the conformance features may use, generated from the step definitions
 - `[...]` may be left out; `(a|b)` is one of the choices; `…` is any text.
 - A payment method is named by its label later on: `Visa card`, `Mastercard`, `PayPal`, ...
 - Example lines come from the feature files; a step no feature uses yet says so.
+- A Then step names the rules it checks: when it fails, the run's `billing rules` section
+  blames that rule, not every tag of the scenario (docs/driver.md).
 """
 
 
@@ -133,6 +136,14 @@ def _section(keyword: str, definitions: list[StepDefinition]) -> list[str]:
         lines.append(f"- **{keyword.capitalize()}** `{definition.words}`")
         if definition.summary:
             lines.append(f"  - {definition.summary}")
+        rules = sorted(declared_rules(definition.context.step_func))
+        if len(rules) == 1:
+            lines.append(f"  - checks {rules[0]}: a failure here blames it")
+        elif rules:
+            lines.append(
+                f"  - checks {', '.join(rules)}: a failure here blames those the scenario is "
+                "tagged with (or the rule its words name)"
+            )
         if definition.uses:
             files = list(dict.fromkeys(step.feature for step in definition.uses))
             more = f" and {len(files) - 3} more" if len(files) > 3 else ""

@@ -27,6 +27,12 @@ def checks(
     return mark
 
 
+def declared_rules(step_func: Callable[..., Any]) -> frozenset[str]:
+    """The rules a step definition says it checks, whatever its words."""
+    rules, _ = getattr(step_func, _ATTRIBUTE, (frozenset(), None))
+    return frozenset(rules)
+
+
 def rules_of_step(step_func: Callable[..., Any], args: Mapping[str, Any]) -> frozenset[str]:
     """The rules a step checks, narrowed by its words when it says how (none if unmarked)."""
     rules, by = getattr(step_func, _ATTRIBUTE, (frozenset(), None))
