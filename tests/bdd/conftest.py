@@ -12,11 +12,11 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 from pytest_bdd.scenario import scenario_wrapper_template_registry
 
 from simulator.driver.client import NotOffered
+from simulator.driver.connections import EngineUnreachable, probe
 from simulator.driver.optional_features import OPTIONAL_FEATURES
 from simulator.rules import rule_registry
 
@@ -36,8 +36,6 @@ from .twin import divergence_text, twin_comparison
 
 REPORT_SECTION = "simulated world"
 TWIN_SECTION = "reference engine"
-#: how long the engine under test may take to answer the probe at the start of a run
-PROBE_TIMEOUT = 2.0
 #: the run's exit status when the engine under test cannot be reached (as `billing-sim run`
 #: exits when the engine fails a call)
 UNREACHABLE_STATUS = 3
@@ -62,10 +60,9 @@ def unreachable(url: str) -> str | None:
     """Why the engine at `url` cannot be judged (None: something answers HTTP there; whether
     it keeps the protocol is for the scenarios to find out)."""
     try:
-        httpx.get(f"{url.rstrip('/')}/v1/test-clock", timeout=PROBE_TIMEOUT)
-    except httpx.HTTPError as failed:
-        why = str(failed) or type(failed).__name__
-        return f"cannot reach the engine under test at {url}: {why}"
+        probe(url)
+    except EngineUnreachable as failed:
+        return str(failed)
     return None
 
 
