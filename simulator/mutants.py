@@ -233,8 +233,8 @@ def in_process_oracle(mutant: Mutant, tree: Path, scratch: Path) -> Verdict:
 
 
 def invariants_oracle(mutant: Mutant, tree: Path, scratch: Path) -> Verdict:
-    """Every bundled scenario but the large one, on the mutated tree: exit 1 (an invariant
-    failed) or 3 (an internal error) kills."""
+    """The bundled scenarios but the large one, on the mutated tree, until one kills: exit 1
+    (an invariant failed) or 3 (an internal error)."""
     failing: dict[str, int] = {}
     for scenario in sorted((tree / "scenarios").glob("*.yaml")):
         if scenario.name in SKIPPED_SCENARIOS:
@@ -246,6 +246,8 @@ def invariants_oracle(mutant: Mutant, tree: Path, scratch: Path) -> Verdict:
         status, _ = _run(command, tree, mutant_env(tree), RUN_TIMEOUT)
         if status != 0:
             failing[scenario.stem] = -1 if status is None else status
+        if status in (1, 3, None):
+            break  # killed: the other runs would take time and change nothing
     killed = any(status in (1, 3, -1) for status in failing.values())
     odd = sorted(f"{name}: exit {status}" for name, status in failing.items() if status != 1)
     return Verdict(killed, error="; ".join(odd) or None, failing=failing)
@@ -458,22 +460,46 @@ def main(argv: Sequence[str] | None = None) -> int:
     started = time.monotonic()
     print(f"{len(chosen)} mutants, oracles {', '.join(oracles)}, {args.jobs} at once")
 
+    done: list[Result] = []
+    lock = threading.Lock()
+
     def one(mutant: Mutant) -> Result:
         result = run_mutant(mutant, oracles)
-        print(row(result, 40), flush=True)
+        with lock:  # each result reaches the JSON report at once: a run cut short keeps them
+            print(row(result, 40), flush=True)
+            done.append(result)
+            _write_json(args.json, done, {"complete": False, "jobs": args.jobs, "oracles": oracles})
         return result
 
     with ThreadPoolExecutor(max_workers=args.jobs) as pool:
-        results = list(pool.map(one, chosen))
+        results = list(pool.map(one, interleaved(chosen)))
     wall = round(time.monotonic() - started, 1)
+    results.sort(key=lambda result: (list(SETS).index(result.mutant.set), result.mutant.name))
     summary = report(results, oracles, whole_sets=len(chosen) == len(mutants))
     print(f"\nwall time {wall:.0f} s ({wall / 60:.1f} min), {args.jobs} at once")
-    args.json.parent.mkdir(parents=True, exist_ok=True)
-    payload = {"wall_seconds": wall, "jobs": args.jobs, "oracles": oracles, **summary}
-    payload["mutants"] = [_jsonable(result) for result in results]
-    args.json.write_text(json.dumps(payload, indent=2, default=str) + "\n", encoding="utf-8")
+    head = {"complete": True, "wall_seconds": wall, "jobs": args.jobs, "oracles": oracles}
+    _write_json(args.json, results, {**head, **summary})
     print(f"written {args.json}")
     return 1 if summary["missed"] or summary["unapplied"] else 0
+
+
+def interleaved(mutants: Sequence[Mutant]) -> list[Mutant]:
+    """The sets mixed in proportion (a mutant's place in its set, as a share of the set), so
+    that a run cut short has scored some of each."""
+    sizes = {name: sum(m.set == name for m in mutants) for name in SETS}
+    place: dict[str, int] = {}
+
+    def share(mutant: Mutant) -> Fraction:
+        place[mutant.set] = place.get(mutant.set, 0) + 1
+        return Fraction(place[mutant.set], sizes[mutant.set] + 1)
+
+    return [m for _, m in sorted(((share(m), m) for m in mutants), key=lambda pair: pair[0])]
+
+
+def _write_json(path: Path, results: Sequence[Result], head: Mapping[str, Any]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    payload = {**head, "mutants": [_jsonable(result) for result in results]}
+    path.write_text(json.dumps(payload, indent=2, default=str) + "\n", encoding="utf-8")
 
 
 if __name__ == "__main__":
