@@ -1,10 +1,12 @@
 """CardProcessor: tokens (never the number or CVV), authorizations, charges and refunds; a hold's
-release by the issuer is derived lazily from the clock."""
+release by the issuer is derived lazily from the clock. Each call is about the card (its
+fingerprint): draws and ids come from that and the call's other coordinates."""
 
 from __future__ import annotations
 
 import hashlib
 import hmac
+from collections.abc import Container
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import ROUND_HALF_EVEN, Decimal
@@ -135,6 +137,7 @@ class CardProcessor(GatewayCore):
     """The card processor core. Every operation takes the JSON-shaped request body (the same
     dict the HTTP API receives) and returns the JSON-shaped result, raising GatewayError."""
 
+    name = "card"
     default_public_url = "http://card.sim"
     operations = CARD_OPERATIONS
     #: a key's answer is replayed for 24 h, as public card APIs keep keys
@@ -179,9 +182,10 @@ class CardProcessor(GatewayCore):
         name = fields.get_str(body, "name", max_length=100) or ""
         digits = raw_number.replace(" ", "").replace("-", "")
         well_formed = digits.isdigit() and digits.isascii() and 12 <= len(digits) <= 19
+        card_fingerprint = self.fingerprint(digits)
         params = {
             # Never the number or CVV, not even in memory records: their keyed hashes.
-            "number": self.fingerprint(digits),
+            "number": card_fingerprint,
             "cvv": self.fingerprint("cvv:" + cvv),
             "exp": [exp_month, exp_year],
             "name": name,
@@ -201,10 +205,10 @@ class CardProcessor(GatewayCore):
                 )
             profile = profile_for(digits)
             card = Card(
-                make_id("tok", self.seed, "tokenize", key),
+                self._new_id("tok", self.cards),
                 brand.name,
                 digits[-4:],
-                self.fingerprint(digits),
+                card_fingerprint,
                 exp_month,
                 exp_year,
                 name,
@@ -217,10 +221,11 @@ class CardProcessor(GatewayCore):
             self.cards[card.token] = card
             return card.to_json()
 
-        return self.mutate("tokenize", key, params, execute)
+        return self.mutate("tokenize", key, params, execute, subject=card_fingerprint)
 
     def get_token(self, token: str) -> dict[str, Any]:
-        return self.read("get_token", token, lambda: self._card(token).to_json())
+        subject = self._subject_of_token(token)
+        return self.read("get_token", token, lambda: self._card(token).to_json(), subject=subject)
 
     # --- authorize, void, capture ------------------------------------------------------------
 
@@ -233,12 +238,13 @@ class CardProcessor(GatewayCore):
 
         def execute(decline: str | None) -> dict[str, Any]:
             card = self._card(params["token"])
-            auth_id = make_id("auth", self.seed, "authorize", key)
+            auth_id = self._new_id("auth", self.authorizations)
             self._check_issuer(card, params, decline, operation="authorize", ref=auth_id)
             now = self.now()
-            days = MIN_RELEASE_DAYS + pick(
-                MAX_RELEASE_DAYS - MIN_RELEASE_DAYS + 1, self.seed, "release", auth_id
-            )
+            # The issuer's own timing: from the authorize's coordinates (the card, the instant,
+            # its ordinal), so every engine that holds this card then gets the same day.
+            span = MAX_RELEASE_DAYS - MIN_RELEASE_DAYS + 1
+            days = MIN_RELEASE_DAYS + pick(span, self.seed, "release", *self.coordinates())
             auth = Authorization(
                 auth_id,
                 card,
@@ -251,7 +257,8 @@ class CardProcessor(GatewayCore):
             self.authorizations[auth_id] = auth
             return auth.to_json(now)
 
-        return self.mutate("authorize", key, self._storable(params), execute)
+        subject = self._subject_of_token(params["token"])
+        return self.mutate("authorize", key, self._storable(params), execute, subject=subject)
 
     def void(self, authorization_id: str, key: str | None) -> dict[str, Any]:
         def execute(_decline: str | None) -> dict[str, Any]:
@@ -259,7 +266,9 @@ class CardProcessor(GatewayCore):
             auth.status = "voided"
             return auth.to_json(self.now())
 
-        return self.mutate("void", key, {"authorization": authorization_id}, execute)
+        params = {"authorization": authorization_id}
+        subject = self._subject_of_authorization(authorization_id)
+        return self.mutate("void", key, params, execute, subject=subject)
 
     def capture(
         self, authorization_id: str, body: dict[str, Any], key: str | None
@@ -274,7 +283,7 @@ class CardProcessor(GatewayCore):
             if captured > auth.amount:
                 raise bad_request("invalid_amount", "amount exceeds the authorized amount")
             charge = self._record_charge(
-                make_id("ch", self.seed, "capture", key),
+                self._new_id("ch", self.charges),
                 auth.card,
                 captured,
                 auth.currency,
@@ -284,7 +293,8 @@ class CardProcessor(GatewayCore):
             auth.status, auth.captured_amount, auth.charge_id = "captured", captured, charge.id
             return auth.to_json(self.now())
 
-        return self.mutate("capture", key, self._storable(params), execute)
+        subject = self._subject_of_authorization(authorization_id)
+        return self.mutate("capture", key, self._storable(params), execute, subject=subject)
 
     def hold(self, authorization_id: str) -> dict[str, Any]:
         """The authorization as the issuer sees it now (held, released, voided, captured)."""
@@ -292,7 +302,8 @@ class CardProcessor(GatewayCore):
         def fetch() -> dict[str, Any]:
             return self._authorization(authorization_id).to_json(self.now())
 
-        return self.read("hold", authorization_id, fetch)
+        subject = self._subject_of_authorization(authorization_id)
+        return self.read("hold", authorization_id, fetch, subject=subject)
 
     # --- charge, refund ---------------------------------------------------------------------
 
@@ -303,7 +314,7 @@ class CardProcessor(GatewayCore):
 
         def execute(decline: str | None) -> dict[str, Any]:
             card = self._card(params["token"])
-            charge_id = make_id("ch", self.seed, "charge", key)
+            charge_id = self._new_id("ch", self.charges)
             decline = decline or card.profile.charge_decline
             self._check_issuer(card, params, decline, operation="charge", ref=charge_id)
             charge = self._record_charge(
@@ -315,7 +326,8 @@ class CardProcessor(GatewayCore):
             )
             return charge.to_json()
 
-        return self.mutate("charge", key, self._storable(params), execute)
+        subject = self._subject_of_token(params["token"])
+        return self.mutate("charge", key, self._storable(params), execute, subject=subject)
 
     def refund(self, body: dict[str, Any], key: str | None) -> dict[str, Any]:
         body = fields.require_object(body)
@@ -330,7 +342,7 @@ class CardProcessor(GatewayCore):
             refund_amount = charge.amount - charge.refunded if amount is None else amount
             if refund_amount <= 0 or charge.refunded + refund_amount > charge.amount:
                 raise bad_request("invalid_amount", "refund exceeds what is left of the charge")
-            refund_id = make_id("re", self.seed, "refund", key)
+            refund_id = self._new_id("re", self.refunds)
             charge.refunded += refund_amount
             charge.refunds += (refund_id,)
             refund = {
@@ -345,7 +357,9 @@ class CardProcessor(GatewayCore):
             self.refunds[refund_id] = refund
             return refund
 
-        return self.mutate("refund", key, self._storable(params), execute)
+        charge = self.charges.get(charge_id)
+        subject = "" if charge is None else charge.card.fingerprint
+        return self.mutate("refund", key, self._storable(params), execute, subject=subject)
 
     # --- rules ------------------------------------------------------------------------------
 
@@ -440,6 +454,19 @@ class CardProcessor(GatewayCore):
                 }
             )
         return charge
+
+    def _new_id(self, prefix: str, taken: Container[str]) -> str:
+        """A `prefix_...` id drawn from the running call's coordinates, not in `taken`."""
+        return self.new_id(lambda *parts: make_id(prefix, self.seed, *parts), taken)
+
+    def _subject_of_token(self, token: str | None) -> str:
+        """The card a call naming this token is about: its fingerprint ("" if unknown)."""
+        card = self.cards.get(token or "")
+        return "" if card is None else card.fingerprint
+
+    def _subject_of_authorization(self, authorization_id: str) -> str:
+        auth = self.authorizations.get(authorization_id)
+        return "" if auth is None else auth.card.fingerprint
 
     def _card(self, token: str | None) -> Card:
         card = self.cards.get(token or "")

@@ -6,10 +6,11 @@ from __future__ import annotations
 import threading
 from abc import ABC, abstractmethod
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Container
 from datetime import datetime, timedelta
 from typing import Any
 
+from mock_gateways.common.calls import Call, Ordinals
 from mock_gateways.common.clock import Clock, SimClock, format_instant
 from mock_gateways.common.errors import GatewayError, ResponseLost, conflict, not_found
 from mock_gateways.common.faults import FaultDecision, FaultPlan
@@ -41,8 +42,14 @@ class GatewayCore(ABC):
     `clock` is any object with `.now()` returning an aware UTC datetime (the simulator passes its
     own; over HTTP the app passes a SimClock that X-Sim-Time sets). `seed` drives every draw.
     `public_url` is the base of links the core hands out (challenge pages, approve links);
-    `mock_gateways.serve` sets it to the real base URL once the server is bound."""
+    `mock_gateways.serve` sets it to the real base URL once the server is bound.
 
+    Every draw (faults, an issuer's timing, the ids the core makes) is placed by the call's
+    coordinates (`Call`): operations name the card or payer a request is about as `subject`,
+    and ids come from `new_id` inside `execute`, never from the engine's keys."""
+
+    #: the gateway's name among the coordinates of its calls
+    name = ""
     idempotency_header = "Idempotency-Key"
     default_public_url = "http://gateway.sim"
     #: what fault rules may name as `endpoint` (mock_gateways.operations)
@@ -63,6 +70,9 @@ class GatewayCore(ABC):
         self.fault_log: deque[dict[str, Any]] = deque(maxlen=FAULT_LOG_LIMIT)
         self.lock = threading.RLock()
         self._store = IdempotencyStore(self.idempotency_window)
+        self._ordinals = Ordinals()
+        #: the call whose `execute` is running (what `new_id` draws from)
+        self._executing: Call | None = None
 
     def now(self) -> datetime:
         return self.clock.now()
@@ -70,14 +80,26 @@ class GatewayCore(ABC):
     # --- running operations -----------------------------------------------------------------
 
     def mutate(
-        self, operation: str, key: object, params: dict[str, Any], execute: Execute
+        self,
+        operation: str,
+        key: object,
+        params: dict[str, Any],
+        execute: Execute,
+        *,
+        subject: str = "",
     ) -> dict[str, Any]:
-        """Run a mutating operation under `key`. `params` are the normalized request parameters
-        (a replay must match them, else 409 `idempotency_key_reused`); `execute(decline_code)`
-        does the work, where `decline_code` is an injected issuer decline or None."""
+        """Run a mutating operation under `key`, about `subject` (the card's fingerprint or the
+        payer's id). `params` are the normalized request parameters (a replay must match them,
+        else 409 `idempotency_key_reused`); `execute(decline_code)` does the work, where
+        `decline_code` is an injected issuer decline or None."""
         key = check_key(key, self.idempotency_header)
         with self.lock:
-            decision = self._draw_faults(operation, key)
+            now = self.now()
+            self._store.expire(now)  # every call sweeps what has expired: no background work
+            call = self._store.next_attempt(
+                operation, key, now, lambda: self._new_call(operation, subject)
+            )
+            decision = self._draw_faults(call, key)
             if decision.before is not None:
                 raise decision.before
             record = self._store.get(key, self.now())
@@ -91,17 +113,24 @@ class GatewayCore(ABC):
                         key, committed.operation, committed.fingerprint, operation, params
                     )
                     raise self._expired(key, committed)
-                status, body = self._execute(operation, key, params, execute, decision.decline_code)
+                status, body = self._execute(call, key, params, execute, decision.decline_code)
             if decision.response_lost:
                 raise ResponseLost(operation)
             return answer(status, body)
 
     def read(
-        self, operation: str, resource: str, fetch: Callable[[], dict[str, Any]]
+        self,
+        operation: str,
+        resource: str,
+        fetch: Callable[[], dict[str, Any]],
+        *,
+        subject: str = "",
     ) -> dict[str, Any]:
-        """Run a read; faults apply by (operation, resource, attempt), declines do not."""
+        """Run a read of `resource`, about `subject`; it has no key, so each read is a logical
+        call of its own. Faults apply to it, declines do not."""
         with self.lock:
-            decision = self._draw_faults(operation, resource)
+            self._store.expire(self.now())
+            decision = self._draw_faults(self._new_call(operation, subject), resource)
             if decision.before is not None:
                 raise decision.before
             result = fetch()
@@ -134,7 +163,7 @@ class GatewayCore(ABC):
                 )
             return {"idempotency_key": key, "operation": operation, "status": status, "body": body}
 
-        return self.read("lookup", key, fetch)
+        return self.read("lookup", key, fetch, subject=self._store.subject(key, self.now()))
 
     def payment_body(self, operation: str, payment_id: str) -> dict[str, Any]:
         """The JSON of the payment `operation` made, as it is now (for a look-up after the
@@ -164,45 +193,72 @@ class GatewayCore(ABC):
             details={"operation": committed.operation},
         )
 
-    def _draw_faults(self, operation: str, key: str) -> FaultDecision:
+    def _new_call(self, operation: str, subject: str) -> Call:
+        """A new logical call (attempt 1), numbered among this instant's."""
         now = self.now()
-        self._store.expire(now)  # every call sweeps what has expired: no background work
-        attempt = self._store.next_attempt(operation, key, now)
-        decision = self.faults.decide(self.seed, operation, key, attempt, now)
+        ordinal = self._ordinals.next(operation, subject, now)
+        return Call(self.name, operation, subject, now, ordinal, 1)
+
+    def _draw_faults(self, call: Call, key: str) -> FaultDecision:
+        """What the fault plan decides for `call` (`key`: the idempotency key or the resource
+        read, for the log only)."""
+        decision = self.faults.decide(self.seed, call, self.now())
         if decision.fired:
             self.fault_log.append(
                 {
                     "at": format_instant(self.now()),
-                    "operation": operation,
+                    "operation": call.operation,
                     "key": key,
-                    "attempt": attempt,
+                    "ordinal": call.ordinal,
+                    "attempt": call.attempt,
                     "faults": list(decision.fired),
                     "latency_ms": decision.latency_ms,
                 }
             )
         return decision
 
+    def coordinates(self) -> tuple[object, ...]:
+        """The coordinates, less the attempt, of the call whose `execute` is running: what the
+        issuer's draws and the ids of what it makes come from."""
+        call = self._executing
+        if call is None:
+            raise RuntimeError("coordinates are only known inside an operation's execute")
+        return call.logical
+
+    def new_id(self, make: Callable[..., str], taken: Container[str]) -> str:
+        """An id for what the running `execute` makes: `make(*coordinates)`, so engines that
+        name their keys differently get the same ids; if it is taken (a clock set back can
+        repeat coordinates), `make(*coordinates, n)` for the first n = 1, 2, ... that is not."""
+        parts = self.coordinates()
+        salt = 0
+        while (candidate := make(*parts, *((salt,) if salt else ()))) in taken:
+            salt += 1
+        return candidate
+
     def _execute(
         self,
-        operation: str,
+        call: Call,
         key: str,
         params: dict[str, Any],
         execute: Execute,
         decline_code: str | None,
     ) -> tuple[int, dict[str, Any]]:
         """Run and commit the operation: the status and body answered (the record keeps them)."""
+        operation = call.operation
+        self._executing = call
         try:
             status, body = 200, execute(decline_code)
         except GatewayError as err:
             if err.status not in STORED_ERROR_STATUSES:
                 raise
             status, body = err.status, err.to_body()
+        finally:
+            self._executing = None
         payment = None
         if operation in self.payment_operations:
             payment = body["id"] if status < 400 else ""
-        self._store.put(
-            key, Record.of(operation, params, status, body), self.now(), payment=payment
-        )
+        record = Record.of(operation, params, status, body)
+        self._store.put(key, record, self.now(), subject=call.subject, payment=payment)
         return status, body
 
     # --- admin ------------------------------------------------------------------------------
@@ -215,6 +271,7 @@ class GatewayCore(ABC):
             self.faults = FaultPlan(operations=self.operations)
             self.fault_log = deque(maxlen=FAULT_LOG_LIMIT)
             self._store = IdempotencyStore(self.idempotency_window)
+            self._ordinals = Ordinals()
             self._clear()
 
     def admin_state(self) -> dict[str, Any]:

@@ -1,5 +1,6 @@
-"""The fault plan: rules per endpoint by simulated time window and rate, drawn from (seed, rule,
-operation, key, attempt) so every transport sees the same faults."""
+"""The fault plan: rules per endpoint by simulated time window and rate, drawn from the seed, the
+rule and the call's coordinates (never the engine's keys), so every transport and every engine
+that makes the same calls sees the same faults."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 from typing import Any
 
+from mock_gateways.common.calls import Call
 from mock_gateways.common.clock import format_instant, parse_instant
 from mock_gateways.common.errors import (
     ConnectionReset,
@@ -118,15 +120,16 @@ class FaultPlan:
     #: gateway's log keeps only the latest entries
     fired_counts: Counter[int] = field(default_factory=Counter)
 
-    def decide(
-        self, seed: int, operation: str, key: str, attempt: int, now: datetime
-    ) -> FaultDecision:
+    def decide(self, seed: int, call: Call, now: datetime) -> FaultDecision:
+        """Which rules hit `call`, made `now`: a rule in its window hits with its rate, drawn
+        from (seed, the rule's index, the call's coordinates with its attempt)."""
         latency, decline, lost, fired = 0, None, False, []
         before: TransportFault | None = None
+        operation = call.operation
         for index, rule in enumerate(self.rules):
             if not rule.applies(operation, now):
                 continue
-            if unit(seed, "fault", index, rule.kind, operation, key, attempt) >= rule.rate:
+            if rule.rate < 1 and unit(seed, "fault", index, *call) >= rule.rate:
                 continue
             fired.append(rule.kind)
             self.fired_counts[index] += 1

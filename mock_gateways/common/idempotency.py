@@ -1,5 +1,5 @@
 """Idempotency records: what a key was first used for (operation and normalized parameters) and
-the outcome to replay, for a replay window of simulated time; the per-key attempt counters."""
+the outcome to replay, for a replay window of simulated time; the logical call each key is."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 from json.encoder import c_make_encoder, encode_basestring_ascii  # type: ignore[attr-defined]
 from typing import Any, NamedTuple, cast
 
+from mock_gateways.common.calls import Call
 from mock_gateways.common.errors import GatewayError, bad_request
 
 MAX_KEY_LENGTH = 255
@@ -126,7 +127,9 @@ class Committed(NamedTuple):
 class IdempotencyStore:
     """Committed requests by key, for `window` of simulated time after their commit (the replay
     window), plus a small index of the keys of money-moving requests that outlives it, and the
-    per-(operation, key) attempt counters, which expire `window` after their first use.
+    logical call each (operation, key) is (its coordinates and latest attempt), which expires
+    `window` after the key's first use. Each request keeps the subject of its call (the card
+    or payer it is about), so a look-up by its key is placed with it.
 
     Expiry is lazy: each call sweeps what has expired from the front of two queues kept in
     commit order, so the work per call is what expires (usually nothing) and memory is bounded
@@ -135,14 +138,15 @@ class IdempotencyStore:
 
     def __init__(self, window: timedelta) -> None:
         self.window = window
-        #: each Record as a plain tuple of strings, bytes, an int and its expiry: the cyclic
-        #: collector stops tracking such a tuple once it has seen it (not an instance of a
-        #: subclass), so the records of a large run are not rescanned by every full collection
-        self._records: dict[str, tuple[str, bytes, int, bytes, datetime]] = {}
+        #: each Record as a plain tuple of strings, bytes, an int, its expiry and its subject:
+        #: the cyclic collector stops tracking such a tuple once it has seen it (not an
+        #: instance of a subclass), so the records of a large run are not rescanned by every
+        #: full collection
+        self._records: dict[str, tuple[str, bytes, int, bytes, datetime, str]] = {}
         self._record_expiry: deque[tuple[datetime, str]] = deque()
-        self._attempts: dict[tuple[str, str], tuple[int, datetime]] = {}
+        self._attempts: dict[tuple[str, str], tuple[Call, datetime]] = {}
         self._attempt_expiry: deque[tuple[datetime, tuple[str, str]]] = deque()
-        self._payments: dict[str, tuple[str, bytes, int, str | bytes]] = {}
+        self._payments: dict[str, tuple[str, bytes, int, str | bytes, str]] = {}
 
     def expire(self, now: datetime) -> None:
         """Drop the records and attempt counters whose window has passed."""
@@ -159,17 +163,22 @@ class IdempotencyStore:
             if counted is not None and counted[1] == until:
                 del attempts[pair]
 
-    def next_attempt(self, operation: str, key: str, now: datetime) -> int:
-        """0 for the first call of `operation` with `key` in a window, then 1, 2, ..."""
+    def next_attempt(
+        self, operation: str, key: str, now: datetime, begin: Callable[[], Call]
+    ) -> Call:
+        """The call this request of `operation` with `key` is: `begin()` (a new logical call,
+        attempt 1) for the first in a window, then that call again with attempt 2, 3, ..."""
         pair = (operation, key)
         counted = self._attempts.get(pair)
         if counted is None or counted[1] <= now:
+            call = begin()
             until = now + self.window
-            self._attempts[pair] = (1, until)
+            self._attempts[pair] = (call, until)
             self._attempt_expiry.append((until, pair))
-            return 0
-        self._attempts[pair] = (counted[0] + 1, counted[1])
-        return counted[0]
+            return call
+        call = counted[0]._replace(attempt=counted[0].attempt + 1)
+        self._attempts[pair] = (call, counted[1])
+        return call
 
     def get(self, key: str, now: datetime) -> Record | None:
         """The live record under `key`, None if there is none or its window has passed."""
@@ -178,20 +187,43 @@ class IdempotencyStore:
             return None
         return Record._make(found[:4])
 
-    def put(self, key: str, record: Record, now: datetime, *, payment: str | None = None) -> None:
-        """Keep `record` for the window. `payment`: the id of the payment a money-moving request
-        made (or "" for a stored refusal); its key is then indexed for good."""
+    def subject(self, key: str, now: datetime) -> str:
+        """The subject of the request committed under `key` ("" if none is known)."""
+        found = self._records.get(key)
+        if found is not None and found[4] > now:
+            return found[5]
+        committed = self._payments.get(key)
+        return "" if committed is None else committed[4]
+
+    def put(
+        self,
+        key: str,
+        record: Record,
+        now: datetime,
+        *,
+        subject: str = "",
+        payment: str | None = None,
+    ) -> None:
+        """Keep `record` (a request about `subject`) for the window. `payment`: the id of the
+        payment a money-moving request made (or "" for a stored refusal); its key is then
+        indexed for good."""
         until = now + self.window
-        self._records[key] = (*record, until)
+        self._records[key] = (*record, until, subject)
         self._record_expiry.append((until, key))
         if payment is not None:
             ref = payment if record.status < 400 else record.blob
-            self._payments[key] = (record.operation, record.fingerprint, record.status, ref)
+            self._payments[key] = (
+                record.operation,
+                record.fingerprint,
+                record.status,
+                ref,
+                subject,
+            )
 
     def committed(self, key: str) -> Committed | None:
         """The money-moving request committed under `key`, whether or not its record is live."""
         found = self._payments.get(key)
-        return None if found is None else Committed._make(found)
+        return None if found is None else Committed._make(found[:4])
 
     def counts(self) -> dict[str, int]:
         """How many records, indexed payment keys and attempt counters are held now."""

@@ -33,7 +33,7 @@ class PaymentsApi(PayPalStore):
                 self._check_payable(token_id, params["intent"], decline)
             now = self.now()
             order = Order(
-                id=self._fresh("order", self.orders, request_id),
+                id=self._made_id("order", self.orders),
                 intent=params["intent"],
                 amount=params["amount"],
                 reference_id=params["reference_id"],
@@ -49,7 +49,8 @@ class PaymentsApi(PayPalStore):
                 self._complete(order, token_id)
             return self._order_json(order, base)
 
-        return self._write("orders.create", request_id, params, execute)
+        subject = self._payer_of_payment_token(params["payment_token_id"])
+        return self._write("orders.create", request_id, params, execute, subject=subject)
 
     def authorize_order(self, order_id: str, body: object, *, request_id: object) -> dict[str, Any]:
         """POST /v2/checkout/orders/{id}/authorize with a vaulted payment source."""
@@ -92,7 +93,10 @@ class PaymentsApi(PayPalStore):
             return self._order_json(order, base)
 
         operation = "orders.authorize" if action == "AUTHORIZE" else "orders.capture"
-        return self._write(operation, request_id, params, execute)
+        subject = self._payer_of_payment_token(params["payment_token_id"]) or self._payer_of_order(
+            order_id
+        )
+        return self._write(operation, request_id, params, execute, subject=subject)
 
     def _check_payable(self, token_id: str, intent: str, decline: str | None) -> None:
         token = self._payment_token(token_id, field="/payment_source/paypal/vault_id")
@@ -139,7 +143,10 @@ class PaymentsApi(PayPalStore):
     def get_order(self, order_id: str) -> dict[str, Any]:
         base = self.public_url
         return self._fetch(
-            "orders.get", order_id, lambda: self._order_json(self._order(order_id), base)
+            "orders.get",
+            order_id,
+            lambda: self._order_json(self._order(order_id), base),
+            subject=self._payer_of_order(order_id),
         )
 
     def _order(self, order_id: str) -> Order:
@@ -177,6 +184,7 @@ class PaymentsApi(PayPalStore):
             "authorizations.get",
             authorization_id,
             lambda: shapes.authorization(self._authorization(authorization_id), base, self.now()),
+            subject=self._payer_of_authorization(authorization_id),
         )
 
     def _authorization(self, authorization_id: str) -> Authorization:
@@ -214,7 +222,8 @@ class PaymentsApi(PayPalStore):
             auth.updated_at = now
             return shapes.authorization(auth, base, now)
 
-        return self._write("authorizations.void", request_id, params, execute)
+        subject = self._payer_of_authorization(authorization_id)
+        return self._write("authorizations.void", request_id, params, execute, subject=subject)
 
     def capture_authorization(
         self,
@@ -262,7 +271,7 @@ class PaymentsApi(PayPalStore):
             if decline is not None:
                 raise unprocessable("INSTRUMENT_DECLINED", INSTRUMENT_DECLINED)
             capture = Capture(
-                id=self._fresh("capture", self.captures, "authorization", request_id),
+                id=self._made_id("capture", self.captures),
                 order_id=auth.order_id,
                 authorization_id=auth.id,
                 amount=amount,
@@ -278,7 +287,8 @@ class PaymentsApi(PayPalStore):
             auth.updated_at = now
             return shapes.capture(capture, base)
 
-        return self._write("authorizations.capture", request_id, params, execute)
+        subject = self._payer_of_authorization(authorization_id)
+        return self._write("authorizations.capture", request_id, params, execute, subject=subject)
 
     def get_capture(self, capture_id: str) -> dict[str, Any]:
         base = self.public_url
@@ -289,4 +299,6 @@ class PaymentsApi(PayPalStore):
                 raise not_found(f"Capture {capture_id[:64]} does not exist.")
             return shapes.capture(found, base)
 
-        return self._fetch("captures.get", capture_id, fetch)
+        capture = self.captures.get(capture_id)
+        subject = "" if capture is None else self._payer_of_order(capture.order_id)
+        return self._fetch("captures.get", capture_id, fetch, subject=subject)

@@ -1,5 +1,6 @@
 """The mock PayPal's stores and plumbing: PayPal-Request-Id idempotency and faults through the
-shared GatewayCore, errors in PayPal's shape, ids drawn from the seed."""
+shared GatewayCore, errors in PayPal's shape, ids drawn from the seed and the call's coordinates
+(each call is about the payer behind its vault token, order or authorization)."""
 
 from __future__ import annotations
 
@@ -29,6 +30,7 @@ from mock_gateways.paypal.model import (
 class PayPalStore(GatewayCore):
     """Every object of one mock PayPal, by id. Public operations live in the subclasses."""
 
+    name = "paypal"
     idempotency_header = "PayPal-Request-Id"
     default_public_url = "http://paypal.sim"
     operations = PAYPAL_OPERATIONS
@@ -68,15 +70,22 @@ class PayPalStore(GatewayCore):
                 return candidate
             salt += 1
 
+    def _made_id(self, kind: str, taken: Mapping[str, object]) -> str:
+        """The id of what the call being executed makes, from its coordinates (never the
+        engine's PayPal-Request-Id), not yet in `taken`."""
+        return self.new_id(lambda *parts: paypal_id(kind, self.seed, *parts), taken)
+
     def _write(
         self,
         operation: str,
         request_id: object,
         params: dict[str, Any],
         execute: Callable[[str | None], dict[str, Any]],
+        *,
+        subject: str = "",
     ) -> dict[str, Any]:
         try:
-            return self.mutate(operation, request_id, params, execute)
+            return self.mutate(operation, request_id, params, execute, subject=subject)
         except GatewayError as err:
             raise as_paypal(err) from None
 
@@ -90,12 +99,39 @@ class PayPalStore(GatewayCore):
             raise as_paypal(err) from None
 
     def _fetch(
-        self, operation: str, resource: str, fetch: Callable[[], dict[str, Any]]
+        self,
+        operation: str,
+        resource: str,
+        fetch: Callable[[], dict[str, Any]],
+        *,
+        subject: str = "",
     ) -> dict[str, Any]:
         try:
-            return self.read(operation, resource, fetch)
+            return self.read(operation, resource, fetch, subject=subject)
         except GatewayError as err:
             raise as_paypal(err) from None
+
+    # --- subjects: the payer a call is about ("" when none is known yet) --------------------
+
+    def _payer(self, email: str | None) -> str:
+        buyer = self.buyers.get(email or "")
+        return "" if buyer is None else buyer.payer_id
+
+    def _payer_of_setup_token(self, setup_token_id: str | None) -> str:
+        found = self.setup_tokens.get(setup_token_id or "")
+        return "" if found is None else self._payer(found.buyer_email)
+
+    def _payer_of_payment_token(self, payment_token_id: str | None) -> str:
+        found = self.payment_tokens.get(payment_token_id or "")
+        return "" if found is None else self._payer(found.buyer_email)
+
+    def _payer_of_order(self, order_id: str | None) -> str:
+        found = self.orders.get(order_id or "")
+        return "" if found is None else self._payer_of_payment_token(found.payment_token_id)
+
+    def _payer_of_authorization(self, authorization_id: str) -> str:
+        found = self.authorizations.get(authorization_id)
+        return "" if found is None else self._payer_of_order(found.order_id)
 
     def _payment_token(self, payment_token_id: str, *, field: str | None = None) -> PaymentToken:
         found = self.payment_tokens.get(payment_token_id)

@@ -21,7 +21,7 @@ class VaultApi(PayPalStore):
         base = self.public_url
 
         def execute(_decline: str | None) -> dict[str, Any]:
-            token_id = self._fresh("setup_token", self.setup_tokens, request_id)
+            token_id = self._made_id("setup_token", self.setup_tokens)
             token = SetupToken(
                 id=token_id,
                 customer_id=params["customer_id"] or paypal_id("customer", self.seed, token_id),
@@ -39,7 +39,9 @@ class VaultApi(PayPalStore):
             self.setup_tokens[token.id] = token
             return shapes.setup_token(token, base)
 
-        return self._write("setup-tokens.create", request_id, params, execute)
+        # nothing names a payer yet: the customer the body names, if any
+        subject = params["customer_id"] or params["merchant_customer_id"] or ""
+        return self._write("setup-tokens.create", request_id, params, execute, subject=subject)
 
     def get_setup_token(self, setup_token_id: str) -> dict[str, Any]:
         base = self.public_url
@@ -47,6 +49,7 @@ class VaultApi(PayPalStore):
             "setup-tokens.get",
             setup_token_id,
             lambda: shapes.setup_token(self._live_setup_token(setup_token_id), base),
+            subject=self._payer_of_setup_token(setup_token_id),
         )
 
     def _live_setup_token(self, setup_token_id: str, *, field: str | None = None) -> SetupToken:
@@ -168,7 +171,7 @@ class VaultApi(PayPalStore):
                 )
             assert setup.buyer_email is not None  # approve() sets it
             token = PaymentToken(
-                id=self._fresh("payment_token", self.payment_tokens, request_id),
+                id=self._made_id("payment_token", self.payment_tokens),
                 setup_token=setup,
                 buyer_email=setup.buyer_email,
                 created_at=self.now(),
@@ -178,7 +181,8 @@ class VaultApi(PayPalStore):
             self.payment_tokens[token.id] = token
             return shapes.payment_token(token, self.buyers[token.buyer_email], base)
 
-        return self._write("payment-tokens.create", request_id, params, execute)
+        subject = self._payer_of_setup_token(params["setup_token_id"])
+        return self._write("payment-tokens.create", request_id, params, execute, subject=subject)
 
     def get_payment_token(self, payment_token_id: str) -> dict[str, Any]:
         base = self.public_url
@@ -187,4 +191,5 @@ class VaultApi(PayPalStore):
             token = self._payment_token(payment_token_id)
             return shapes.payment_token(token, self.buyers[token.buyer_email], base)
 
-        return self._fetch("payment-tokens.get", payment_token_id, fetch)
+        subject = self._payer_of_payment_token(payment_token_id)
+        return self._fetch("payment-tokens.get", payment_token_id, fetch, subject=subject)

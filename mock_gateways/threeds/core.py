@@ -46,6 +46,8 @@ class Transaction:
     return_url: str
     created_at: datetime
     status: str  # Y A N U R C
+    #: the card the authentication is about (what a result read is placed by)
+    subject: str = ""
     reason: str | None = None
     completed_at: datetime | None = None
 
@@ -60,6 +62,7 @@ class ThreeDSServer(GatewayCore):
     """The 3DS server core. `cards` resolves card processor tokens (`cardToken`); requests may
     instead carry the PAN as EMV `acctNumber`, which is never stored or returned."""
 
+    name = "threeds"
     default_public_url = "http://threeds.sim"
     operations = THREEDS_OPERATIONS
 
@@ -99,16 +102,17 @@ class ThreeDSServer(GatewayCore):
             "merchantName": fields.get_str(body, "merchantName", required=False, max_length=40)
             or "billing-sim merchant",
         }
+        subject = params["card"] if token is None else self._subject_of_token(token)
 
         def execute(decline: str | None) -> dict[str, Any]:
             profile, brand, last4 = self._card(token, pan)
             status, reason = self._risk_decision(profile, params["challengeMandated"])
             if decline is not None and status != "U":
                 status, reason = "N", "risk"  # an injected issuer refusal
-            trans_id = self._uuid("trans", key)
+            trans_id = self.new_id(lambda *parts: self._uuid("trans", *parts), self.transactions)
             tx = Transaction(
                 trans_id,
-                self._uuid("acs", key),
+                self._uuid("acs", trans_id),
                 brand,
                 last4,
                 Decimal(params["purchaseAmount"]),
@@ -117,6 +121,7 @@ class ThreeDSServer(GatewayCore):
                 params["notificationURL"],
                 self.now(),
                 status,
+                subject,
                 reason,
             )
             self.transactions[trans_id] = tx
@@ -124,11 +129,17 @@ class ThreeDSServer(GatewayCore):
                 self._challenged.add(trans_id)
             return self._to_json(tx)
 
-        return self.mutate("authenticate", key, params, execute)
+        return self.mutate("authenticate", key, params, execute, subject=subject)
 
     def result(self, trans_id: str) -> dict[str, Any]:
         """The transaction's status now (RReq): C while a challenge is open."""
-        return self.read("result", trans_id, lambda: self._to_json(self._transaction(trans_id)))
+        found = self.transactions.get(trans_id)
+        subject = "" if found is None else found.subject
+
+        def fetch() -> dict[str, Any]:
+            return self._to_json(self._transaction(trans_id))
+
+        return self.read("result", trans_id, fetch, subject=subject)
 
     # --- customer side (the challenge page, or a simulated customer in process) ---------------
 
@@ -210,8 +221,13 @@ class ThreeDSServer(GatewayCore):
         # Keeps the PAN out of idempotency records: a keyed hash stands in for it.
         return "pan:" + digest(self.seed, "pan", pan).hex()
 
-    def _uuid(self, purpose: str, key: str | None) -> str:
-        return str(uuid.UUID(bytes=digest(self.seed, purpose, key), version=4))
+    def _subject_of_token(self, token: str) -> str:
+        """The card behind a card processor token: its fingerprint ("" if unknown)."""
+        found = self.cards.card_profile(token) if self.cards is not None else None
+        return "" if found is None else str(found[1]["fingerprint"])
+
+    def _uuid(self, purpose: str, *parts: object) -> str:
+        return str(uuid.UUID(bytes=digest(self.seed, purpose, *parts), version=4))
 
     def _transaction(self, trans_id: str) -> Transaction:
         tx = self.transactions.get(trans_id)

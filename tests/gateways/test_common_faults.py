@@ -1,5 +1,5 @@
-"""Fault injection (deterministic by seed, key and attempt) and the adapters' recovery: the
-engine-visible outcome is identical on the direct, wsgi and http transports (H-2), and a lost
+"""Fault injection (deterministic by seed and the call's coordinates) and the adapters' recovery:
+the engine-visible outcome is identical on the direct, wsgi and http transports (H-2), and a lost
 response never becomes a double charge."""
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from billing_engine.adapters.http_client import (
 )
 from billing_engine.ports import CardDetails, GatewayUnavailable
 from mock_gateways.card.app import create_app as create_card_app
+from mock_gateways.common.calls import Call as GatewayCall
 from mock_gateways.common.core import FAULT_LOG_LIMIT
 from mock_gateways.common.errors import GatewayError
 from mock_gateways.common.faults import FAULT_FIELDS, FaultPlan, FaultRule
@@ -30,14 +31,28 @@ from mock_gateways.common.server import RunningServer
 NOON = datetime(2026, 1, 5, 12, tzinfo=UTC)
 
 
-def test_decision_depends_on_seed_key_and_attempt_only():
-    """H-2: the same (seed, operation, key, attempt) always decides the same way."""
+def at(
+    operation: str = "charge", subject: str = "card", ordinal: int = 0, attempt: int = 1
+) -> GatewayCall:
+    return GatewayCall("card", operation, subject, NOON, ordinal, attempt)
+
+
+def test_decision_depends_on_seed_and_the_calls_coordinates_only():
+    """H-2: the same seed and coordinates always decide the same way; each coordinate moves
+    the draw (another call of the card then, another card, another attempt)."""
     plan = FaultPlan([FaultRule("server_error", rate=Fraction(1, 2))])
-    draws = [plan.decide(1, "charge", f"k{i}", 0, NOON).before is not None for i in range(200)]
-    again = [plan.decide(1, "charge", f"k{i}", 0, NOON).before is not None for i in range(200)]
-    other_seed = [plan.decide(2, "charge", f"k{i}", 0, NOON).before is not None for i in range(200)]
-    assert draws == again != other_seed
-    assert 70 < sum(draws) < 130  # about half
+
+    def draws(seed: int, operation: str = "charge", subject: str = "card", attempt: int = 1):
+        calls = [at(operation, subject, ordinal, attempt) for ordinal in range(200)]
+        return [plan.decide(seed, call, NOON).before is not None for call in calls]
+
+    first = draws(1)
+    assert first == draws(1)
+    assert 70 < sum(first) < 130  # about half
+    assert first != draws(2)
+    assert first != draws(1, subject="another card")
+    assert first != draws(1, attempt=2)
+    assert first != draws(1, operation="refund")
 
 
 def test_a_rule_naming_an_operation_the_gateway_lacks_is_refused_with_the_valid_names(
@@ -53,10 +68,10 @@ def test_a_rule_naming_an_operation_the_gateway_lacks_is_refused_with_the_valid_
 def test_rule_window_and_endpoint():
     rule = FaultRule("timeout", endpoint="charge", from_=NOON, until=NOON + timedelta(hours=1))
     plan = FaultPlan([rule])
-    assert plan.decide(0, "charge", "k", 0, NOON).response_lost
-    assert not plan.decide(0, "charge", "k", 0, NOON + timedelta(hours=1)).response_lost
-    assert not plan.decide(0, "charge", "k", 0, NOON - timedelta(seconds=1)).response_lost
-    assert not plan.decide(0, "authorize", "k", 0, NOON).response_lost
+    assert plan.decide(0, at(), NOON).response_lost
+    assert not plan.decide(0, at(), NOON + timedelta(hours=1)).response_lost
+    assert not plan.decide(0, at(), NOON - timedelta(seconds=1)).response_lost
+    assert not plan.decide(0, at("authorize"), NOON).response_lost
 
 
 @pytest.mark.parametrize(

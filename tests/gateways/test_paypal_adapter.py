@@ -9,6 +9,8 @@ from decimal import Decimal
 import pytest
 
 from billing_engine.ports import GatewayResult, GatewayUnavailable
+from mock_gateways.common.calls import Call as GatewayCall
+from mock_gateways.common.faults import FaultPlan
 
 TRANSPORT_NAMES = ("direct", "wsgi", "http")
 
@@ -169,17 +171,22 @@ def test_a_lost_answer_over_real_http_is_replayed_not_repeated(make_paypal_world
     """The server hangs past the client's read timeout after committing; the adapter resends
     with the same PayPal-Request-Id and gets the original authorization, not a second one."""
     world = make_paypal_world("http", hang_on_timeout=0.6, timeout=0.3)
-    world.core.add_buyer("ap@acme.test")
+    payer = world.core.add_buyer("ap@acme.test").payer_id
     token = world.link("ap@acme.test").payment_token_id
-    plan = world.core.faults
+    plan = FaultPlan()
     plan.replace([{"kind": "timeout", "endpoint": "orders.create", "rate": "0.5"}])
-    now = world.core.now()
+    now = world.engine_clock.now()
 
-    def lost(key: str, attempt: int) -> bool:
-        return plan.decide(world.core.seed, "orders.create", key, attempt, now).response_lost
+    def lost(ordinal: int, attempt: int) -> bool:
+        call = GatewayCall("paypal", "orders.create", payer, now, ordinal, attempt)
+        return plan.decide(world.core.seed, call, now).response_lost
 
-    key = next(f"auth-{n}" for n in range(100) if lost(f"auth-{n}", 0) and not lost(f"auth-{n}", 1))
-    auth = world.gateway.authorize(token, Decimal("1.00"), request_id=key)
+    # the payer's first order at this instant whose first answer is lost and second is not
+    ordinal = next(n for n in range(100) if lost(n, 1) and not lost(n, 2))
+    for n in range(ordinal):
+        assert world.gateway.authorize(token, Decimal("1.00"), request_id=f"before-{n}").ok
+    world.core.faults.replace(plan.to_json())
+    auth = world.gateway.authorize(token, Decimal("1.00"), request_id="auth")
     assert auth.ok
-    assert len(world.core.authorizations) == 1
+    assert len(world.core.authorizations) == ordinal + 1
     assert [entry["faults"] for entry in world.core.fault_log] == [["timeout"]]
