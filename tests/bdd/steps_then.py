@@ -22,6 +22,7 @@ from .customer_words import (
     POSSESSIVE,
     SUBJECT,
     TRIGGERS,
+    AuthoringError,
     country,
     moment,
     moment_of,
@@ -710,6 +711,11 @@ def check_released(billing: BillingWorld, name: str, earliest: str, latest: str)
 @then(parsers.re(r"it was released on a business day in (?P<where>.+)"))
 @checks("CARD-5")
 def released_on_business_day(billing: BillingWorld, where: str) -> None:
+    if "released" not in billing.noted:
+        raise AuthoringError(
+            "say when the check was released first ('Then the check on Ada's card was "
+            "released, not captured, between ... and ...')"
+        )
     at = billing.noted["released"]
     expect(
         "the check released",

@@ -15,6 +15,7 @@ from .customer_words import (
     NAME,
     POSSESSIVE,
     SUBJECT,
+    AuthoringError,
     card,
     moment,
     usd,
@@ -53,6 +54,9 @@ def links_card(
 
 @when(parsers.re(rf"{NAME} links a card with (?P<mistake>.+)"))
 def links_mistyped_card(billing: BillingWorld, name: str, mistake: str) -> None:
+    if mistake not in CARD_MISTAKES:
+        known = "; ".join(CARD_MISTAKES)
+        raise AuthoringError(f"no card mistake is described as {mistake!r}; known: {known}")
     number, cvv, holder = CARD_MISTAKES[mistake]
     entry = billing.card_entry(name, CARDS["Visa card"], number=number, cvv=cvv, holder=holder)
     billing.link(name, PaymentMethodEntry(card=entry), "card")
