@@ -227,8 +227,13 @@ class BillingWorld:
         return self.world.clock.now()
 
     def _record(self, kind: str, item: Any) -> None:
-        """Do one step of the story and, once done, keep it for `replay`."""
-        _apply(self.world, kind, item)
+        """Do one step of the story and, once done, keep it for `replay`; an action the engine
+        refused is kept too (another engine may not refuse it)."""
+        try:
+            _apply(self.world, kind, item)
+        except RunError:
+            self.script.append((kind, item))
+            raise
         self.script.append((kind, item))
 
     def run_until(self, when: datetime) -> None:
@@ -485,7 +490,10 @@ class BillingWorld:
             keep_events=True, engine_url=None if reference else self.engine_url,
         ) as world:  # fmt: skip
             for kind, item in self.script:
-                _apply(world, kind, item)
+                try:
+                    _apply(world, kind, item)
+                except RunError:  # refused there too, and as then the story goes on
+                    continue
             return list(world.log.kept)
 
     # --- when a step fails ----------------------------------------------------------------
