@@ -138,9 +138,14 @@ Feature: A scenario that fails on purpose
 
 
 def run_failing(
-    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch, then: str, tags: str = ""
+    pytester: pytest.Pytester,
+    monkeypatch: pytest.MonkeyPatch,
+    then: str,
+    tags: str = "",
+    *,
+    feature: str = FAILING_FEATURE,
 ) -> pytest.RunResult:
-    """This package's steps and conftest, copied beside a feature whose last step is `then`, run
+    """This package's steps and conftest, copied beside `feature` whose last step is `then`, run
     by pytest-bdd (in this process, over the direct transport to keep it quick)."""
     monkeypatch.setenv(TRANSPORT_ENV, "direct")
     package = pytester.mkpydir("bddcopy")
@@ -165,8 +170,8 @@ def run_failing(
         "from .steps_when import *  # noqa: F403\n"
         "scenarios('failing.feature')\n"
     )
-    feature = FAILING_FEATURE.replace("<then>", then).replace("<tags>", tags)
-    (package / "failing.feature").write_text(feature)
+    text = feature.replace("<then>", then).replace("<tags>", tags)
+    (package / "failing.feature").write_text(text)
     result = pytester.runpytest("-p", "no:cacheprovider", "--import-mode=importlib")
     result.assert_outcomes(failed=1)
     return result
