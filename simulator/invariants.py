@@ -69,6 +69,7 @@ _DETAILS: dict[str, Callable[[Mapping[str, Figure]], str]] = {
     "month_totals": lambda f: "every month's Total Spend as the usage, tax and prices make it",
     "amount_due": lambda f: "every Amount Due as the payments leave it",
     "methods_linked_once": lambda f: "no method linked to two accounts",
+    "overdue_suspension": lambda f: "every account overdue 15 days after unpaid failed fees",
     "no_card_data": lambda f: f"{f.get('card_numbers', 0)} card numbers absent",
 }
 

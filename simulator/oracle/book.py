@@ -78,6 +78,8 @@ class Book:
     unknown: dict[str, Fraction] = field(default_factory=dict)
     unknown_repayments: dict[str, Repaying] = field(default_factory=dict)
     months: dict[YearMonth, MonthSpend] = field(default_factory=dict)
+    #: deductions that took billed fees
+    took_billed: set[str] = field(default_factory=set)
     metering: bool = True
 
     # --- usage ----------------------------------------------------------------------------
@@ -142,7 +144,14 @@ class Book:
         """Every fee not yet paid (OV-2), exact."""
         return self.fees - self.paid
 
+    @property
+    def in_flight_from_billed(self) -> bool:
+        """Whether a deduction under way took fees a failed deduction had billed (AUTO-7)."""
+        return bool(self.took_billed & self.in_flight.keys())
+
     def start_deduction(self, deduction: str) -> Fraction:
+        if self.billed:
+            self.took_billed.add(deduction)
         total = self.billed + self.undeducted
         amount = cents(total)
         self.undeducted = total - amount

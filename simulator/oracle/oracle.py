@@ -28,6 +28,7 @@ CHECKS: dict[str, tuple[str, ...]] = {
     "month_totals": ("OV-1", "PLAN-1"),
     "amount_due": ("OV-2",),
     "methods_linked_once": ("LINK-1", "LINK-2"),
+    "overdue_suspension": ("AUTO-7",),
 }
 
 
@@ -73,6 +74,10 @@ class Customer:
     settled_now: bool = False
     #: a month whose end waited for the deduction in flight (AUTO-4)
     month_end_waiting: YearMonth | None = None
+    #: AUTO-7: since when fees of a failed deduction are unpaid, and the instants a grace
+    #: period after each failure, when the account is due to be judged overdue
+    unpaid_since: datetime | None = None
+    overdue_due: list[datetime] = field(default_factory=list)
     month_end_due: YearMonth | None = None
     month_ends: set[YearMonth] = field(default_factory=set)
     closed: set[YearMonth] = field(default_factory=set)
@@ -171,10 +176,14 @@ class Oracle:
     ) -> None:
         """Meter the hours that end by `to`; judge the quiet instants before it (a month end
         the engine said nothing of, an hour whose fees reached the threshold unheeded)."""
-        for boundary in self._month_ends(customer.instant, to):
-            self._meter(account, customer, boundary)
-            customer.instant = boundary
-            self._month_end_unheard(account, customer, boundary)
+        month_ends = self._month_ends(customer.instant, to)
+        after = customer.instant or self.start
+        dues = {due for due in customer.overdue_due if after < due < to}
+        for quiet in sorted(set(month_ends) | dues):
+            self._meter(account, customer, quiet)
+            customer.instant = quiet
+            if quiet in month_ends:
+                self._month_end_unheard(account, customer, quiet)
             self._close(account, customer)
         self._meter(account, customer, to)
         if inclusive:
@@ -247,7 +256,39 @@ class Oracle:
             and book.toward_threshold >= threshold
         ):
             self._missed(account, customer, at)
+        self._judge_overdue(account, customer, at)
         customer.metered_now = customer.settled_now = False
+
+    def _judge_overdue(self, account: str, customer: Customer, at: datetime) -> None:
+        """AUTO-7: fees of a failed deduction unpaid a grace period after it, with no payment
+        whose status could still pay them, make the account overdue and suspended then."""
+        if at not in customer.overdue_due:
+            return
+        customer.overdue_due = [due for due in customer.overdue_due if due != at]
+        book, since = customer.book, customer.unpaid_since
+        waiting = book.payment_in_flight or book.repaying or book.unknown_repayments
+        if (
+            customer.status == "active"
+            and not waiting
+            and book.billed > 0
+            and since is not None
+            and since + self.policy.overdue_grace <= at
+        ):
+            self._problem(
+                "overdue_suspension",
+                "AUTO-7",
+                account,
+                at,
+                f"{format_amount(book.billed)} of a deduction that failed at"
+                f" {format_time(since)} still unpaid, and the account not suspended",
+            )
+
+    def _note_paid(self, customer: Customer) -> None:
+        """The failed fees count as paid once none is billed, nor in a payment under way."""
+        book = customer.book
+        repaying_billed = any(r.from_billed for r in book.repaying.values())
+        if book.billed == 0 and not repaying_billed and not book.in_flight_from_billed:
+            customer.unpaid_since = None
 
     def _month_end_unheard(self, account: str, customer: Customer, boundary: datetime) -> None:
         """A month end passed and the engine told nothing of this account then."""
@@ -280,10 +321,20 @@ class Oracle:
             customer.status = "deactivated"
             book.stop_metering()
             self.holders.deactivate(account, event.at)
+        elif kind == "account.overdue":
+            self._overdue(account, customer, event.at)
         elif kind == "account.suspended":
             customer.status = "suspended"
             book.stop_metering()
         elif kind == "account.resumed":
+            if cents(book.outstanding) > 0:
+                self._problem(
+                    "overdue_suspension",
+                    "AUTO-7",
+                    account,
+                    event.at,
+                    f"resumed with {format_amount(book.outstanding)} outstanding",
+                )
             customer.status = "active"
             book.resume_metering(event.at)
         elif kind == "product.activation_refused":
@@ -359,10 +410,32 @@ class Oracle:
         if outcome not in ("succeeded", "failed"):
             return
         book.settle_deduction(deduction, paid=outcome == "succeeded")
+        if outcome == "failed":
+            if customer.unpaid_since is None:
+                customer.unpaid_since = event.at
+            customer.overdue_due.append(event.at + self.policy.overdue_grace)
         self._settled(customer)
 
+    def _overdue(self, account: str, customer: Customer, at: datetime) -> None:
+        since, book = customer.unpaid_since, customer.book
+        if since is None or book.billed <= 0 or since + self.policy.overdue_grace > at:
+            shown = (
+                "no failed deduction unpaid"
+                if since is None
+                else f"unpaid since {format_time(since)}"
+            )
+            self._problem(
+                "overdue_suspension",
+                "AUTO-7",
+                account,
+                at,
+                f"overdue with {format_amount(book.billed)} of failed fees, {shown}",
+            )
+        customer.status = "overdue"
+
     def _settled(self, customer: Customer) -> None:
-        """A payment's status came: what waited for it may run now (AUTO-4, AUTO-2/3)."""
+        """A payment's status came: what waited for it may run now (AUTO-4, AUTO-2/3, AUTO-7)."""
+        self._note_paid(customer)
         customer.settled_now = True
         if customer.month_end_waiting is not None and not customer.book.payment_in_flight:
             customer.month_end_due, customer.month_end_waiting = customer.month_end_waiting, None
