@@ -228,7 +228,7 @@ Feature: Automatic payment thresholds
   Scenario: A charge the card processor answers with a server error is tried again, up to 4 times
     Given it is 2 March 2026 00:00 UTC
     And Ada's default payment method is a Visa card
-    And Ada uses qwen-max for USD 1,000.00 an hour until 3 March 2026 00:00 UTC
-    And the card processor answers 3 in 4 charges with a server error from 2 March 2026 00:00 UTC until 3 March 2026 00:00 UTC
-    When the clock reaches 3 March 2026 01:00 UTC
+    And Ada uses qwen-max for USD 1,000.00 an hour until 4 March 2026 00:00 UTC
+    And the card processor answers 3 in 4 charges with a server error from 2 March 2026 00:00 UTC until 4 March 2026 00:00 UTC
+    When the clock reaches 4 March 2026 01:00 UTC
     Then each of Ada's deductions was tried again after every server error, up to 4 tries, and failed only when every try met one
