@@ -16,8 +16,8 @@ class Call(NamedTuple):
     #: what the call is about: the card's fingerprint or the PayPal payer's id, else what the
     #: body names the customer by, else "" (the engine's own keys and ids never count)
     subject: str
-    #: the simulated instant the logical call was first made
-    instant: datetime
+    #: the simulated instant the logical call was first made, as `str(datetime)` gives it
+    instant: str
     #: how many logical calls of this operation about this subject came before it at that
     #: instant in this gateway, from 0
     ordinal: int
@@ -25,7 +25,7 @@ class Call(NamedTuple):
     attempt: int
 
     @property
-    def logical(self) -> tuple[str, str, str, datetime, int]:
+    def logical(self) -> tuple[str, str, str, str, int]:
         """The coordinates less the attempt: what a resource the call makes is named from."""
         return self.gateway, self.operation, self.subject, self.instant, self.ordinal
 
@@ -38,12 +38,16 @@ class Ordinals:
 
     def __init__(self) -> None:
         self._at: datetime | None = None
+        #: the current instant as text, made once per instant (str() of a datetime is slow)
+        self._at_text = ""
         self._counts: dict[tuple[str, str], int] = {}
 
-    def next(self, operation: str, subject: str, now: datetime) -> int:
+    def next(self, operation: str, subject: str, now: datetime) -> tuple[str, int]:
+        """The instant `now` as text and the ordinal of a new call of `operation` about
+        `subject` made then."""
         if now != self._at:
-            self._at, self._counts = now, {}
+            self._at, self._at_text, self._counts = now, str(now), {}
         pair = (operation, subject)
         ordinal = self._counts.get(pair, 0)
         self._counts[pair] = ordinal + 1
-        return ordinal
+        return self._at_text, ordinal

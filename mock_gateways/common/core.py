@@ -97,12 +97,12 @@ class GatewayCore(ABC):
             now = self.now()
             self._store.expire(now)  # every call sweeps what has expired: no background work
             call = self._store.next_attempt(
-                operation, key, now, lambda: self._new_call(operation, subject)
+                operation, key, now, lambda: self._new_call(operation, subject, now)
             )
-            decision = self._draw_faults(call, key)
+            decision = self._draw_faults(call, key, now)
             if decision.before is not None:
                 raise decision.before
-            record = self._store.get(key, self.now())
+            record = self._store.get(key, now)
             if record is not None:
                 self._check_same(key, record.operation, record.fingerprint, operation, params)
                 status, body = record.status, record.body
@@ -129,8 +129,9 @@ class GatewayCore(ABC):
         """Run a read of `resource`, about `subject`; it has no key, so each read is a logical
         call of its own. Faults apply to it, declines do not."""
         with self.lock:
-            self._store.expire(self.now())
-            decision = self._draw_faults(self._new_call(operation, subject), resource)
+            now = self.now()
+            self._store.expire(now)
+            decision = self._draw_faults(self._new_call(operation, subject, now), resource, now)
             if decision.before is not None:
                 raise decision.before
             result = fetch()
@@ -193,20 +194,19 @@ class GatewayCore(ABC):
             details={"operation": committed.operation},
         )
 
-    def _new_call(self, operation: str, subject: str) -> Call:
-        """A new logical call (attempt 1), numbered among this instant's."""
-        now = self.now()
-        ordinal = self._ordinals.next(operation, subject, now)
-        return Call(self.name, operation, subject, now, ordinal, 1)
+    def _new_call(self, operation: str, subject: str, now: datetime) -> Call:
+        """A new logical call (attempt 1) made `now`, numbered among this instant's."""
+        instant, ordinal = self._ordinals.next(operation, subject, now)
+        return Call(self.name, operation, subject, instant, ordinal, 1)
 
-    def _draw_faults(self, call: Call, key: str) -> FaultDecision:
+    def _draw_faults(self, call: Call, key: str, now: datetime) -> FaultDecision:
         """What the fault plan decides for `call` (`key`: the idempotency key or the resource
         read, for the log only)."""
-        decision = self.faults.decide(self.seed, call, self.now())
+        decision = self.faults.decide(self.seed, call, now)
         if decision.fired:
             self.fault_log.append(
                 {
-                    "at": format_instant(self.now()),
+                    "at": format_instant(now),
                     "operation": call.operation,
                     "key": key,
                     "ordinal": call.ordinal,

@@ -34,7 +34,7 @@ NOON = datetime(2026, 1, 5, 12, tzinfo=UTC)
 def at(
     operation: str = "charge", subject: str = "card", ordinal: int = 0, attempt: int = 1
 ) -> GatewayCall:
-    return GatewayCall("card", operation, subject, NOON, ordinal, attempt)
+    return GatewayCall("card", operation, subject, str(NOON), ordinal, attempt)
 
 
 def test_decision_depends_on_seed_and_the_calls_coordinates_only():

@@ -178,7 +178,7 @@ def test_a_lost_answer_over_real_http_is_replayed_not_repeated(make_paypal_world
     now = world.engine_clock.now()
 
     def lost(ordinal: int, attempt: int) -> bool:
-        call = GatewayCall("paypal", "orders.create", payer, now, ordinal, attempt)
+        call = GatewayCall("paypal", "orders.create", payer, str(now), ordinal, attempt)
         return plan.decide(world.core.seed, call, now).response_lost
 
     # the payer's first order at this instant whose first answer is lost and second is not
