@@ -70,6 +70,10 @@ _DETAILS: dict[str, Callable[[Mapping[str, Figure]], str]] = {
     "amount_due": lambda f: "every Amount Due as the payments leave it",
     "methods_linked_once": lambda f: "no method linked to two accounts",
     "overdue_suspension": lambda f: "every account overdue 15 days after unpaid failed fees",
+    "merchant_initiated_charges": lambda f: "no deduction or renewal asked for 3D Secure",
+    "payments_as_told": lambda f: "every payment took the balance first and settled on time",
+    "methods_linked_by_the_rules": lambda f: "every method linked and checked as the rules say",
+    "plan_renewals": lambda f: "every Coding Plan renewed a month after the last charge",
     "no_card_data": lambda f: f"{f.get('card_numbers', 0)} card numbers absent",
 }
 
@@ -90,8 +94,33 @@ def world_checks(world: World) -> list[Check]:
         conservation(world),
         gateways_agree(world),
         holds_never_captured(world),
+        merchant_initiated_charges(world),
         *oracle_checks(oracle),
     ]
+
+
+def merchant_initiated_charges(world: World) -> Check:
+    """AUTO-8: only what a customer starts (a link, a repayment, a plan order) goes through 3D
+    Secure or is charged as customer-initiated, read from the gateways' own records: a 3D
+    Secure authentication or a customer-initiated card charge at any other instant is a
+    merchant-initiated charge (a deduction, a renewal) that asked the customer."""
+    from simulator.customers import THINK_TIME
+
+    started = world.oracle.customer_instants
+    answered = started | {at + THINK_TIME for at in started}
+    problems = [
+        f"AUTO-8 a 3D Secure authentication at {format_time(tx.created_at)}, when no customer"
+        " started a payment"
+        for tx in world.gateways.threeds_core.transactions.values()
+        if tx.created_at not in started
+    ]
+    problems += [
+        f"AUTO-8 a customer-initiated card charge of {format_amount(charge.amount)} at"
+        f" {format_time(charge.created_at)}, when no customer was paying"
+        for charge in world.gateways.card_core.charges.values()
+        if not charge.merchant_initiated and charge.created_at not in answered
+    ]
+    return Check("merchant_initiated_charges", tuple(problems[:5]))
 
 
 def oracle_checks(oracle: Oracle) -> list[Check]:

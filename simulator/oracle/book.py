@@ -3,6 +3,7 @@ and tax, and where each fee went as the account's payments were told, in whole c
 
 from __future__ import annotations
 
+from calendar import monthrange
 from dataclasses import dataclass, field
 from datetime import datetime
 from fractions import Fraction
@@ -11,6 +12,15 @@ from billing_engine.money import round_cents
 from simulator.metering import HOUR, UsagePlan, ceil_hour, floor_hour
 
 YearMonth = tuple[int, int]
+
+
+def add_months(anchor: datetime, months: int) -> datetime:
+    """The same day and time `months` later (PLAN-1's monthly renewal); a day the month lacks
+    is its last day."""
+    year, month = divmod(anchor.year * 12 + anchor.month - 1 + months, 12)
+    return anchor.replace(
+        year=year, month=month + 1, day=min(anchor.day, monthrange(year, month + 1)[1])
+    )
 
 
 def cents(amount: Fraction) -> Fraction:

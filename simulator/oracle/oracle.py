@@ -15,9 +15,10 @@ from typing import Any
 from billing_engine.events import Event
 from billing_engine.money import format_amount
 from billing_engine.policy import Policy
+from mock_gateways.card.brands import brand_of, luhn_valid
 from simulator.event_json import format_time
 from simulator.metering import HOUR, UsagePlan, floor_hour
-from simulator.oracle.book import Book, YearMonth, cents
+from simulator.oracle.book import Book, YearMonth, add_months, cents
 from simulator.oracle.links import Holders
 from simulator.scenario import AccountSpec, PaymentMethodEntry
 
@@ -29,6 +30,9 @@ CHECKS: dict[str, tuple[str, ...]] = {
     "amount_due": ("OV-2",),
     "methods_linked_once": ("LINK-1", "LINK-2"),
     "overdue_suspension": ("AUTO-7",),
+    "payments_as_told": ("PAY-2", "PAY-3", "PAY-5"),
+    "methods_linked_by_the_rules": ("CARD-3", "CARD-4", "CARD-6", "AUTO-5"),
+    "plan_renewals": ("PLAN-1",),
 }
 
 
@@ -65,6 +69,7 @@ class Customer:
 
     book: Book
     declared: list[PaymentMethodEntry]
+    country: str = ""
     methods: dict[int, Method] = field(default_factory=dict)
     default: int | None = None
     status: str = "active"
@@ -78,6 +83,18 @@ class Customer:
     #: period after each failure, when the account is due to be judged overdue
     unpaid_since: datetime | None = None
     overdue_due: list[datetime] = field(default_factory=list)
+    #: PAY-3: the prepaid balance left, and what each payment under way took of it
+    balance: Fraction = Fraction(0)
+    from_balance: dict[str, Fraction] = field(default_factory=dict)
+    #: PAY-5: when each payment under way was confirmed; a repayment waiting at 3D Secure
+    confirmed: dict[str, datetime] = field(default_factory=dict)
+    repay_challenged: bool = False
+    #: 3DS-1, CARD-3: methods whose link went through 3D Secure
+    authenticated: set[int] = field(default_factory=set)
+    #: AUTO-5: PayPal checks made at an activation
+    activation_checks: int = 0
+    #: PLAN-1: each plan's next renewal
+    renewals: dict[str, datetime] = field(default_factory=dict)
     month_end_due: YearMonth | None = None
     month_ends: set[YearMonth] = field(default_factory=set)
     closed: set[YearMonth] = field(default_factory=set)
@@ -100,6 +117,9 @@ class Oracle:
         self.start, self.end, self.policy = start, end, policy
         self.holders = Holders(policy.cooldown)
         self.customers: dict[str, Customer] = {}
+        #: when a customer starts something that may ask for 3D Secure (a link, a repayment,
+        #: a plan order): customer-initiated; every other charge is the merchant's (AUTO-8)
+        self.customer_instants: set[datetime] = set()
         last_hour_end = floor_hour(end) if floor_hour(end) == end else floor_hour(end) + HOUR
         for spec in accounts:
             plan = (plans or {}).get(spec.id) or UsagePlan(spec.usage, start, end)
@@ -110,12 +130,20 @@ class Oracle:
                 last_hour_end=last_hour_end,
             )
             declared = [entry for _, entry in spec.link_attempts(start)]
-            self.customers[spec.id] = Customer(book, declared)
+            self.customer_instants.update(at for at, _ in spec.link_attempts(start))
+            self.customer_instants.update(
+                action.at for action in spec.actions if action.kind in ("repay", "buy_plan")
+            )
+            self.customers[spec.id] = Customer(
+                book, declared, country=spec.country, balance=Fraction(spec.balance or 0)
+            )
         self.problems: dict[str, list[str]] = {name: [] for name in CHECKS}
         #: authorization -> (when the engine told it released, by whom)
         self.releases: dict[str, tuple[datetime, str]] = {}
         self._judged_out: set[tuple[str, str]] = set()
         self.finished = False
+        #: (account, plan) -> when it was bought and how many charges it has had (PLAN-1)
+        self._plan_start: dict[tuple[str, str], tuple[datetime, int]] = {}
 
     # --- what went wrong ------------------------------------------------------------------
 
@@ -339,10 +367,14 @@ class Oracle:
             book.resume_metering(event.at)
         elif kind == "product.activation_refused":
             book.plan = book.plan.without(str(fields.get("product")))
+        elif kind == "threeds.completed" or kind == "threeds.challenged":
+            self._threeds(customer, event)
+        elif kind == "preauth.authorized":
+            self._activation_check(account, customer, event)
         elif kind.startswith("deduction."):
             self._deduction(account, customer, event)
         elif kind.startswith("repayment."):
-            self._repayment(customer, event)
+            self._repayment(account, customer, event)
         elif kind in ("plan.purchased", "plan.renewed"):
             self._plan_charge(account, customer, event)
         elif kind == "month.closed":
@@ -368,6 +400,10 @@ class Oracle:
                 event.at,
                 f"method {method} linked while account {held[0].account} ({state}) holds it",
             )
+        broken = self._card_rules(account, customer, event, method)
+        if broken is not None:
+            rule, what = broken.split(": ", 1)
+            self._problem("methods_linked_by_the_rules", rule, account, event.at, what)
         self.holders.link(who, account, method)
         if entry.card is not None:
             threshold: Fraction | None = self.policy.card_threshold
@@ -380,6 +416,55 @@ class Oracle:
         )
         if event.fields.get("default"):
             customer.default = method
+
+    def _threeds(self, customer: Customer, event: Event) -> None:
+        fields = event.fields
+        if "repayment" in fields and event.type == "threeds.challenged":
+            customer.repay_challenged = True
+        elif "repayment" not in fields and "plan" not in fields and "method" in fields:
+            customer.authenticated.add(int(fields["method"]))
+
+    def _activation_check(self, account: str, customer: Customer, event: Event) -> None:
+        """AUTO-5: a PayPal check of a method already linked is an activation's: the first
+        activation makes one, later ones none."""
+        method = customer.methods.get(int(event.fields.get("method", -1)))
+        if method is None or method.kind != "paypal":
+            return
+        customer.activation_checks += 1
+        if customer.activation_checks > 1:
+            self._problem(
+                "methods_linked_by_the_rules",
+                "AUTO-5",
+                account,
+                event.at,
+                "a second USD 1.00 PayPal check at a later activation",
+            )
+
+    def _card_rules(
+        self, account: str, customer: Customer, event: Event, method: int
+    ) -> str | None:
+        """What CARD-3/4/6 say against this link, as (rule: what) text, or None."""
+        entry = customer.declared[method]
+        if entry.card is not None:
+            card, at = entry.card, event.at
+            digits = "".join(ch for ch in card.number if ch.isdigit())
+            brand = brand_of(digits)
+            month, year = (int(part) for part in card.exp.split("/"))
+            if (2000 + year, month) <= (at.year, at.month):
+                return "CARD-4: a card that expires this month or earlier was linked"
+            if brand is None or not luhn_valid(digits) or len(digits) not in brand.lengths:
+                return "CARD-4: a card number no brand accepts was linked"
+            if len(card.cvv) != brand.cvv_length:
+                return f"CARD-4: a {brand.name} card linked with a {len(card.cvv)}-digit CVV"
+            required = customer.country in self.policy.threeds_required_countries
+            if required and method not in customer.authenticated:
+                return f"CARD-3: a card linked in {customer.country} without 3D Secure"
+        first = customer.default is None
+        if bool(event.fields.get("default")) != first:
+            if first:
+                return f"CARD-6: method {method} linked to an account with no default, not as it"
+            return f"CARD-6: method {method} made the default at its link, though one was set"
+        return None
 
     def _link_rejected(self, account: str, customer: Customer, event: Event) -> None:
         if event.fields.get("reason") != "already_linked":
@@ -409,6 +494,20 @@ class Oracle:
         outcome = fields.get("outcome") if kind == "deduction.reconciled" else kind.split(".")[1]
         if outcome not in ("succeeded", "failed"):
             return
+        if kind != "deduction.reconciled":
+            self._on_time(account, customer, event, deduction)
+        said = fields.get("from_balance")
+        taken = customer.from_balance.get(deduction, Fraction(0))
+        if said is not None and exact(said) != taken:
+            self._problem(
+                "payments_as_told",
+                "PAY-3",
+                account,
+                event.at,
+                f"{format_amount(exact(said))} taken from the balance, expected"
+                f" {format_amount(taken)}",
+            )
+        self._give_back(customer, deduction, paid=outcome == "succeeded")
         book.settle_deduction(deduction, paid=outcome == "succeeded")
         if outcome == "failed":
             if customer.unpaid_since is None:
@@ -482,20 +581,117 @@ class Oracle:
                 f"deduction of {format_amount(claimed)} where "
                 + (f"{format_amount(expected)} was payable" if expected else "nothing was payable"),
             )
+        taken = min(customer.balance, claimed)
+        customer.balance -= taken
+        customer.from_balance[deduction] = taken
+        customer.confirmed[deduction] = event.at
         book.start_deduction(deduction)
         if claimed and deduction not in book.in_flight:  # the engine took what we thought 0
             book.in_flight[deduction] = claimed
 
-    def _repayment(self, customer: Customer, event: Event) -> None:
+    def _repayment(self, account: str, customer: Customer, event: Event) -> None:
         kind, fields, book = event.type, event.fields, customer.book
         repayment = str(fields.get("repayment"))
+        amount = exact(fields.get("amount", 0))
         if kind == "repayment.submitted":
-            book.start_repayment(repayment, exact(fields.get("amount", 0)))
+            self._submitted(account, customer, event, repayment, amount)
+        elif kind == "repayment.rejected":
+            self._repayment_rejected(account, customer, event, amount)
         elif kind == "repayment.unknown":
             book.repayment_unknown(repayment)
         elif kind in ("repayment.settled", "repayment.reconciled"):
-            book.settle_repayment(repayment, paid=fields.get("status") == "paid")
+            paid = fields.get("status") == "paid"
+            if kind == "repayment.settled":
+                self._on_time(account, customer, event, repayment)
+            book.settle_repayment(repayment, paid=paid)
+            self._give_back(customer, repayment, paid=paid)
             self._settled(customer)
+
+    def _submitted(
+        self, account: str, customer: Customer, event: Event, repayment: str, amount: Fraction
+    ) -> None:
+        """PAY-2: 0 < amount <= what is payable; PAY-3: the balance first; PAY-5: one at a
+        time."""
+        book, at = customer.book, event.at
+        if book.repaying:
+            self._problem(
+                "payments_as_told", "PAY-5", account, at, "a second repayment while one is pending"
+            )
+        elif not 0 < amount <= book.payable and not customer.repay_challenged:
+            self._problem(
+                "payments_as_told",
+                "PAY-2",
+                account,
+                at,
+                f"repayment of {format_amount(amount)} taken with {format_amount(book.payable)}"
+                " payable",
+            )
+        customer.repay_challenged = False
+        self._take_balance(account, customer, event, repayment, amount)
+        customer.confirmed[repayment] = at
+        book.start_repayment(repayment, amount)
+
+    def _repayment_rejected(
+        self, account: str, customer: Customer, event: Event, amount: Fraction
+    ) -> None:
+        reason, book = event.fields.get("reason"), customer.book
+        customer.repay_challenged = False
+        if reason == "invalid_amount" and 0 < amount <= book.payable and amount == cents(amount):
+            self._problem(
+                "payments_as_told",
+                "PAY-2",
+                account,
+                event.at,
+                f"repayment of {format_amount(amount)} refused as invalid with"
+                f" {format_amount(book.payable)} payable",
+            )
+        elif reason == "payment_pending" and not book.repaying:
+            self._problem(
+                "payments_as_told",
+                "PAY-5",
+                account,
+                event.at,
+                "repayment refused as pending, though none was",
+            )
+
+    def _take_balance(
+        self, account: str, customer: Customer, event: Event, payment: str, amount: Fraction
+    ) -> None:
+        """PAY-3: a payment takes the prepaid balance first; told where the event says."""
+        taken = min(customer.balance, amount)
+        customer.balance -= taken
+        customer.from_balance[payment] = taken
+        said = event.fields.get("from_balance")
+        if said is not None and exact(said) != taken:
+            self._problem(
+                "payments_as_told",
+                "PAY-3",
+                account,
+                event.at,
+                f"{format_amount(exact(said))} taken from the balance, expected"
+                f" {format_amount(taken)}",
+            )
+
+    def _give_back(self, customer: Customer, payment: str, *, paid: bool) -> None:
+        """A failed payment gives its part of the balance back."""
+        taken = customer.from_balance.pop(payment, Fraction(0))
+        customer.confirmed.pop(payment, None)
+        if not paid:
+            customer.balance += taken
+
+    def _on_time(self, account: str, customer: Customer, event: Event, payment: str) -> None:
+        """PAY-5: a payment's status updates a settlement delay after it was confirmed."""
+        confirmed = customer.confirmed.get(payment)
+        due = None if confirmed is None else confirmed + self.policy.settlement_delay
+        if due is not None and event.at != due:
+            self._problem(
+                "payments_as_told",
+                "PAY-5",
+                account,
+                event.at,
+                f"status of a payment confirmed at {format_time(confirmed or due)} updated"
+                f" at {format_time(event.at)}, due at {format_time(due)}",
+            )
 
     def _plan_charge(self, account: str, customer: Customer, event: Event) -> None:
         plan = str(event.fields.get("plan"))
@@ -511,6 +707,21 @@ class Oracle:
                 f" {format_amount(price)}",
             )
         customer.book.plan_charge(event.at, claimed if price is None else cents(price))
+        due = customer.renewals.get(plan)
+        if event.type == "plan.renewed" and due is not None and due != event.at:
+            self._problem(
+                "plan_renewals",
+                "PLAN-1",
+                account,
+                event.at,
+                f"Coding Plan {plan} renewed at {format_time(event.at)}, due at {format_time(due)}",
+            )
+        started, count = self._plan_start.get((account, plan), (event.at, 0))
+        if event.type == "plan.purchased":
+            started, count = event.at, 0
+        count += 1
+        self._plan_start[(account, plan)] = (started, count)
+        customer.renewals[plan] = add_months(started, count)
 
     def _month_closed(self, account: str, customer: Customer, event: Event) -> None:
         fields, book = event.fields, customer.book
