@@ -9,10 +9,10 @@ from pathlib import Path
 from simulator.runner import run_scenario
 from simulator.scenario import load_scenario
 
-# The card linked at the start has its verification hold released on 2 January; the only
-# call after that is on 5 January, a default set to the card that was never linked, which the
-# engine refuses and the harness logs as skipped. The release is read from the engine during
-# the advance to 5 January.
+# The card linked at the start has its verification hold released within 5 business days (by 8
+# January); the only call after that is on 9 January, a default set to the card that was never
+# linked, which the engine refuses and the harness logs as skipped. The release is read from the
+# engine during the advance to 9 January.
 SCENARIO = """\
 name: skip-after-advance
 description: a hold released while the clock moves, then an action is skipped
@@ -26,7 +26,7 @@ accounts:
       - card: {number: "2223003122003222", exp: "01/26", cvv: "555", name: "SOLO"}
       - card: {number: "4242424242424242", exp: "12/30", cvv: "123", name: "SOLO"}
     actions:
-      - {at: 2026-01-05T00:00:00Z, set_default: {method: 0}}
+      - {at: 2026-01-09T12:00:00Z, set_default: {method: 0}}
 """
 
 
