@@ -58,3 +58,14 @@ def test_h4_a_card_number_in_an_output_is_found(finished_world, tmp_path):
     found = results(finished_world, [leaky])["no_card_data"]
     assert not found.ok
     assert found.detail == "report.txt:2"
+
+
+def test_auto8_a_3d_secure_authentication_no_customer_started_is_caught(finished_world):
+    from datetime import timedelta
+
+    threeds = finished_world.gateways.threeds_core
+    transaction = next(iter(threeds.transactions.values()))
+    transaction.created_at += timedelta(days=3, minutes=7)  # as a renewal or deduction would
+    broken = results(finished_world)["merchant_initiated_charges"]
+    assert not broken.ok
+    assert broken.detail.startswith("AUTO-8 a 3D Secure authentication at ")

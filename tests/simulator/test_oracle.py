@@ -111,3 +111,95 @@ def test_link2_a_card_linked_inside_the_cooldown_is_named(tmp_path):
     found = problems(scenario, records)["methods_linked_once"]
     assert found[0].split(" ")[0] in ("LINK-1", "LINK-2")
     assert "holds it" in found[0]
+
+
+def rule_of(found: dict[str, list[str]], check: str) -> str:
+    return found[check][0].split(" ")[0]
+
+
+def test_pay3_a_deduction_that_skips_the_balance_is_named(tmp_path):
+    scenario, records = reference_log("manual-repayment.yaml", tmp_path)
+    at = first(
+        records,
+        lambda r: r["type"] == "deduction.succeeded" and r["from_balance"] != "0.00",
+    )
+    records[at]["from_balance"] = "0.00"
+    assert rule_of(problems(scenario, records), "payments_as_told") == "PAY-3"
+
+
+def test_pay5_a_payment_settled_at_once_and_a_second_repayment_are_named(tmp_path):
+    scenario, records = reference_log("manual-repayment.yaml", tmp_path)
+    at = first(records, lambda r: r["type"] == "repayment.settled")
+    records[at]["at"] = next(
+        r["at"] for r in records if r.get("repayment") == records[at]["repayment"]
+    )
+    assert rule_of(problems(scenario, records), "payments_as_told") == "PAY-5"
+    scenario, records = reference_log("manual-repayment.yaml", tmp_path / "again")
+    at = first(records, lambda r: r["type"] == "repayment.submitted")
+    twice = dict(records[at], repayment="again")
+    found = problems(scenario, [*records[: at + 1], twice, *records[at + 1 :]])
+    assert "a second repayment while one is pending" in found["payments_as_told"][0]
+
+
+def test_pay2_a_valid_amount_refused_is_named(tmp_path):
+    scenario, records = reference_log("manual-repayment.yaml", tmp_path)
+    at = first(records, lambda r: r["type"] == "repayment.submitted")
+    submitted = records[at]
+    refused = {k: submitted[k] for k in ("seq", "at", "account", "amount")}
+    records[at] = {**refused, "type": "repayment.rejected", "reason": "invalid_amount"}
+    kept = [r for r in records if r.get("repayment") != submitted["repayment"]]
+    assert rule_of(problems(scenario, kept), "payments_as_told") == "PAY-2"
+
+
+def test_card6_a_second_card_made_the_default_at_its_link_is_named(tmp_path):
+    scenario, records = reference_log("manual-repayment.yaml", tmp_path)
+    at = first(records, lambda r: r["type"] == "payment_method.linked" and r["default"] is False)
+    records[at]["default"] = True
+    found = problems(scenario, records)
+    assert rule_of(found, "methods_linked_by_the_rules") == "CARD-6"
+
+
+def test_card4_a_card_expiring_this_month_linked_is_named(tmp_path):
+    scenario, records = reference_log("expiring-cards.yaml", tmp_path)
+    at = first(
+        records,
+        lambda r: (
+            r["type"] == "payment_method.link_rejected" and r["reason"] == "expires_this_month"
+        ),
+    )
+    refused = records[at]
+    records[at] = {
+        **{k: refused[k] for k in ("seq", "at", "account", "method")},
+        "type": "payment_method.linked",
+        "kind": "card",
+        "default": not any(
+            r["type"] == "payment_method.linked" and r["account"] == refused["account"]
+            for r in records[:at]
+        ),
+    }
+    found = problems(scenario, records)
+    assert rule_of(found, "methods_linked_by_the_rules") == "CARD-4"
+
+
+def test_plan1_a_renewal_on_another_day_than_the_purchases_is_named(tmp_path):
+    scenario, records = reference_log("coding-plan.yaml", tmp_path)
+    at = first(records, lambda r: r["type"] == "plan.renewed")
+    assert not records[at]["at"].startswith("2026-02-01")
+    records[at]["at"] = "2026-02-01T00:00:00Z"
+    found = problems(scenario, records)
+    assert rule_of(found, "plan_renewals") == "PLAN-1"
+
+
+def test_auto7_an_account_never_suspended_is_named(tmp_path):
+    scenario, records = reference_log("overdue-suspension.yaml", tmp_path)
+    account = next(r["account"] for r in records if r["type"] == "account.overdue")
+    kept = [
+        r
+        for r in records
+        if not (
+            r["account"] == account
+            and r["type"] in ("account.overdue", "account.suspended", "account.resumed")
+        )
+    ]
+    found = problems(scenario, kept)
+    assert rule_of(found, "overdue_suspension") == "AUTO-7"
