@@ -19,6 +19,7 @@ from simulator.baselines.command import app as baseline_app
 from simulator.card_text import masked
 from simulator.conformance import rules_command, steps_command
 from simulator.differential.command import diff as diff_command
+from simulator.differential.runs import compare as compare_command
 from simulator.driver.command import serve as serve_command
 from simulator.internal_error import debug_wanted, internal_error_lines, reproducing_command
 from simulator.report.command import report as report_command
@@ -45,6 +46,7 @@ app.command("steps")(steps_command)
 app.command("sweep")(sweep_command)
 app.command("serve")(serve_command)
 app.command("diff")(diff_command)
+app.command("compare")(compare_command)
 
 #: a run expected to take longer than this gets a progress bar
 PROGRESS_AFTER_SECONDS = 2.0

@@ -12,6 +12,7 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
+from simulator.differential.compare import Comparison
 from simulator.scenario import ScenarioError, load_scenario
 from simulator.scenario.bundled import resolve_scenario_path
 from simulator.terminal import out_console
@@ -64,17 +65,34 @@ def diff(
             json.loads((folder / "reference" / "summary.json").read_text(encoding="utf-8")),
             json.loads((folder / "remote" / "summary.json").read_text(encoding="utf-8")),
         )
+    if comparison.first() is None:
+        typer.echo(f"{engine_url} agrees with the reference engine on {loaded.name}")
+    for line in divergence_lines(comparison, "expected", "seen"):
+        typer.echo(line)
+    print_rule_table(comparison, "reference events")
+    if not comparison.agrees:
+        raise typer.Exit(1)
+
+
+def divergence_lines(comparison: Comparison, expected: str, seen: str) -> list[str]:
+    """The first divergence (time, account, rule, what each side logged), or nothing when the
+    runs agree; `expected` and `seen` label the two sides."""
     first = comparison.first()
     if first is None:
-        typer.echo(f"{engine_url} agrees with the reference engine on {loaded.name}")
-    else:
-        typer.echo(f"first divergence: {first.at:%Y-%m-%dT%H:%M:%SZ}, account {first.account}")
-        typer.echo(f"  rule:     {first.rule}")
-        typer.echo(f"  expected: {first.expected}")
-        typer.echo(f"  seen:     {first.seen}")
-    table = Table("rule", "reference events", "accounts diverging", "verdict", box=None)
+        return []
+    width = max(len(expected), len(seen)) + 1
+    return [
+        f"first divergence: {first.at:%Y-%m-%dT%H:%M:%SZ}, account {first.account}",
+        f"  {'rule:':<{width}} {first.rule}",
+        f"  {expected + ':':<{width}} {first.expected}",
+        f"  {seen + ':':<{width}} {first.seen}",
+    ]
+
+
+def print_rule_table(comparison: Comparison, events_header: str) -> None:
+    """Per rule either run touched: the first run's events bearing witness to it, the accounts
+    diverging on it, and the verdict."""
+    table = Table("rule", events_header, "accounts diverging", "verdict", box=None)
     for rule, events, diverging in comparison.table():
         table.add_row(rule, str(events), str(diverging), "DIVERGES" if diverging else "agrees")
     out_console.print(table)
-    if not comparison.agrees:
-        raise typer.Exit(1)
