@@ -13,15 +13,15 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from simulator.card_text import masked
 from simulator.driver.connections import probe
 from simulator.event_json import format_time
-from simulator.invariants import Check, no_card_data, world_checks
+from simulator.invariants import CardData, Check, no_card_data, world_checks
 from simulator.population import generate_population
 from simulator.report.inputs import EVENTS_FILE, SUMMARY_FILE
 from simulator.report.page import REPORT_FILE, packed_account_data, write_report
 from simulator.run_folder import RunFolder
 from simulator.run_id import RunId, run_id_of
+from simulator.scenario.schema import cvvs_typed, free_text_of
 from simulator.shards import (
     ShardedRun,
     merge_logs,
@@ -84,7 +84,8 @@ def run_scenario(
 ) -> RunResult:
     """Run the scenario; with `out`, write events.jsonl, summary.json and report.html there.
     OUT changes only once all three are written (a run cut short leaves it as it was);
-    simulator.run_folder.OutputFolderError, before anything runs, if OUT holds other files.
+    simulator.run_folder.OutputFolderError, before anything runs, if OUT holds other files;
+    if it gains some while the run goes, the outputs stay beside it (see `events_path`).
     `workers` processes share the accounts (None: one per CPU for a large run); the outputs
     are the same byte for byte whatever their number. With `cluster` (a Dask scheduler's
     address) the shares run as its tasks (None workers: one per worker thread of the cluster
@@ -106,7 +107,7 @@ def run_scenario(
     try:
         with _cluster_client(cluster) as client:
             result = _run(
-                without_card_numbers(scenario),
+                scenario,  # its free text masked as it was read (H-4)
                 seed=seed,
                 run_id=run_id,
                 transport=transport,
@@ -122,8 +123,8 @@ def run_scenario(
         raise
     if folder is None:
         return result
-    folder.commit()
-    return replace(result, events_path=folder.out / EVENTS_FILE)
+    where = folder.commit()  # OUT, or beside it if OUT gained files no run wrote meanwhile
+    return replace(result, events_path=where / EVENTS_FILE)
 
 
 def _cluster_client(address: str | None) -> AbstractContextManager[Any]:
@@ -134,21 +135,6 @@ def _cluster_client(address: str | None) -> AbstractContextManager[Any]:
     from simulator.cluster import warmed_client
 
     return warmed_client(address)
-
-
-def without_card_numbers(scenario: Any) -> Any:
-    """The scenario with a card number typed in its free text (name, description, account
-    ids) masked (H-4), before anything can show it; ids stay one per account."""
-    accounts = [_masked_id(spec) for spec in scenario.accounts]
-    update: dict[str, Any] = {"name": masked(scenario.name), "accounts": accounts}
-    if getattr(scenario, "description", None):
-        update["description"] = masked(scenario.description)
-    return scenario.model_copy(update=update)
-
-
-def _masked_id(spec: Any) -> Any:
-    shown = masked(spec.id)
-    return spec if shown == spec.id else spec.model_copy(update={"id": shown})
 
 
 def _run(
@@ -171,12 +157,17 @@ def _run(
         generated = generate_population(
             scenario.population, rng, start=scenario.start, policy=scenario.make_policy()
         )
-        accounts += [_masked_id(spec) for spec in generated]
+        accounts += generated  # ids of a prefix never ending in 7 digits: no card in them
     requested, workers = workers, workers_for(workers, len(accounts), os.cpu_count())
     events_path = None if directory is None else directory / EVENTS_FILE
     header = run_id.header_line(format_time(scenario.start))
     ranks = {spec.id: rank for rank, spec in enumerate(accounts)}
-    numbers = frozenset(card_numbers(accounts, scenario.start))
+    # what no output may hold; the seed is printed as it is, even when it reads as a card
+    typed = CardData(
+        frozenset(card_numbers(accounts, scenario.start)),
+        frozenset(cvvs_typed(accounts, scenario.start)),
+        frozenset({str(seed)}),
+    )
     outputs = [events_path] if events_path is not None else []  # scanned for card data (H-4)
     began = time.perf_counter()
     workers_peak = 0.0
@@ -199,7 +190,7 @@ def _run(
                     transport=transport,
                     ranks=ranks,
                     events_path=events_path,
-                    card_numbers=numbers,
+                    card_numbers=typed,
                     progress=progress,
                 )
                 workers = len(sharded.share_peaks_mib)
@@ -211,7 +202,7 @@ def _run(
                     transport=transport,
                     ranks=ranks,
                     events_path=events_path,
-                    card_numbers=numbers,
+                    card_numbers=typed,
                     progress=progress,
                 )
             counted, checks, workers_peak = sharded.tally, sharded.checks, sharded.peak_mib
@@ -239,7 +230,8 @@ def _run(
             summary["run"]["engine_url"] = engine_url
         summary["run"]["wall_seconds"] = round(time.perf_counter() - began, 3)
         # what is printed is scanned as well as what is written (H-4)
-        checks.append(no_card_data(set(numbers), outputs, {"stdout": summary_text(summary)}))
+        printed = {"stdout": summary_text(summary)}
+        checks.append(no_card_data(typed, outputs, printed, free_text_of(scenario, accounts)))
         summary["invariants"] = [check.verdict().as_dict() for check in checks]
         if sharded is not None and events_path is not None and not parts_merged:
             assert directory is not None  # events_path is under it
@@ -250,7 +242,7 @@ def _run(
             write_summary(directory / SUMMARY_FILE, summary)
             write_report(directory)  # report.html, read back from the two files just written
         if directory is not None:
-            _scan_written(directory, set(numbers), checks, summary)
+            _scan_written(directory, typed, checks, summary)
     finally:
         if sharded is not None:
             sharded.remove_parts()
@@ -301,14 +293,14 @@ def _run_alone(
 
 
 def _scan_written(
-    directory: Path, numbers: set[str], checks: list[Check], summary: dict[str, Any]
+    directory: Path, typed: CardData, checks: list[Check], summary: dict[str, Any]
 ) -> None:
     """H-4 over summary.json and report.html as written (the page's packed data unpacked),
     which hold the verdicts, so are scanned after: a find fails no_card_data, and both are
     written again to say so."""
     page = (directory / REPORT_FILE).read_text(encoding="utf-8")
     found = no_card_data(
-        numbers,
+        typed,
         [directory / SUMMARY_FILE, directory / REPORT_FILE],
         {f"{REPORT_FILE} account data": packed_account_data(page)},
     )

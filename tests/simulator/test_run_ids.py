@@ -139,10 +139,12 @@ def test_stale_folders_go_and_a_live_runs_folder_stays(tmp_path):
     stale = tmp_path / ".out.partial-1-dead"
     stale.mkdir()
     (stale / ".events.jsonl.0").write_text("partial")
-    aside = tmp_path / ".out.old-1-dead"
+    aside = tmp_path / ".out.old-1-dead"  # a commit killed between its renames left OUT aside
     aside.mkdir()
+    (aside / "summary.json").write_text("{}")
     live = RunFolder(out)  # holds its own folder locked while it lives
     assert not stale.exists() and not aside.exists()
+    assert live.restored == aside and (out / "summary.json").read_text() == "{}"
     other = tmp_path / ".other.partial-1-dead"  # another OUT's: not this run's business
     other.mkdir()
     assert remove_stale(out) == [] and live.path.exists() and other.exists()
@@ -151,4 +153,7 @@ def test_stale_folders_go_and_a_live_runs_folder_stays(tmp_path):
         fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
     os.close(handle)
     live.discard()
-    assert not live.path.exists() and not out.exists()
+    assert not live.path.exists() and sorted(p.name for p in tmp_path.iterdir()) == [
+        ".other.partial-1-dead",
+        "out",
+    ]
