@@ -5,6 +5,7 @@ interrupted."""
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -186,15 +187,32 @@ def run(
         for line in internal_error_lines(exc, scenario, used, command, debug_wanted(debug)):
             typer.secho(line, fg="red", err=True)
         raise typer.Exit(3) from None
+    where = _outputs_shown(out_dir, result.events_path)
+    if where != out_dir:  # OUT gained files no run wrote while this one went: it was kept
+        typer.secho(
+            f"{out_dir} gained files no run wrote during the run and was left as it was; "
+            f"this run's outputs are in {where}/",
+            fg="yellow",
+            err=True,
+        )
     if not quiet:
         print_summary(result.summary, out_console)
-        typer.echo(f"outputs in {out_dir}/")
+        typer.echo(f"outputs in {where}/")
     if not result.ok:
         failed = [i for i in result.summary.get("invariants", []) if not i.get("ok")]
         for invariant in failed:
             name, detail = invariant.get("name"), invariant.get("detail", "")
             typer.secho(f"invariant failed: {name}: {detail}", fg="red", bold=True, err=True)
         raise typer.Exit(1)
+
+
+def _outputs_shown(out_dir: Path, events_path: Path | None) -> Path:
+    """Where the run's outputs are, as the user typed OUT: OUT itself, or the sibling the run
+    was left in (relative to here when OUT was typed relative)."""
+    if events_path is None or events_path.parent.name == Path(os.path.abspath(out_dir)).name:
+        return out_dir
+    beside = events_path.parent
+    return beside if out_dir.is_absolute() else Path(os.path.relpath(beside))
 
 
 @app.command()

@@ -45,8 +45,12 @@ def diff(
         folder = out or Path(scratch)
         try:
             probe(engine_url)  # before the reference run: a dead engine is told at once
-            run_scenario(loaded, seed=seed, out=folder / "reference")
-            run_scenario(loaded, seed=seed, out=folder / "remote", engine_url=engine_url)
+            # where each run's outputs went: beside its folder if that gained files meanwhile
+            reference = run_scenario(loaded, seed=seed, out=folder / "reference").events_path
+            remote = run_scenario(
+                loaded, seed=seed, out=folder / "remote", engine_url=engine_url
+            ).events_path
+            assert reference is not None and remote is not None  # both were given an out
         except EngineUnreachable as dead:  # one line, no rule blamed
             typer.secho(str(dead), fg="red", err=True)
             raise typer.Exit(3) from None
@@ -56,14 +60,11 @@ def diff(
         except RemoteEngineError as broke:  # the engine under test failed: that diverges too
             typer.secho(failure_text(engine_url, broke), fg="red", err=True)
             raise typer.Exit(1) from None
-        comparison = compare_events(
-            read_events(folder / "reference" / "events.jsonl"),
-            read_events(folder / "remote" / "events.jsonl"),
-        )
+        comparison = compare_events(read_events(reference), read_events(remote))
         compare_figures(
             comparison,
-            json.loads((folder / "reference" / "summary.json").read_text(encoding="utf-8")),
-            json.loads((folder / "remote" / "summary.json").read_text(encoding="utf-8")),
+            json.loads(reference.with_name("summary.json").read_text(encoding="utf-8")),
+            json.loads(remote.with_name("summary.json").read_text(encoding="utf-8")),
         )
     if comparison.first() is None:
         typer.echo(f"{engine_url} agrees with the reference engine on {loaded.name}")

@@ -14,11 +14,10 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
 
-from simulator import run_folder
+from simulator import cli, run_folder
 from simulator.run_folder import RUN_FILES, RunFolder
-from simulator.runner import run_scenario
-from simulator.scenario import load_scenario
 
 ROOT = Path(__file__).resolve().parents[2]
 SCENARIOS = ROOT / "scenarios"
@@ -111,9 +110,10 @@ def test_out_turned_into_a_file_or_a_full_folder_meanwhile_is_left_as_it_is(tmp_
 def test_a_run_tells_where_it_went_when_out_gained_a_file(tmp_path, monkeypatch):
     import simulator.runner
 
-    scenario = load_scenario(SCENARIOS / "quickstart.yaml")
     out = tmp_path / "out"
-    run_scenario(scenario, transport="direct", out=out)
+    scenario = str(SCENARIOS / "quickstart.yaml")
+    run = ["run", scenario, "--out", str(out), "--transport", "direct", "-q"]
+    assert CliRunner().invoke(cli.app, run).exit_code == 0
     write_summary = simulator.runner.write_summary
 
     def and_a_user_saves_notes(*args, **kwargs):
@@ -121,11 +121,14 @@ def test_a_run_tells_where_it_went_when_out_gained_a_file(tmp_path, monkeypatch)
         return write_summary(*args, **kwargs)
 
     monkeypatch.setattr("simulator.runner.write_summary", and_a_user_saves_notes)
-    result = run_scenario(scenario, seed=5, transport="direct", out=out)
-    assert result.events_path is not None
-    beside = result.events_path.parent
-    assert beside.name.startswith("out.run-") and set(listing(beside)) == RUN_FILES
-    assert set(listing(out)) == RUN_FILES | {"notes.txt"}
+    told = CliRunner().invoke(cli.app, [*run, "--seed", "5"])
+    assert told.exit_code == 0, told.output
+    [beside] = tmp_path.glob("out.run-*")
+    assert told.output.splitlines() == [
+        f"{out} gained files no run wrote during the run and was left as it was; "
+        f"this run's outputs are in {beside}/"
+    ]
+    assert set(listing(beside)) == RUN_FILES and set(listing(out)) == RUN_FILES | {"notes.txt"}
     assert "-seed5-" in (beside / "summary.json").read_text()
     assert "-seed5-" not in (out / "summary.json").read_text()
 
