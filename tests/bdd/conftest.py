@@ -1,10 +1,12 @@
 """Fixtures and hooks of the conformance features: one BillingWorld per scenario over the
 transport BILLING_SIM_TRANSPORT names (wsgi by default); rule tags and feature file names
 registered as markers; a failing step reports the simulated time and each account's latest
-events, and notes its rule; a step no definition matches names the closest known steps; a
-scenario that needs what the engine under test does not offer is skipped; against a remote
-engine, an unreachable one stops the run at once, and each scenario's event log is compared
-with the reference engine's on the same story; the run ends naming the rules that failed."""
+events, and notes its rule; its report leads with the step and its expected/seen block, and in
+the cucumber JSON the steps after it are skipped; JUnit gets each scenario's rule IDs as
+properties; a step no definition matches names the closest known steps; a scenario that needs
+what the engine under test does not offer is skipped; against a remote engine, an unreachable
+one stops the run at once, and each scenario's event log is compared with the reference
+engine's on the same story; the run ends naming the rules that failed."""
 
 from __future__ import annotations
 
@@ -31,6 +33,7 @@ from .rule_verdicts import (
     not_offered_reason,
 )
 from .step_catalogue import FEATURES_DIR, suggestion
+from .step_failures import FAILED_AT, StepFailures, location
 from .step_rules import rules_of_step
 from .twin import divergence_text, twin_comparison
 
@@ -39,6 +42,8 @@ TWIN_SECTION = "reference engine"
 #: the run's exit status when the engine under test cannot be reached (as `billing-sim run`
 #: exits when the engine fails a call)
 UNREACHABLE_STATUS = 3
+#: the JUnit property naming a rule the scenario is tagged with (one property per rule)
+RULE_PROPERTY = "rule"
 
 
 def _register_feature_marker(config: pytest.Config, feature: str) -> None:
@@ -54,6 +59,7 @@ def pytest_configure(config: pytest.Config) -> None:
     config.pluginmanager.register(
         RuleVerdicts(rule_registry(), OPTIONAL_FEATURES), name=RuleVerdicts.__name__
     )
+    config.pluginmanager.register(StepFailures(), name=StepFailures.__name__)
 
 
 def unreachable(url: str) -> str | None:
@@ -68,8 +74,10 @@ def unreachable(url: str) -> str | None:
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Mark each scenario with its feature file's name, so `-m manual_payment` (or
-    `-k manual_payment`) runs one file: every scenario lives in one test module."""
+    `-k manual_payment`) runs one file: every scenario lives in one test module. Each
+    scenario's rule tags become JUnit properties, so CI can group results by rule."""
     registered = {line.split(":")[0] for line in config.getini("markers")}
+    rules = rule_registry()
     for item in items:
         template = scenario_wrapper_template_registry.get(getattr(item, "obj", None))
         if template is None:
@@ -79,6 +87,8 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             _register_feature_marker(config, feature)
             registered.add(feature)
         item.add_marker(feature)
+        tagged = sorted({marker.name for marker in item.iter_markers()} & rules.keys())
+        item.user_properties += [(RULE_PROPERTY, rule) for rule in tagged]
     url = engine_url_from_env()
     if url is not None and any(_is_scenario(item) for item in items):
         why = unreachable(url)
@@ -109,6 +119,14 @@ def pytest_runtest_call(item: pytest.Item) -> Iterator[None]:
         first = twin_comparison(billing).first()
         if first is not None:
             item.user_properties.append((DIVERGED_PROPERTY, first.rule))
+            template = scenario_wrapper_template_registry.get(getattr(item, "obj", None))
+            if template is not None:
+                item.stash[FAILED_AT] = location(
+                    item.config.rootpath,
+                    template.feature.filename,
+                    template.line_number,
+                    f"Scenario: {template.name}: every step passed, but",
+                )
             raise AssertionError(divergence_text(first))
     return result
 

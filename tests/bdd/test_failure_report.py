@@ -198,9 +198,9 @@ def test_a_failed_then_names_the_expected_and_the_actual_value(pytester, monkeyp
     result = run_failing(pytester, monkeypatch, "Ada's Total Amount Due is USD 61.00")
     result.stdout.fnmatch_lines(
         [
-            "E*AssertionError: Ada's Total Amount Due",
-            "E*expected: USD 61.00",
-            "E*actual:   USD 0.00",
+            "Ada's Total Amount Due",
+            "  expected: USD 61.00",
+            "  actual:   USD 0.00",
             f"*Captured {REPORT_SECTION} call*",
             "failed step: Then Ada's Total Amount Due is USD 61.00",
         ]
