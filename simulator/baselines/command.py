@@ -73,7 +73,7 @@ def record_command(
         chosen_seeds: list[int | None] = [*seed] or [None]
         for chosen in chosen_seeds:
             try:
-                baseline, ok = runs.record(path, chosen, engine_url=engine_url)
+                fresh = runs.record(path, chosen, engine_url=engine_url)
             except ScenarioError as exc:
                 for line in exc.problems:
                     _fail(line)
@@ -90,9 +90,9 @@ def record_command(
                 _fail(f"{path}: not recorded: {failure_text(str(engine_url), broke)}")
                 engine_failed = True
                 break
-            written = write(baseline, directory)
-            typer.echo(f"recorded {written}: {len(baseline.figures)} figures")
-            if not ok:
+            written = write(fresh.baseline, directory, fresh.events)
+            typer.echo(f"recorded {written}: {len(fresh.baseline.figures)} figures")
+            if not fresh.ok:
                 _fail(f"{written}: note: an invariant failed in this run (see billing-sim run)")
     if failed:
         raise typer.Exit(2)

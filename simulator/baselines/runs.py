@@ -4,13 +4,15 @@ against a remote engine that speaks the driver protocol (its mocks then on real 
 
 from __future__ import annotations
 
+import json
 import tempfile
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from simulator.baselines.drift import Drift, compare
 from simulator.baselines.figures import events_digest, run_figures
-from simulator.baselines.store import Baseline, BaselineError, read
+from simulator.baselines.store import Baseline, BaselineError, read, read_events
+from simulator.differential.compare import compare_events
 from simulator.report.inputs import load_run
 from simulator.scenario import Scenario, ScenarioError, load_scenario
 
@@ -25,8 +27,18 @@ def _source_name(path: Path) -> str:
         return path.resolve().as_posix()
 
 
-def _run(scenario: Scenario, seed: int, engine_url: str | None) -> tuple[Baseline, bool]:
-    """(the run's baseline, its invariants held); on the engine at `engine_url` if given."""
+@dataclass(frozen=True)
+class Fresh:
+    """A run made for a baseline: its baseline, its event lines after the run header (what
+    the digest covers), and whether its invariants held."""
+
+    baseline: Baseline
+    events: bytes
+    ok: bool
+
+
+def _run(scenario: Scenario, seed: int, engine_url: str | None) -> Fresh:
+    """The run, on the engine at `engine_url` if given."""
     from simulator import runner  # the world imports simpy, flask, httpx: only when running
 
     with tempfile.TemporaryDirectory(prefix="billing-sim-baseline-") as scratch:
@@ -42,17 +54,18 @@ def _run(scenario: Scenario, seed: int, engine_url: str | None) -> tuple[Baselin
             events_sha256=events_digest(outputs.events_path),
             figures=run_figures(outputs),
         )
-    return baseline, result.ok
+        with outputs.events_path.open("rb") as handle:
+            handle.readline()  # the run's header, which events_digest leaves out too
+            events = handle.read()
+    return Fresh(baseline, events, result.ok)
 
 
-def record(
-    path: Path, seed: int | None = None, *, engine_url: str | None = None
-) -> tuple[Baseline, bool]:
-    """Run the scenario at `path` (its own seed unless given): (its baseline, invariants held).
-    Raises ScenarioError for an invalid scenario."""
+def record(path: Path, seed: int | None = None, *, engine_url: str | None = None) -> Fresh:
+    """Run the scenario at `path` (its own seed unless given) for its baseline. Raises
+    ScenarioError for an invalid scenario."""
     scenario = load_scenario(path)
-    baseline, ok = _run(scenario, scenario.seed if seed is None else seed, engine_url)
-    return replace(baseline, source=_source_name(path)), ok
+    fresh = _run(scenario, scenario.seed if seed is None else seed, engine_url)
+    return replace(fresh, baseline=replace(fresh.baseline, source=_source_name(path)))
 
 
 def _scenario_file(source: str, baseline_path: Path) -> Path:
@@ -74,5 +87,16 @@ def check(baseline_path: Path, *, engine_url: str | None = None) -> tuple[Baseli
     except ScenarioError as exc:
         problems = "; ".join(exc.problems)
         raise BaselineError(f"{baseline_path}: its scenario is invalid: {problems}") from None
-    fresh, _ = _run(scenario, recorded.seed, engine_url)
-    return recorded, compare(recorded, fresh.figures, fresh.events_sha256)
+    fresh = _run(scenario, recorded.seed, engine_url)
+    drift = compare(recorded, fresh.baseline.figures, fresh.baseline.events_sha256)
+    if not drift.log_changed:
+        return recorded, drift
+    try:
+        kept = read_events(baseline_path, recorded)
+    except BaselineError as unusable:  # the figures are still worth telling
+        return recorded, replace(drift, events_note=str(unusable))
+    if kept is None:
+        note = f"{baseline_path} keeps no event log: record it again to see the first event"
+        return recorded, replace(drift, events_note=note)
+    now = [json.loads(line) for line in fresh.events.decode("utf-8").splitlines() if line]
+    return recorded, replace(drift, events=compare_events(kept, now))

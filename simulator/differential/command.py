@@ -12,7 +12,7 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
-from simulator.differential.compare import Comparison
+from simulator.differential.compare import Comparison, divergence_lines
 from simulator.scenario import ScenarioError, load_scenario
 from simulator.scenario.bundled import resolve_scenario_path
 from simulator.terminal import out_console
@@ -73,21 +73,6 @@ def diff(
     print_rule_table(comparison, "reference events")
     if not comparison.agrees:
         raise typer.Exit(1)
-
-
-def divergence_lines(comparison: Comparison, expected: str, seen: str) -> list[str]:
-    """The first divergence (time, account, rule, what each side logged), or nothing when the
-    runs agree; `expected` and `seen` label the two sides."""
-    first = comparison.first()
-    if first is None:
-        return []
-    width = max(len(expected), len(seen)) + 1
-    return [
-        f"first divergence: {first.at:%Y-%m-%dT%H:%M:%SZ}, account {first.account}",
-        f"  {'rule:':<{width}} {first.rule}",
-        f"  {expected + ':':<{width}} {first.expected}",
-        f"  {seen + ':':<{width}} {first.seen}",
-    ]
 
 
 def print_rule_table(comparison: Comparison, events_header: str) -> None:

@@ -215,3 +215,18 @@ def _flat(value: Any, prefix: str) -> list[tuple[str, Any]]:
     if isinstance(value, dict):
         return [item for k, v in value.items() for item in _flat(v, f"{prefix}.{k}")]
     return [(prefix, value)]
+
+
+def divergence_lines(comparison: Comparison, expected: str, seen: str) -> list[str]:
+    """The first divergence (time, account, rule, what each side logged), or nothing when the
+    runs agree; `expected` and `seen` label the two sides."""
+    first = comparison.first()
+    if first is None:
+        return []
+    width = max(len(expected), len(seen)) + 1
+    return [
+        f"first divergence: {first.at:%Y-%m-%dT%H:%M:%SZ}, account {first.account}",
+        f"  {'rule:':<{width}} {first.rule}",
+        f"  {expected + ':':<{width}} {first.expected}",
+        f"  {seen + ':':<{width}} {first.seen}",
+    ]

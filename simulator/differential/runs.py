@@ -10,11 +10,12 @@ from typing import Any
 
 import typer
 
-from simulator.differential.command import divergence_lines, print_rule_table
+from simulator.differential.command import print_rule_table
 from simulator.differential.compare import (
     Comparison,
     compare_events,
     compare_figures,
+    divergence_lines,
     read_events,
 )
 from simulator.report.inputs import RunOutputsError, load_run

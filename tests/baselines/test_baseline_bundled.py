@@ -9,7 +9,7 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
-from simulator.baselines.store import baselines_in, read
+from simulator.baselines.store import baselines_in, read, read_events
 from simulator.cli import app
 from simulator.scenario import load_scenario
 
@@ -53,3 +53,10 @@ def test_baseline_files_are_sorted_and_hold_one_figure_per_line() -> None:
         start = lines.index('  "figures": {')
         figures = lines[start + 1 : start + 1 + len(data["figures"])]
         assert all(figure_line.fullmatch(line) for line in figures), path
+
+
+def test_every_baseline_keeps_the_event_log_of_its_digest() -> None:
+    """The log beside each baseline is the one it recorded, so a drift can name its first
+    diverging event."""
+    for path in baselines_in(BASELINES):
+        assert read_events(path, read(path)), path

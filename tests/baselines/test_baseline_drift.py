@@ -34,6 +34,7 @@ def recorded(tmp_path: Path) -> tuple[Path, Path]:
     result = _cli("baseline", "record", str(scenario), "--dir", str(directory))
     assert result.exit_code == 0, result.output
     assert "recorded" in result.output
+    assert (directory / "overdue-suspension-seed42.events.jsonl.gz").is_file()
     return directory, scenario
 
 
@@ -78,6 +79,48 @@ def test_a_changed_policy_number_moves_money(recorded: tuple[Path, Path]) -> Non
     assert ("late-payer", "2026-01", "fees") in rows
     assert ("(run)", "-", "fees") in rows
     assert "events.jsonl sha256" in result.output
+    # it leads with the first event that diverged, the rule it bears witness to, both sides
+    lines = result.output.splitlines()
+    assert lines[1] == "  first divergence: 2026-01-15T00:30:00Z, account late-payer"
+    assert lines[2].split() == ["rule:", "AUTO-7"]
+    assert lines[3].split()[:2] == ["recorded:", "deduction.initiated"]
+    assert lines[4].split()[:2] == ["now:", "account.overdue"]
+    assert lines[5] == "  rules touched: AUTO-7 (1 account)"
+    assert lines[6].split()[:3] == ["account", "month", "figure"]
+
+
+def test_figures_past_twenty_are_folded(recorded: tuple[Path, Path]) -> None:
+    """Many moved figures: the first twenty are shown, the rest counted in one line."""
+    directory, _ = recorded
+    path = _baseline(directory)
+    data = json.loads(path.read_text(encoding="utf-8"))
+    for number in range(25):
+        data["figures"][f"ghost-{number:02d} 2026-01 fees"] = "1.00"
+    path.write_text(json.dumps(data, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    result = _cli("baseline", "check", "--dir", str(directory))
+    assert result.exit_code == 1
+    assert "25 figure(s) moved" in result.output
+    shown = [line for line in result.output.splitlines() if line.split()[:1] == ["ghost-00"]]
+    assert len(shown) == 1
+    assert "ghost-19" in result.output and "ghost-20" not in result.output
+    assert "  ... and 5 more" in result.output.splitlines()
+
+
+def test_a_baseline_without_its_event_log_says_so(recorded: tuple[Path, Path]) -> None:
+    """A baseline recorded before logs were kept still checks its figures, and says how to see
+    the first diverging event."""
+    directory, scenario = recorded
+    (directory / "overdue-suspension-seed42.events.jsonl.gz").unlink()
+    text = scenario.read_text(encoding="utf-8")
+    scenario.write_text(
+        text.replace("overdue_grace_days: 15", "overdue_grace_days: 10"), encoding="utf-8"
+    )
+    result = _cli("baseline", "check", "--dir", str(directory))
+    assert result.exit_code == 1
+    assert "keeps no event log: record it again to see the first event" in result.output
+    assert ("late-payer", "2026-01", "fees") in {
+        tuple(line.split()[:3]) for line in result.output.splitlines()
+    }
 
 
 def test_a_changed_event_log_alone_is_drift(recorded: tuple[Path, Path]) -> None:
@@ -91,6 +134,8 @@ def test_a_changed_event_log_alone_is_drift(recorded: tuple[Path, Path]) -> None
     assert result.exit_code == 1
     assert "events.jsonl sha256 000000000000… ->" in result.output
     assert "no recorded figure moved" in result.output
+    # the log kept beside it is not the one of that digest: told, not compared
+    assert "not the event log overdue-suspension-seed42.json recorded" in result.output
 
 
 def test_another_seed_is_recorded_beside(recorded: tuple[Path, Path]) -> None:
