@@ -25,7 +25,15 @@ from simulator.sweep.plan import (
     plan_batches,
     scaled_faults,
 )
-from simulator.sweep.records import PASSED, SWEEP_FILE, Record, failures, tally, write_sweep_json
+from simulator.sweep.records import (
+    PASSED,
+    SWEEP_FILE,
+    Record,
+    failures,
+    sort_key,
+    tally,
+    write_sweep_json,
+)
 from simulator.sweep.scenario_file import scenario_yaml
 from simulator.terminal import err_console, out_console
 
@@ -214,12 +222,18 @@ def _shrink(
     transport: str,
     engine_url: str | None,
 ) -> list[Path]:
-    """Shrink every failed run on the cluster, one task each (on a remote engine, one after
-    another here); write each smallest scenario as shrunk-NAME-seedN[-faultsR].yaml, with its
-    seed, so `billing-sim run FILE` reproduces it."""
+    """Shrink one failed run per signature (its scenario, fault scale and failed invariants:
+    twenty failures of one kind are one search, not twenty) on the cluster, one task each (on
+    a remote engine, one after another here); write each smallest scenario as
+    shrunk-NAME-seedN[-faultsR].yaml, with its seed, so `billing-sim run FILE` reproduces it.
+    Every failed record names the file of its signature."""
     from simulator.sweep.shrink import shrink
 
     failed = [r for r in records if r["exit"] != PASSED]
+    first_of: dict[tuple[Any, ...], Record] = {}
+    for record in sorted(failed, key=sort_key):  # the least seed of a signature is shrunk
+        first_of.setdefault(signature(record), record)
+    chosen = list(first_of.values())
     searches = [
         (
             scaled_faults(loaded[r["scenario_index"]][1], _rate(r)),
@@ -227,7 +241,7 @@ def _shrink(
             transport,
             failures(r)[0],
         )
-        for r in failed
+        for r in chosen
     ]
     if client is None:
         results = [shrink(*search, engine_url=engine_url) for search in searches]
@@ -237,21 +251,28 @@ def _shrink(
         futures = [client.submit(shrink, *search, pure=False) for search in searches]
         wait(futures)
         results = [future.result() for future in futures]
-    written = []
-    for record, found in zip(failed, results, strict=True):
+    written: dict[tuple[Any, ...], Path] = {}
+    for record, found in zip(chosen, results, strict=True):
         scenario = found.scenario.model_copy(update={"seed": record["seed"]})
         rate = record["fault_rate"]
         name = f"shrunk-{scenario.name}-seed{record['seed']}" + (f"-faults{rate}" if rate else "")
         path = out / f"{name}.yaml"
+        alike = sum(1 for r in failed if signature(r) == signature(record))
         header = (
             f"{loaded[record['scenario_index']][0]} shrunk for seed {record['seed']}: still fails "
-            f"{found.failure} ({found.runs} runs tried)\nreproduce: "
-            + _run_command(str(path), record["seed"], transport, engine_url)
+            f"{found.failure} ({found.runs} runs tried; {alike} failed run(s) of this kind)\n"
+            "reproduce: " + _run_command(str(path), record["seed"], transport, engine_url)
         )
         path.write_text(scenario_yaml(scenario, header), encoding="utf-8")
-        record["shrunk"] = str(path)
-        written.append(path)
-    return written
+        written[signature(record)] = path
+    for record in failed:
+        record["shrunk"] = str(written[signature(record)])
+    return list(written.values())
+
+
+def signature(record: Record) -> tuple[Any, ...]:
+    """What makes two failures one kind: the scenario, its fault scale, what failed."""
+    return record["scenario_index"], record["fault_rate"], tuple(failures(record))
 
 
 def _rate(record: Record) -> Decimal | None:

@@ -132,20 +132,38 @@ def render(records: Sequence[Record], *, title: str, commands: dict[int, str]) -
             + (f"<h3>failures by kind</h3><ul>{failed}</ul>" if failed else "")
             + "</section>"
         )
-    listed = "".join(
-        f'<li><span class="bad">{_e(", ".join(failures(records[i])))}</span> · seed '
-        f"{records[i]['seed']} · <code>{_e(command)}</code></li>"
-        for i, command in sorted(commands.items())
-    )
+    listed = "".join(_failure_item(records[i], command) for i, command in sorted(commands.items()))
     if listed:
-        parts.append(f"<section><h2>Failures, and the command that reproduces each</h2>"
-                     f"<ul>{listed}</ul></section>")  # fmt: skip
+        parts.append(f"<section><h2>Failures: what each found, the command that reproduces it,"
+                     f" its shrunk scenario</h2><ul>{listed}</ul></section>")  # fmt: skip
     body = "".join(parts)
     page = (
         f'<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{_e(title)}</title>'
         f"<style>{CSS}</style></head><body>{body}</body></html>\n"
     )
     return mask_card_numbers(page)[0]  # H-4: no card number on a page, whatever a detail says
+
+
+def _failure_item(record: Record, command: str) -> str:
+    """One failed run: what failed, seed, command; each failed invariant's detail (or the
+    error); a link to the shrunk scenario of its kind, written beside the page."""
+    details = [
+        f"<li><code>{_e(i['name'])}</code>: {_e(i.get('detail') or '')}</li>"
+        for i in record["invariants"]
+        if not i["ok"]
+    ]
+    if record["error"]:
+        details.append(f"<li>{_e(record['error'])}</li>")
+    shrunk = record.get("shrunk")
+    link = (
+        f' · shrunk: <a href="{_e(Path(shrunk).name)}">{_e(Path(shrunk).name)}</a>'
+        if shrunk
+        else ""
+    )
+    return (
+        f'<li><span class="bad">{_e(", ".join(failures(record)))}</span> · seed '
+        f"{record['seed']} · <code>{_e(command)}</code>{link}<ul>{''.join(details)}</ul></li>"
+    )
 
 
 def _summary_table(records: Sequence[Record]) -> str:

@@ -162,11 +162,20 @@ def test_a_failing_sweep_exits_1_names_the_seed_and_shrinks_the_scenario(
     assert failed == ["no_culprit"]
     assert records[0]["reproduce"].endswith("--seed 5 --transport direct")
 
-    shrunk = load_scenario(out / "shrunk-gateway-faults-seed5.yaml")
+    shrunk_name = "shrunk-gateway-faults-seed5.yaml"
+    shrunk = load_scenario(out / shrunk_name)
     assert [a.id for a in shrunk.accounts] == ["culprit"]
     assert (shrunk.end - shrunk.start).days == 1 and not shrunk.faults
     assert shrunk.seed == 5
     assert runner.run_scenario(shrunk, transport="direct").ok is False
+    # one search per kind of failure: seed 6 failed alike, so it names seed 5's shrunk file
+    assert not (out / "shrunk-gateway-faults-seed6.yaml").exists()
+    assert records[1]["shrunk"] == records[0]["shrunk"] == str(out / shrunk_name)
+    assert "2 failed run(s) of this kind" in (out / shrunk_name).read_text()
+    # the page shows each failure's invariant detail and links its shrunk scenario
+    page = (out / "sweep.html").read_text()
+    assert page.count("<code>no_culprit</code>: culprit: present") == 2
+    assert page.count(f'shrunk: <a href="{shrunk_name}">') == 2
 
 
 def test_the_bench_sweep_line_shows_its_figures_and_the_target():
