@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from functools import cache
@@ -34,6 +35,7 @@ RULE_TAG = re.compile(r"^@([A-Z0-9]+-\d+)$")
 _SCENARIO = re.compile(r"^\s*(Scenario Outline|Scenario Template|Scenario|Example):\s*(.+?)\s*$")
 _FEATURE = re.compile(r"^\s*Feature:")
 _EXAMPLES = re.compile(r"^\s*(Examples|Scenarios):")
+_TABLE_ROW = re.compile(r"^\s*\|")
 
 
 @dataclass(frozen=True)
@@ -45,6 +47,8 @@ class TaggedScenario:
     line: int
     tags: tuple[str, ...]
     outline: bool = False  # a Scenario Outline: one run per Examples row
+    #: how many tests pytest-bdd makes of it: its Examples rows, or one when it has none
+    runs: int = 1
 
     @property
     def rules(self) -> tuple[str, ...]:
@@ -52,15 +56,26 @@ class TaggedScenario:
 
 
 def read_scenarios(features_dir: Path) -> list[TaggedScenario]:
-    """Every scenario of every .feature file under `features_dir`, with its tags. Tags on an
-    Examples block belong to the outline (they apply to its rows)."""
+    """Every scenario of every .feature file under `features_dir`, with its tags and runs. Tags
+    on an Examples block belong to the outline (they apply to its rows)."""
     found: list[TaggedScenario] = []
+    #: a scenario's index in `found` -> the Examples rows read for it
+    rows: Counter[int] = Counter()
     for path in sorted(features_dir.rglob("*.feature")):
         feature_tags: list[str] = []
         pending: list[str] = []
         outline: int | None = None
+        #: inside an Examples block: whether its table's header row has been read
+        header_read: bool | None = None
         for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
             stripped = line.strip()
+            if header_read is not None and outline is not None and _TABLE_ROW.match(line):
+                if header_read:  # a row past the header: one more run of the outline
+                    rows[outline] += 1
+                header_read = True
+                continue
+            if stripped and not stripped.startswith("#"):
+                header_read = None
             if stripped.startswith("@"):
                 pending += stripped.split("#")[0].split()
             elif _FEATURE.match(line):
@@ -70,12 +85,21 @@ def read_scenarios(features_dir: Path) -> list[TaggedScenario]:
                 outlined = match.group(1) in ("Scenario Outline", "Scenario Template")
                 found.append(TaggedScenario(path.name, match.group(2), number, tags, outlined))
                 outline, pending = len(found) - 1, []
-            elif _EXAMPLES.match(line) and pending and outline is not None:
-                owner = found[outline]
-                tags = tuple(dict.fromkeys(owner.tags + tuple(pending)))
-                found[outline] = replace(owner, tags=tags)
-                pending = []
-    return found
+            elif _EXAMPLES.match(line) and outline is not None:
+                header_read = False
+                if pending:
+                    owner = found[outline]
+                    tags = tuple(dict.fromkeys(owner.tags + tuple(pending)))
+                    found[outline] = replace(owner, tags=tags)
+                    pending = []
+    return [replace(s, runs=rows[i]) if rows[i] else s for i, s in enumerate(found)]
+
+
+def scenario_count(features_dir: Path) -> int:
+    """How many scenarios the feature suite runs: each scenario once, an outline once per
+    Examples row, as pytest-bdd makes them into tests. The one figure `billing-sim rules`, the
+    step catalogue (docs/steps.md) and the test reports all give."""
+    return sum(scenario.runs for scenario in read_scenarios(features_dir))
 
 
 def unknown_rule_tags(

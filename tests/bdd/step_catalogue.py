@@ -10,6 +10,8 @@ from pathlib import Path
 
 from pytest_bdd.steps import StepFunctionContext, step_function_context_registry
 
+from simulator.rules import scenario_count
+
 from . import customer_words, steps_given, steps_then, steps_when
 from .step_rules import declared_rules
 from .step_templates import template
@@ -171,9 +173,18 @@ def _vocabulary() -> list[str]:
     return lines
 
 
+def scenarios_line(features_dir: Path = FEATURES_DIR) -> str:
+    """The suite's size as the catalogue states it, from the one count (`scenario_count`)."""
+    count = scenario_count(features_dir)
+    return (
+        f"The feature files hold {count} scenarios (an outline counts once per Examples row,\n"
+        "as pytest runs it and `billing-sim rules` counts it)."
+    )
+
+
 def markdown() -> str:
     definitions = step_definitions()
-    lines = [_HEADER.rstrip("\n")]
+    lines = [_HEADER.rstrip("\n"), "", scenarios_line()]
     for keyword in KEYWORDS:
         lines += _section(keyword, definitions)
     lines += _vocabulary()
