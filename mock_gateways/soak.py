@@ -1,5 +1,5 @@
 """A sustained load against the served mocks on 127.0.0.1 and the server process's memory as it
-goes (`python -m mock_gateways.soak --days 30`): figures for the README; prints, never asserts."""
+goes (`python -m mock_gateways.soak --days 30`): docs/performance.md's figures; prints only."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """The human summary of a run on the terminal, rendered with rich from the summary.json dict
-(summary.json's format is in the README), so it shows exactly what the files hold."""
+(its format: docs/scenarios.md and docs/guide.md), so it shows exactly what the files hold."""
 
 from __future__ import annotations
 

@@ -125,7 +125,7 @@ def names_match(typed: str, on_record: str) -> bool:
 
 
 def table_markdown() -> str:
-    """The table above, for the README (`python -m mock_gateways.card.test_cards`)."""
+    """The table above, for docs/guide.md (`python -m mock_gateways.card.test_cards`)."""
     return __doc__ or ""
 
 
