@@ -51,15 +51,18 @@ def moment(text: str) -> datetime:
             "or '08:00 UTC on 4 January 2026'"
         )
     parts = match.groupdict()
-    when = datetime(
-        int(parts["year"]),
-        MONTHS.index(parts["month"]) + 1,
-        int(parts["day"]),
-        int(parts["hour"] or 0),
-        int(parts["minute"] or 0),
-        int(parts["second"] or 0),
-        tzinfo=UTC,
-    )
+    try:
+        when = datetime(
+            int(parts["year"]),
+            MONTHS.index(parts["month"]) + 1,
+            int(parts["day"]),
+            int(parts["hour"] or 0),
+            int(parts["minute"] or 0),
+            int(parts["second"] or 0),
+            tzinfo=UTC,
+        )
+    except ValueError as impossible:  # 31 February, 25:00: the feature's mistake, not a rule's
+        raise AuthoringError(f"{text!r} is no moment of the calendar: {impossible}") from None
     weekday = parts["weekday"]
     if weekday is not None and WEEKDAYS[when.weekday()] != weekday:
         raise AuthoringError(f"{text!r}: that day is a {WEEKDAYS[when.weekday()]}, not a {weekday}")

@@ -83,3 +83,26 @@ def test_junit_names_its_suite_and_the_scenarios_rules(pytester, monkeypatch, su
     assert rules == ["AUTO-2", "OV-2"]
     (failure,) = case.iter("failure")
     assert (failure.text or "").startswith(f"bddcopy/failing.feature:8: Then {THEN}")
+
+
+@pytest.mark.parametrize(
+    ("written", "complaint"),
+    [
+        ("31 February 2026 22:00 UTC", "day is out of range for month"),
+        ("25:00 UTC on 31 January 2026", "hour must be in 0..23"),
+    ],
+)
+def test_an_impossible_moment_is_an_authoring_error(pytester, monkeypatch, written, complaint):
+    feature = FAILING_FEATURE.replace(
+        "Given it is 31 January 2026 22:00 UTC", f"Given it is {written}"
+    )
+    result = run_failing(pytester, monkeypatch, THEN, feature=feature)
+    result.stdout.fnmatch_lines(
+        [
+            f"bddcopy/failing.feature:4: Given it is {written}",
+            f"'{written}' is no moment of the calendar: {complaint}",
+            "*billing rules*",
+            "authoring errors (scenarios no rule is blamed for): 1",
+        ]
+    )
+    result.stdout.no_fnmatch_line("rules with failing scenarios*")
