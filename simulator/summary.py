@@ -88,6 +88,8 @@ class Tally:
     link_rejections: Counter[str] = field(default_factory=Counter)
     #: UTC day -> PAYG fees of the hours starting on it (days without fees left out)
     fees_by_day: dict[date, Fraction] = field(default_factory=dict)
+    #: (the scenario fault's place in `faults:`, the account hit) -> attempts it hit
+    fault_firings: Counter[tuple[int, str]] = field(default_factory=Counter)
 
     def __add__(self, other: Tally) -> Tally:
         return Tally(
@@ -101,6 +103,7 @@ class Tally:
             linked=self.linked + other.linked,
             link_rejections=self.link_rejections + other.link_rejections,
             fees_by_day=_add_days(self.fees_by_day, other.fees_by_day),
+            fault_firings=self.fault_firings + other.fault_firings,
         )
 
 
@@ -143,6 +146,7 @@ def tally(world: World) -> Tally:
     counted.deductions.update(log.deductions)
     counted.repayments.update(log.repayments)
     counted.link_rejections.update(log.link_rejections)
+    counted.fault_firings = world.gateways.fault_firings(world.accounts)
     # the figures shown, judged by the harness's own model of the whole run
     world.oracle.finish(world.clock.now())
     world.oracle.check_figures(counted.accounts)
@@ -192,8 +196,29 @@ def summary_of(
                 "rejected": dict(sorted(counted.link_rejections.items())),
             },
         },
+        **fault_firings(counted.fault_firings, getattr(scenario, "faults", [])),
         "fees_by_day": fees_to_date(counted.fees_by_day, start, end),
     }
+
+
+def fault_firings(fired: Mapping[tuple[int, str], int], faults: list[Any]) -> dict[str, Any]:
+    """`faults`: each of the scenario's faults as its gateway took it, with the attempts it
+    hit in all and per account (most hit first); nothing for a scenario without faults, so
+    its summary is as it was."""
+    if not faults:
+        return {}
+    shown = []
+    for index, fault in enumerate(faults):
+        by_account = Counter({whom: n for (at, whom), n in fired.items() if at == index})
+        shown.append(
+            {
+                "gateway": fault.gateway,
+                **fault.to_rule(),
+                "fired": sum(by_account.values()),
+                "by_account": dict(sorted(by_account.items(), key=lambda kv: (-kv[1], kv[0]))),
+            }
+        )
+    return {"faults": shown}
 
 
 def fees_to_date(by_day: Mapping[date, Fraction], start: datetime, end: datetime) -> dict:

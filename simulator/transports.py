@@ -4,6 +4,7 @@ serves them on 127.0.0.1 and speaks over sockets. Same engine code, same results
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
@@ -23,12 +24,15 @@ from mock_gateways.card.app import create_app as create_card_app
 from mock_gateways.card.core import CardProcessor
 from mock_gateways.card.inprocess import card_handler
 from mock_gateways.common.app import SIM_TIME_HEADER, core_of
+from mock_gateways.common.calls import Call
 from mock_gateways.common.clock import SimClock as GatewayClock
 from mock_gateways.common.errors import GatewayError
+from mock_gateways.common.faults import FaultDecision, FaultPlan
 from mock_gateways.paypal.app import create_app as create_paypal_app
 from mock_gateways.paypal.core import PayPalCore
 from mock_gateways.paypal.customer import BrowserBuyer, DirectBuyer
 from mock_gateways.paypal.inprocess import paypal_handler
+from mock_gateways.paypal.model import email_key
 from mock_gateways.serve import start_gateways
 from mock_gateways.threeds.app import create_app as create_threeds_app
 from mock_gateways.threeds.core import ThreeDSServer
@@ -70,6 +74,8 @@ class Gateways:
     threeds_core: ThreeDSServer
     paypal_core: PayPalCore
     urls: dict[str, str] = field(default_factory=dict)
+    #: gateway -> the place in the scenario's `faults:` of each of its rules
+    fault_sources: dict[str, list[int]] = field(default_factory=dict)
 
     def add_paypal_buyer(self, email: str, *, funding_source: bool) -> None:
         try:
@@ -79,12 +85,51 @@ class Gateways:
                 raise
 
     def install_faults(self, faults: Iterable[Any], *, start: datetime) -> None:
-        """Scenario faults into each gateway's fault plan (seeded by the gateway)."""
+        """Scenario faults into each gateway's fault plan (seeded by the gateway); with any,
+        each plan also counts whom its firings hit (`fault_firings`)."""
         by_gateway: dict[str, list[dict[str, Any]]] = {"card": [], "threeds": [], "paypal": []}
-        for fault in faults:
+        self.fault_sources = {name: [] for name in by_gateway}
+        for index, fault in enumerate(faults):
             by_gateway[fault.gateway].append(fault.to_rule())
+            self.fault_sources[fault.gateway].append(index)
+        counting = any(by_gateway.values())
         for name, core in self._cores().items():
+            if counting:
+                core.faults = SubjectCountingPlan(operations=core.faults.operations)
             core.faults.replace(by_gateway[name])
+
+    def fault_firings(self, accounts: Iterable[Any]) -> Counter[tuple[int, str]]:
+        """(the scenario fault's place in its `faults:`, the account hit) -> attempts it hit,
+        from the gateways' own counts: the account is the one whose card or PayPal payer the
+        call was about (accounts sharing a card are named together, `a+b`; a call about no
+        known customer is `-`). Empty when the scenario has no faults."""
+        owners: dict[str, set[str]] = {}
+        for spec in accounts:
+            for _, entry in spec.link_attempts(datetime.min):
+                for subject in self._subjects(entry):
+                    owners.setdefault(subject, set()).add(spec.id)
+        fired: Counter[tuple[int, str]] = Counter()
+        for name, core in self._cores().items():
+            plan = core.faults
+            if not isinstance(plan, SubjectCountingPlan):
+                continue
+            for (index, subject), count in plan.by_subject.items():
+                whom = "+".join(sorted(owners.get(subject, ()))) or "-"
+                fired[(self.fault_sources[name][index], whom)] += count
+        return fired
+
+    def _subjects(self, entry: Any) -> list[str]:
+        """What the gateways call this payment method's customer: the card's fingerprint (of
+        its digits as the processor reads them) or the PayPal payer's id."""
+        if entry.card is not None:
+            number = entry.card.number
+            digits = {
+                number.replace(" ", "").replace("-", ""),
+                "".join(filter(str.isdigit, number)),
+            }
+            return [self.card_core.fingerprint(d) for d in digits]
+        buyer = self.paypal_core.buyers.get(email_key(entry.paypal.email))
+        return [] if buyer is None else [buyer.payer_id]
 
     def _cores(self) -> dict[str, Any]:
         return {"card": self.card_core, "threeds": self.threeds_core, "paypal": self.paypal_core}
@@ -135,6 +180,27 @@ _PAYPAL_HOLD: dict[str, HoldState] = {
     "CAPTURED": "captured",
     "PARTIALLY_CAPTURED": "captured",
 }
+
+
+@dataclass
+class SubjectCountingPlan(FaultPlan):
+    """A gateway's fault plan that also counts, per rule, the subject (card fingerprint or
+    payer id) of each call it hit, so a run can say at whom its faults fired."""
+
+    by_subject: Counter[tuple[int, str]] = field(default_factory=Counter)
+
+    def decide(self, seed: int, call: Call, now: datetime) -> FaultDecision:
+        before = dict(self.fired_counts)  # the few rules' counts: which of them fire here
+        decision = super().decide(seed, call, now)
+        if decision.fired:
+            for index, count in self.fired_counts.items():
+                if count != before.get(index, 0):
+                    self.by_subject[(index, call.subject)] += 1
+        return decision
+
+    def replace(self, raw_rules: object) -> None:
+        super().replace(raw_rules)
+        self.by_subject = Counter()
 
 
 def _stamped_client(clock: Clock, **options: Any) -> httpx.Client:

@@ -176,6 +176,25 @@
   }
 
   // ---- run-wide -------------------------------------------------------------------------
+  // The scenario's faults (only a run with faults has them): each rule, how many attempts it
+  // hit, and whose card or PayPal payer those attempts were about.
+  function renderFaults(cards, faults) {
+    const card = html("article", { class: "card", id: "run-faults" });
+    const header = html("header");
+    header.append(html("h3", {}, "Faults fired"));
+    card.append(header);
+    const list = html("ul", { class: "invariants" });
+    for (const f of faults) {
+      const span = `${f.from} → ${f.until}`;
+      const item = html("li", {}, `${f.gateway} ${f.endpoint} ${f.kind} × ${f.rate}: fired ${f.fired}`);
+      const whom = Object.entries(f.by_account).map(([account, n]) => `${account} ${n}`);
+      item.append(html("small", {}, `${span}${whom.length ? " · " + whom.join(", ") : " · hit no call"}`));
+      list.append(item);
+    }
+    card.append(list);
+    cards.append(card);
+  }
+
   function renderRun() {
     const run = RUN.run || {};
     $("run-facts").textContent = [
@@ -200,6 +219,7 @@
       list.append(item);
     }
     if (!RUN.invariants.length) list.append(html("li", {}, "none recorded"));
+    if (RUN.faults) renderFaults($("run-invariants").parentNode, RUN.faults);
 
     const days = RUN.plots.days;
     const count = days.billed.length;

@@ -59,6 +59,8 @@ def page_data(outputs: RunOutputs) -> tuple[dict[str, Any], dict[str, Any]]:
         kinds=timelines.kind_table(),
         plots=plots.plots(outputs, book, months),
     )
+    if "faults" in summary:  # a run with faults: each rule's firings, per account
+        run["faults"] = summary["faults"]
     return run, {"ids": ids, "accounts": records}
 
 
