@@ -162,11 +162,21 @@ class RuleVerdicts:
         if path and (self.tags or self.stopped):
             Path(path).write_text(json.dumps(self.verdict(), indent=2) + "\n", encoding="utf-8")
 
+    def tally(self) -> str:
+        """How the scenarios run ended, counted as the suite's size is (an outline once per
+        Examples row): "130 scenarios: 128 passed, 2 failed"."""
+        outcomes = Counter(self.outcomes.values())
+        each = ", ".join(
+            f"{outcomes[o]} {o}" for o in ("passed", "failed", "skipped") if outcomes[o]
+        )
+        return f"{len(self.outcomes)} scenarios: {each}"
+
     def pytest_terminal_summary(self, terminalreporter: pytest.TerminalReporter) -> None:
         lines = self.lines()
         if lines:
             terminalreporter.section(SECTION)
             for line in lines:
                 terminalreporter.write_line(line)
+            terminalreporter.write_line(self.tally())
         elif self.outcomes:
-            terminalreporter.write_line(f"{SECTION}: no scenario failed")
+            terminalreporter.write_line(f"{SECTION}: no scenario failed ({self.tally()})")

@@ -149,3 +149,8 @@ def test_the_verdict_as_json(tmp_path, monkeypatch) -> None:
 
 def test_nothing_to_say_when_every_scenario_passed() -> None:
     assert verdicts_of((report("threshold", "passed"), ("AUTO-2",))).lines() == []
+
+
+def test_the_tally_counts_scenarios_as_the_suite_is_counted() -> None:
+    """One line per run, each outline row a scenario as in `scenario_count`: what ran, how."""
+    assert verdicts_of(*RUNS).tally() == "9 scenarios: 1 passed, 6 failed, 2 skipped"
