@@ -38,11 +38,11 @@ class RunFolder:
     def __init__(self, out: Path) -> None:
         self.out = Path(os.path.abspath(out))
         if self.out == self.out.parent:
-            raise OutputFolderError(f"{self.out}: cannot be a run's output folder")
+            raise OutputFolderError(f"{out}: cannot be a run's output folder")
         self.out.parent.mkdir(parents=True, exist_ok=True)
         # before anything else: a commit killed between its renames left OUT aside
         self.restored = restore_stale(self.out)
-        _check_replaceable(self.out)
+        _check_replaceable(self.out, shown=out)
         remove_stale(self.out)
         self.path = _sibling(self.out, "partial")
         self.path.mkdir()  # mode from the umask, as OUT itself would have
@@ -151,15 +151,17 @@ def _foreign(folder: Path) -> list[str]:
     return sorted(entry.name for entry in folder.iterdir() if entry.name not in RUN_FILES)
 
 
-def _check_replaceable(out: Path) -> None:
+def _check_replaceable(out: Path, *, shown: Path) -> None:
+    """OutputFolderError unless OUT is absent or a previous run's folder; `shown`: OUT as the
+    user typed it, as the message names it."""
     if out.is_symlink() or (out.exists() and not out.is_dir()):
-        raise OutputFolderError(f"{out}: exists and is not a folder")
+        raise OutputFolderError(f"{shown}: exists and is not a folder")
     if out.is_dir():
         foreign = _foreign(out)
         if foreign:
-            shown = ", ".join(foreign[:3]) + (", ..." if len(foreign) > 3 else "")
+            listed = ", ".join(foreign[:3]) + (", ..." if len(foreign) > 3 else "")
             raise OutputFolderError(
-                f"{out}: holds files no run wrote ({shown}); it is replaced as a whole, "
+                f"{shown}: holds files no run wrote ({listed}); it is replaced as a whole, "
                 "so choose another --out or empty it"
             )
 
