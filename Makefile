@@ -71,12 +71,15 @@ test: $(VENV)/.installed-dev $(TEST_NEEDS)
 	exit $$status
 
 # QA's loop: the feature scenarios alone, in process over wsgi, and the check that docs/steps.md
-# still lists the steps they use (it names the command that writes it again).
+# still lists the steps they use (it names the command that writes it again). The features use
+# none of the other test plugins; not loading them halves pytest's start-up.
+FEATURES_NEED_NO := schemathesis hypothesispytest anyio respx faker
 features: $(VENV)/.installed-dev
 	mkdir -p reports
 	$(BIN)/python -m pytest tests/bdd/test_features.py \
 		tests/bdd/test_step_catalogue.py::test_docs_steps_md_is_the_catalogue_of_the_step_definitions \
-		-p no:cacheprovider $(call JUNIT,features,features) --cucumberjson=reports/cucumber.json
+		-p no:cacheprovider $(FEATURES_NEED_NO:%=-p no:%) \
+		$(call JUNIT,features,features) --cucumberjson=reports/cucumber.json
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
