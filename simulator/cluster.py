@@ -25,6 +25,7 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any, cast
 
+from simulator.invariants import CardData
 from simulator.shards import (
     ShardedRun,
     Share,
@@ -175,7 +176,7 @@ def run_on_cluster(
     transport: str,
     ranks: Mapping[str, int],
     events_path: Path | None,
-    card_numbers: frozenset[str] = frozenset(),
+    card_numbers: CardData | frozenset[str] = frozenset(),
     progress: Callable[[float], None] | None = None,
 ) -> ShardedRun:
     """What run_in_shards does, with the shares (simulator.shards.partition) as tasks on the

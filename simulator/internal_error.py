@@ -32,13 +32,15 @@ def reproducing_command(
 def internal_error_lines(
     exc: BaseException, scenario: Path, seed: int, command: str, debug: bool
 ) -> list[str]:
-    """The block, card numbers masked (H-4); with `debug`, the traceback before it."""
+    """The block, card numbers in the traceback and message masked (H-4), never in the seed or
+    the command: a seed is no card, whatever its digits; with `debug`, the traceback first."""
     lines = [*traceback.format_exception(exc)] if debug else []
     message = f"{type(exc).__name__}: {exc}".splitlines() or [type(exc).__name__]
+    lines = [masked(line.rstrip("\n")) for line in lines]
     lines += [
-        f"internal error in {scenario} (seed {seed}): {message[0]}",
+        f"internal error in {scenario} (seed {seed}): {masked(message[0])}",
         f"  reproduce: {command}",
     ]
     if not debug:
         lines.append(f"  the traceback: add --debug (or set {DEBUG_VARIABLE}=1)")
-    return [masked(line.rstrip("\n")) for line in lines]
+    return lines

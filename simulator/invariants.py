@@ -151,19 +151,29 @@ def conservation(world: World) -> Check:
 def gateways_agree(world: World) -> Check:
     """The engine's charges equal what each gateway's ledger took: no double charge, nothing
     lost, whatever faults the run injected. A charge still unknown at the end is owed a
-    reconciliation: it counts on the engine's side for what its gateway took under its key."""
+    reconciliation: it counts on the engine's side for what its gateway took under its key.
+    A mismatch names, after the totals, each account whose charges differ: the gateway's
+    charges the engine's log does not count (key, amount, time), and the reverse."""
     engine_side: dict[str, Cents | Fraction] = dict(world.engine.ledger().charged)
     for payment in world.engine.unknown_payments():
         kind = world.engine.account(payment.account).methods[payment.method_id].kind
         taken = world.gateways.taken_under(kind, payment.key)
         engine_side[kind] = engine_side.get(kind, Fraction(0)) + taken
     gateway_side = world.gateways.money_taken()
+    differ = [
+        kind
+        for kind in sorted(set(engine_side) | set(gateway_side))
+        if engine_side.get(kind, Fraction(0)) != gateway_side.get(kind, Fraction(0))
+    ]
     mismatches = tuple(
         f"{kind}: engine {format_amount(engine_side.get(kind, Fraction(0)))}"
         f" vs gateway {format_amount(gateway_side.get(kind, Fraction(0)))}"
-        for kind in sorted(set(engine_side) | set(gateway_side))
-        if engine_side.get(kind, Fraction(0)) != gateway_side.get(kind, Fraction(0))
+        for kind in differ
     )
+    if differ:  # then, read back only now: which account, under which key, how much
+        from simulator.charges import mismatched_accounts
+
+        mismatches += tuple(mismatched_accounts(world, differ))
     return Check("gateway_ledgers_match", mismatches, dict(gateway_side))
 
 

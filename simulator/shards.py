@@ -17,7 +17,7 @@ from multiprocessing.connection import Connection, wait
 from pathlib import Path
 from typing import IO, Any, cast
 
-from simulator.invariants import Check, first_leak, world_checks
+from simulator.invariants import CardData, Check, first_leak, world_checks
 from simulator.report.inputs import SUMMARY_FILE
 from simulator.report.page import write_report
 from simulator.summary import Tally, tally, write_summary
@@ -87,8 +87,8 @@ class Share:
     ranks: Mapping[str, int]
     #: where the worker writes its part of the event log (None: no log is written)
     part: Path | None
-    #: every card number the run's customers type, to look for in the part (H-4)
-    card_numbers: frozenset[str]
+    #: every card number (and CVV) the run's customers type, to look for in the part (H-4)
+    card_numbers: CardData | frozenset[str]
 
 
 @dataclass(frozen=True)
@@ -133,7 +133,7 @@ def run_in_shards(
     transport: str,
     ranks: Mapping[str, int],
     events_path: Path | None,
-    card_numbers: frozenset[str] = frozenset(),
+    card_numbers: CardData | frozenset[str] = frozenset(),
     progress: Callable[[float], None] | None = None,
 ) -> ShardedRun:
     """Live through `scenario` with one worker process per share, each writing its part of
@@ -251,7 +251,7 @@ def live_share(share: Share, report: Callable[[float], None]) -> tuple[Tally, li
     ) as world:
         world.live_through(progress=report)
         counted, checks = tally(world), world_checks(world)
-    clean = share.part is None or first_leak(share.part, set(share.card_numbers)) is None
+    clean = share.part is None or first_leak(share.part, share.card_numbers) is None
     return counted, checks, clean
 
 

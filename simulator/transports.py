@@ -38,6 +38,7 @@ from mock_gateways.threeds.app import create_app as create_threeds_app
 from mock_gateways.threeds.core import ThreeDSServer
 from mock_gateways.threeds.customer import BrowserCustomer, DirectCustomer
 from mock_gateways.threeds.inprocess import threeds_handler
+from simulator.charges import Take
 from simulator.driver.connections import GATEWAY_TIMEOUT, gateway_adapters, shared_tls
 from simulator.engine_port import LinkAnswer, PaymentAnswer
 
@@ -164,6 +165,35 @@ class Gateways:
         completed = capture["status"] == "COMPLETED"
         return Fraction(Decimal(capture["amount"]["value"])) if completed else Fraction(0)
 
+    def takes(self, accounts: Iterable[Any]) -> list[Take]:
+        """Every charge the card processor and PayPal kept (charges less refunds, completed
+        captures), with the accounts whose card or payer it was and its idempotency key."""
+        owners: dict[str, set[str]] = {}
+        for spec in accounts:
+            for _, entry in spec.link_attempts(datetime.min):
+                for subject in self._subjects(entry):
+                    owners.setdefault(subject, set()).add(spec.id)
+        found = []
+        keys = _keys_by_payment(self.card_core)
+        for charge in self.card_core.charges.values():
+            whose = frozenset(owners.get(charge.card.fingerprint, ()))
+            taken = Fraction(charge.amount - charge.refunded)
+            if taken:  # refunded whole: nothing kept
+                key = keys.get(charge.id, "?")
+                found.append(Take("card", whose, key, taken, charge.created_at))
+        paypal = self.paypal_core
+        keys = _keys_by_payment(paypal)
+        for capture in paypal.captures.values():
+            if capture.status != "COMPLETED":
+                continue
+            order = paypal.orders.get(capture.order_id)
+            token = paypal.payment_tokens.get(order.payment_token_id or "") if order else None
+            buyer = paypal.buyers.get(token.buyer_email) if token else None
+            whose = frozenset(owners.get(buyer.payer_id, ())) if buyer else frozenset()
+            key = keys.get(capture.id) or keys.get(capture.order_id, "?")
+            found.append(Take("paypal", whose, key, Fraction(capture.amount), capture.created_at))
+        return found
+
     def hold_state(self, kind: str, authorization_id: str) -> tuple[HoldState, datetime | None]:
         """A verification hold as its gateway sees it now, with its release time (cards)."""
         if kind == "card":
@@ -201,6 +231,14 @@ class SubjectCountingPlan(FaultPlan):
     def replace(self, raw_rules: object) -> None:
         super().replace(raw_rules)
         self.by_subject = Counter()
+
+
+def _keys_by_payment(core: Any) -> dict[str, str]:
+    """Payment id -> the idempotency key that made it, from the in-process mock's own store
+    (the harness administers its cores directly, as `taken_under` does)."""
+    # no API of the mock lists its keys; its store keeps (operation, ..., payment id, subject)
+    payments = core._store._payments
+    return {entry[3]: key for key, entry in payments.items() if isinstance(entry[3], str)}
 
 
 def _stamped_client(clock: Clock, **options: Any) -> httpx.Client:

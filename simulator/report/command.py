@@ -24,10 +24,4 @@ def report(
     except OSError as exc:
         typer.secho(f"report: cannot write {out or directory}: {exc.strerror}", fg="red", err=True)
         raise typer.Exit(2) from None
-    if written.masked:
-        typer.secho(
-            f"report: masked {written.masked} card-number-like string(s) from the outputs (H-4)",
-            fg="yellow",
-            err=True,
-        )
     typer.echo(f"{written.path} ({written.accounts} accounts, {written.size / 1024:,.0f} KiB)")

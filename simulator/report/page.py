@@ -14,7 +14,6 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from simulator.card_text import mask_card_numbers
 from simulator.report.accounts import Products, account_records
 from simulator.report.deductions import DeductionBook
 from simulator.report.inputs import RunOutputs, load_run, run_id_of
@@ -29,7 +28,6 @@ class Report:
     path: Path
     size: int  # bytes
     accounts: int
-    masked: int  # card-number-like strings the H-4 guard replaced (0 in a sound run)
 
 
 def page_data(outputs: RunOutputs) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -64,28 +62,28 @@ def page_data(outputs: RunOutputs) -> tuple[dict[str, Any], dict[str, Any]]:
     return run, {"ids": ids, "accounts": records}
 
 
-def _embedded_json(data: Any) -> tuple[str, int]:
-    """JSON safe inside a <script> element, card numbers masked (H-4)."""
+def _embedded_json(data: Any) -> str:
+    """JSON safe inside a <script> element. Nothing is masked (H-4): the outputs read back hold
+    free text masked as the scenario was read, and a seed or amount is never a card number."""
     # check_circular off: the data is trees built here, and the check tracks every list
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), check_circular=False)
-    text, masked = mask_card_numbers(text)
-    return text.replace("<", "\\u003c"), masked
+    return text.replace("<", "\\u003c")
 
 
 def _asset(name: str) -> str:
     return resources.files("simulator.report").joinpath(name).read_text(encoding="utf-8")
 
 
-def render(outputs: RunOutputs) -> tuple[str, int, int]:
-    """(the page, accounts on it, card-number-like strings masked)."""
+def render(outputs: RunOutputs) -> tuple[str, int]:
+    """(the page, accounts on it)."""
     run, accounts = page_data(outputs)
-    run_json, masked_run = _embedded_json(run)
-    accounts_json, masked_accounts = _embedded_json(accounts)
+    run_json = _embedded_json(run)
+    accounts_json = _embedded_json(accounts)
     # mtime=0: the same run gives the same page, byte for byte
     packed = base64.b64encode(gzip.compress(accounts_json.encode("utf-8"), mtime=0))
     title = f"Billing overview · {outputs.summary['scenario']} (seed {outputs.summary['seed']})"
     parts = {
-        "__TITLE__": mask_card_numbers(html.escape(title))[0],
+        "__TITLE__": html.escape(title),
         "__RUN_ID__": html.escape(run_id_of(outputs.summary)),
         "/*__CSS__*/": _asset("page.css"),
         "__RUN_DATA__": run_json,
@@ -95,7 +93,7 @@ def render(outputs: RunOutputs) -> tuple[str, int, int]:
     # one pass over the template: nothing inserted is scanned for placeholders again
     pattern = "|".join(re.escape(token) for token in parts)
     page = re.sub(pattern, lambda m: parts[m.group(0)], _asset("page.html"))
-    return page, len(accounts["ids"]), masked_run + masked_accounts
+    return page, len(accounts["ids"])
 
 
 _RUN_META = re.compile(r'<meta name="billing-sim-run" content="([^"]*)">')
@@ -125,7 +123,7 @@ def write_report(
     the event log's lines read from `events_from` and the summary given as `summary` if so.
     Raises RunOutputsError when the run's outputs are missing or malformed."""
     outputs = load_run(directory, events_from=events_from, summary=summary)
-    page, accounts, masked = render(outputs)
+    page, accounts = render(outputs)
     target = out if out is not None else directory / REPORT_FILE
     data = page.encode("utf-8")
     # written beside and renamed over: a page replaced in place is never seen half written
@@ -135,4 +133,4 @@ def write_report(
         os.replace(partial, target)
     finally:
         partial.unlink(missing_ok=True)
-    return Report(path=target, size=len(data), accounts=accounts, masked=masked)
+    return Report(path=target, size=len(data), accounts=accounts)

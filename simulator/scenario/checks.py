@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from billing_engine.money import Cents
 from billing_engine.policy import Policy
+from simulator.card_text import card_like_runs, masked
 from simulator.scenario.errors import shown
 from simulator.scenario.limits import MAX_DAYS, MAX_NAME_CHARS
 from simulator.scenario.types import format_time, parse_amount, parse_country
@@ -80,8 +81,10 @@ def policy_problem(name: str, value: object) -> str | None:
     if name == "currency":
         return None if value == "USD" else f"the gateways take USD only, got {shown(value)}"
     if name == "preauth_descriptor":
-        ok = isinstance(value, str) and _DESCRIPTOR.fullmatch(value)
-        return None if ok else f"expected 1 to 22 printable ASCII characters, got {shown(value)}"
+        if not isinstance(value, str) or not _DESCRIPTOR.fullmatch(value):
+            return f"expected 1 to 22 printable ASCII characters, got {shown(value)}"
+        # it is on every statement: no card number (H-4), and masking would make it non-ASCII
+        return "expected no card number in the descriptor" if any(card_like_runs(value)) else None
     if isinstance(current, bool):
         return None if isinstance(value, bool) else f"expected true or false, got {shown(value)}"
     return _amount_problem(value, positive=name in _POSITIVE, charged=name in _CHARGED)
@@ -155,7 +158,10 @@ def policy_relations(policy: Policy, given: Iterable[str]) -> Iterator[tuple[str
 
 
 def policy_value(name: str, value: object) -> object:
-    """YAML gives lists; a tuple-valued Policy field wants a tuple."""
+    """YAML gives lists; a tuple-valued Policy field wants a tuple; plan names are free text,
+    masked as every name is (H-4)."""
+    if name == "plan_prices" and isinstance(value, Mapping):
+        return {masked(plan): price for plan, price in value.items()}
     current = getattr(Policy(), name, None)
     return tuple(value) if isinstance(current, tuple) else value  # type: ignore[arg-type]
 
@@ -174,7 +180,11 @@ def scenario_problems(s: Scenario) -> Iterator[tuple[str, str]]:
     for i, account in enumerate(s.accounts):
         base = f"accounts[{i}]"
         if account.id in seen:
-            yield f"{base}.id", f"{account.id!r} is already the id of accounts[{seen[account.id]}]"
+            alike = " once its card number is masked (H-4)" if "•" in account.id else ""
+            yield (
+                f"{base}.id",
+                f"{account.id!r} is already the id of accounts[{seen[account.id]}]{alike}",
+            )
         seen.setdefault(account.id, i)
         if s.population is not None and account.id.startswith(s.population.id_prefix):
             yield (

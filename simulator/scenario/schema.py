@@ -16,10 +16,11 @@ Conventions a scenario author can rely on:
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Iterator
 from datetime import datetime, timedelta
 from decimal import Decimal
 from fractions import Fraction
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import Field, field_validator, model_validator
 
@@ -27,6 +28,7 @@ from billing_engine.policy import Policy
 from billing_engine.ports import CardDetails
 from mock_gateways.operations import OPERATIONS
 from simulator.calendar import add_months, hours_in_month
+from simulator.card_text import SEPARATORS, card_like_runs, digits_of, masked
 from simulator.scenario.checks import (
     policy_problem,
     policy_relations,
@@ -48,6 +50,7 @@ from simulator.scenario.types import (
     Amount,
     AmountOrAll,
     CountryCode,
+    FreeText,
     Identifier,
     MethodChoice,
     MethodIndex,
@@ -79,10 +82,15 @@ class CardEntry(Model):
     @classmethod
     def _number(cls, value: object) -> str:
         # Luhn and brand are CARD-4 checks for the gateway and engine: a scenario may show them
-        digits = re.sub(r"[ -]", "", str(value)) if isinstance(value, int | str) else None
-        if digits is None or not re.fullmatch(r"\d{12,19}", digits):
-            raise ValueError("expected a card number of 12 to 19 digits (spaces allowed)")
-        return digits
+        typed = str(value) if isinstance(value, int | str) and not isinstance(value, bool) else ""
+        # the digits and what people put between their groups, repeated or mixed; ASCII digits
+        # only, as the gateways take them (int() would read "４２４２" too)
+        if not re.fullmatch(rf"[0-9](?:[{re.escape(SEPARATORS)}]*[0-9]){{11,18}}", typed.strip()):
+            raise ValueError(
+                "expected a card number of 12 to 19 digits 0-9 (spaces, dashes, dots, slashes "
+                "or underscores between them allowed)"
+            )
+        return digits_of(typed.strip())
 
     @field_validator("exp", mode="before")
     @classmethod
@@ -126,7 +134,7 @@ class CardEntry(Model):
 class PayPalEntry(Model):
     """A PayPal account and what its owner does on the approval page."""
 
-    email: str = Field(pattern=r"^[^@\s]+@[^@\s]+$", max_length=254)
+    email: Annotated[str, Field(pattern=r"^[^@\s]+@[^@\s]+$", max_length=254), FreeText]
     #: AUTO-3: None means the policy default; the range is the engine's to check
     threshold: Amount | None = None
     #: PAYPAL-2: False = the PayPal account has no bank card or other funding source
@@ -377,6 +385,19 @@ class Population(Model):
     #: faker locale for names
     locale: str = "en_US"
 
+    @field_validator("id_prefix")
+    @classmethod
+    def _no_card_in_ids(cls, value: str) -> str:
+        # a generated id is the prefix and up to 6 digits of its number: with 7 digits or more
+        # ending the prefix, some ids would be card numbers, and alike once masked
+        ending = re.search(rf"[0-9][0-9{re.escape(SEPARATORS)}]*$", value)
+        if ending is not None and len(digits_of(ending.group(0))) >= 7:
+            raise ValueError(
+                "expected a prefix ending in at most 6 digits: with the account's number "
+                "after them, an id could read as a card number"
+            )
+        return value
+
     @field_validator("locale")
     @classmethod
     def _known_locale(cls, value: str) -> str:
@@ -415,6 +436,9 @@ class Fault(Model):
             raise ValueError("latency_ms: is required for kind latency and only for it")
         if self.decline_code is not None and self.kind != "decline":
             raise ValueError("decline_code: applies to kind decline only")
+        if self.decline_code is not None and any(card_like_runs(self.decline_code)):
+            # masking it would make it no code the gateways take
+            raise ValueError("decline_code: holds a card number (H-4); name the code in words")
         known = OPERATIONS[self.gateway]
         if self.endpoint is not None and self.endpoint not in known:
             raise ValueError(
@@ -478,7 +502,7 @@ class Scenario(Model):
         # it is printed on terminals: no escape sequences
         if not value.strip().isprintable():
             raise ValueError("expected printable text (no control characters)")
-        return value.strip()
+        return masked(value.strip())  # free text (H-4), as Name and Identifier are
 
     @field_validator("policy")
     @classmethod
@@ -507,3 +531,37 @@ class Scenario(Model):
     def make_policy(self, base: Policy | None = None) -> Policy:
         """The policy of this run: `base` (default Policy()) with the scenario's overrides."""
         return (base or Policy()).with_overrides(**self.policy)
+
+
+def free_text_of(scenario: Scenario, accounts: Iterable[AccountSpec]) -> Iterator[tuple[str, str]]:
+    """(where, text) for the free text a run of `scenario` shows, over `accounts` (generated
+    ones too, made without validation): no_card_data looks for card-like runs of digits there
+    and nowhere else (H-4). Lazy: a population has a million accounts."""
+    yield "name", scenario.name
+    yield "description", scenario.description
+    for plan in scenario.make_policy().plan_prices:
+        yield "policy.plan_prices", plan
+    for i, account in enumerate(accounts):
+        yield f"accounts[{i}].id", account.id
+        for k, (_, entry) in enumerate(account.link_attempts(scenario.start)):
+            if entry.card is not None:
+                yield f"accounts[{i}] link {k}: card.name", entry.card.name
+            if entry.paypal is not None:
+                yield f"accounts[{i}] link {k}: paypal.email", entry.paypal.email
+        for k, usage in enumerate(account.usage):
+            yield f"accounts[{i}].usage[{k}].product", usage.product
+        for k, action in enumerate(account.actions):
+            if action.activate is not None:
+                yield f"accounts[{i}].actions[{k}].activate.product", action.activate.product
+            if action.buy_plan is not None:
+                yield f"accounts[{i}].actions[{k}].buy_plan.plan", action.buy_plan.plan
+
+
+def cvvs_typed(accounts: Iterable[AccountSpec], start: datetime) -> set[str]:
+    """Every CVV these customers type in a run starting at `start` (for the H-4 output check)."""
+    return {
+        entry.card.cvv
+        for spec in accounts
+        for _, entry in spec.link_attempts(start)
+        if entry.card is not None
+    }

@@ -8,8 +8,9 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, PlainValidator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PlainValidator
 
+from simulator.card_text import masked
 from simulator.scenario.countries import HINTS, ISO_3166_ALPHA2
 from simulator.scenario.errors import shown
 from simulator.scenario.limits import (
@@ -177,11 +178,14 @@ MethodChoice = Annotated[int | Literal["default"], PlainValidator(_index_or_defa
 CountryCode = Annotated[str, PlainValidator(parse_country)]
 #: a seed numpy takes (it refuses negative ones)
 Seed = whole_number(0, MAX_SEED)
+#: free text as the run shows it: a card number typed into it is masked here, where it is
+#: read, so that no output ever needs to look for one (H-4)
+FreeText = AfterValidator(masked)
 #: a product, plan or card holder's name
-Name = Annotated[str, Field(min_length=1, max_length=MAX_NAME_CHARS)]
+Name = Annotated[str, Field(min_length=1, max_length=MAX_NAME_CHARS), FreeText]
 #: a name that also becomes part of a file name or an account id
 Identifier = Annotated[
-    str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$", max_length=MAX_NAME_CHARS)
+    str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$", max_length=MAX_NAME_CHARS), FreeText
 ]
 
 

@@ -320,12 +320,19 @@ def test_fault_rule_is_what_the_mock_gateways_accept():
         ('card: {number: "4242 4242 4242 4242"', 'card: "4242424242424242"\n        x: {a: "1"'),
         ('amount: "200.00"', 'amount: "4000000000000341x"'),
         ("product: qwen-max", "product: [4242424242424242]"),
+        ("product: qwen-max", 'product: ["4242  4242  4242  4242"]'),
+        ("country: us", 'country: "4242 - 4242 - 4242 - 4242"'),
+        ('amount: "200.00"', 'amount: "4242.4242.4242.4242"'),
+        ('amount: "200.00"', 'amount: "4242/4242/4242/4242"'),
+        ('amount: "200.00"', "amount: 4242_4242_4242_4241"),
     ],
 )
 def test_card_numbers_in_wrong_places_are_not_echoed_h4(change: tuple[str, str]):
-    """H-4: even a card number typed into the wrong field is not quoted back in full."""
+    """H-4: even a card number typed into the wrong field, in any spacing, is not quoted back
+    in full."""
     lines = problems(BASE + ACME.replace(*change))
-    assert lines and not any(re.search(r"\d{12}", line) for line in lines), lines
+    run = re.compile(r"\d(?:[ \t./_-]*\d){11}")
+    assert lines and not any(run.search(line) for line in lines), lines
 
 
 def test_scalar_where_a_mapping_belongs_lists_its_fields():
