@@ -99,6 +99,10 @@ def create_gateway_app(
         body = error_shape(GatewayError(code, err.description or err.name, status=err.code or 500))
         response = jsonify(body.to_body())
         response.status_code = body.status
+        # a 405 names the methods the path takes (RFC 9110), as werkzeug's own answer would
+        allowed = getattr(err, "valid_methods", None)
+        if allowed:
+            response.headers["Allow"] = ", ".join(sorted(allowed))
         return response
 
     @app.errorhandler(Exception)
