@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from billing_engine.money import Cents, format_amount, round_cents
-from simulator.card_text import card_numbers_in
+from simulator.card_text import card_like_runs, typed_cvvs_in, typed_numbers_in
 from simulator.event_json import format_time
 from simulator.oracle.oracle import CHECKS, Oracle
 
@@ -216,20 +216,33 @@ def holds_never_captured(world: World) -> Check:
 _SCAN_CHARS = 1 << 22
 
 
-def _leaks(text: str, numbers: set[str]) -> bool:
-    """A CVV field, or a card number: one of `numbers` or any that passes Luhn (13 to 19
-    digits, spaces or dashes between them allowed)."""
-    return '"cvv"' in text or next(card_numbers_in(text, numbers), None) is not None
+@dataclass(frozen=True)
+class CardData:
+    """What a run's customers typed that no output may hold (H-4): their card numbers (digits
+    only, valid or not) and CVVs, and what is no card though it may read as one typed (the
+    run's seed, printed as it is)."""
+
+    numbers: frozenset[str]
+    cvvs: frozenset[str] = frozenset()
+    not_cards: frozenset[str] = frozenset()
+
+    def leaks(self, text: str) -> bool:
+        """A typed card number, with any separators between its digits, or a typed CVV under
+        a CVV's name."""
+        return (
+            next(typed_numbers_in(text, self.numbers, not_cards=self.not_cards), None) is not None
+            or next(typed_cvvs_in(text, self.cvvs), None) is not None
+        )
 
 
-def _first_line(blocks: Iterable[str], numbers: set[str]) -> int | None:
+def _first_line(blocks: Iterable[str], typed: CardData) -> int | None:
     """The number of the first line that leaks, reading blocks of whole lines (a digit run
     never spans a line break), and only a block that leaks line by line."""
     lineno = 0
     for block in blocks:
-        if _leaks(block, numbers):
+        if typed.leaks(block):
             for offset, line in enumerate(block.split("\n"), 1):
-                if _leaks(line, numbers):
+                if typed.leaks(line):
                     return lineno + offset
         lineno += block.count("\n")
     return None
@@ -241,24 +254,35 @@ def _blocks(path: Path) -> Iterator[str]:
             yield block + text.readline()
 
 
-def first_leak(path: Path, numbers: set[str]) -> int | None:
-    """The number of the first line of `path` holding a CVV field or a card number."""
-    return _first_line(_blocks(path), numbers)
+def first_leak(path: Path, typed: CardData | Iterable[str]) -> int | None:
+    """The number of the first line of `path` holding typed card data (`typed`: CardData, or
+    just the typed numbers)."""
+    data = typed if isinstance(typed, CardData) else CardData(frozenset(typed))
+    return _first_line(_blocks(path), data)
 
 
 def no_card_data(
-    numbers: set[str], outputs: Iterable[Path], texts: Mapping[str, str] | None = None
+    numbers: CardData | Iterable[str],
+    outputs: Iterable[Path],
+    texts: Mapping[str, str] | None = None,
+    free_text: Iterable[tuple[str, str]] = (),
 ) -> Check:
-    """H-4: no card number (of `numbers`, those the customers typed, or any other that passes
-    Luhn, written with spaces or dashes too) and no CVV field in any output: the files, and
-    `texts` (name -> what was printed, or what a file holds packed)."""
+    """H-4: none of the card numbers the customers typed (`numbers`: CardData, or the numbers
+    alone), with any separators, and none of their CVVs under a CVV's name, in any output:
+    the files, and `texts` (name -> what was printed, or what a file holds packed). Card-like
+    runs of digits count only in `free_text` ((where, what someone typed) as the run shows
+    it): seeds, digests and amounts are never taken for cards."""
+    typed = numbers if isinstance(numbers, CardData) else CardData(frozenset(numbers))
     found = []
     for path in outputs:
-        lineno = first_leak(path, numbers)
+        lineno = first_leak(path, typed)
         if lineno is not None:
             found.append(f"{path.name}:{lineno}")
     for name, text in (texts or {}).items():
-        lineno = _first_line([text], numbers)
+        lineno = _first_line([text], typed)
         if lineno is not None:
             found.append(f"{name}:{lineno}")
-    return Check("no_card_data", tuple(found), {"card_numbers": len(numbers)})
+    for where, value in free_text:
+        if any(card_like_runs(value)):
+            found.append(f"free text {where}")
+    return Check("no_card_data", tuple(found), {"card_numbers": len(typed.numbers)})
