@@ -157,6 +157,20 @@ def policy_relations(policy: Policy, given: Iterable[str]) -> Iterator[tuple[str
         )
 
 
+def policy_units_problems(names: Iterable[str]) -> Iterator[tuple[str, str]]:
+    """A duration given in two units (overdue_grace_days and overdue_grace_hours): one would
+    silently win, so both are refused, at the second."""
+    given: dict[str, str] = {}
+    for name in names:
+        unit = next((u for u in _UNITS if name.endswith(u)), None)
+        if unit is None or name.removesuffix(unit) not in Policy.__dataclass_fields__:
+            continue
+        duration = name.removesuffix(unit)
+        if duration in given:
+            yield name, f"{duration} is already given as {given[duration]}: give one unit"
+        given.setdefault(duration, name)
+
+
 def policy_value(name: str, value: object) -> object:
     """YAML gives lists; a tuple-valued Policy field wants a tuple; plan names are free text,
     masked as every name is (H-4)."""

@@ -19,6 +19,8 @@ MAX_NUMBER_CHARS = 40
 
 #: the largest amount anywhere (a rate, balance, threshold, price, repayment)
 MAX_AMOUNT = Decimal(10) ** 9
+#: the largest exponent a number may be written with (1e9 is the largest amount anyway)
+MAX_EXPONENT = 64
 #: decimal places an amount may have (fee rates finer than a cent are common)
 AMOUNT_PLACES = 6
 

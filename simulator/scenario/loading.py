@@ -94,8 +94,9 @@ def _construct_decimal(loader: yaml.SafeLoader, node: yaml.Node) -> Decimal | st
 
 def _construct_int(loader: yaml.SafeLoader, node: yaml.Node) -> int | str:
     text = loader.construct_scalar(node)  # type: ignore[arg-type]
-    if len(text) > MAX_NUMBER_CHARS:
-        # int() of thousands of digits is slow or refused by Python: the field refuses the text
+    if len(text) > MAX_NUMBER_CHARS or ":" in text:
+        # int() of thousands of digits is slow or refused by Python, and YAML 1.1 reads 1:30
+        # as 90 (base 60), which no one means by a seed or a count: the field refuses the text
         return text  # type: ignore[return-value]
     return SafeConstructor.construct_yaml_int(loader, node)  # type: ignore[arg-type]
 

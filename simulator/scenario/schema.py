@@ -32,6 +32,7 @@ from simulator.card_text import SEPARATORS, card_like_runs, digits_of, masked
 from simulator.scenario.checks import (
     policy_problem,
     policy_relations,
+    policy_units_problems,
     policy_value,
     scenario_problems,
 )
@@ -49,6 +50,7 @@ from simulator.scenario.limits import (
 from simulator.scenario.types import (
     Amount,
     AmountOrAll,
+    Boolean,
     CountryCode,
     FreeText,
     Identifier,
@@ -104,8 +106,8 @@ class CardEntry(Model):
     def _cvv(cls, value: object) -> str:
         if isinstance(value, int) and not isinstance(value, bool):
             raise ValueError('expected the CVV in quotes, e.g. "123" (a YAML number drops zeros)')
-        if not isinstance(value, str) or not re.fullmatch(r"\d{3,4}", value):
-            raise ValueError("expected a CVV of 3 or 4 digits in quotes")
+        if not isinstance(value, str) or not re.fullmatch(r"[0-9]{3,4}", value):
+            raise ValueError("expected a CVV of 3 or 4 digits 0-9 in quotes")
         return value
 
     @property
@@ -138,9 +140,9 @@ class PayPalEntry(Model):
     #: AUTO-3: None means the policy default; the range is the engine's to check
     threshold: Amount | None = None
     #: PAYPAL-2: False = the PayPal account has no bank card or other funding source
-    funding_source: bool = True
+    funding_source: Boolean = True
     #: PAYPAL-3: False = the customer leaves the payment agreement unapproved
-    approve: bool = True
+    approve: Boolean = True
 
 
 class PaymentMethodEntry(Model):
@@ -509,6 +511,7 @@ class Scenario(Model):
     def _policy_overrides(cls, overrides: dict[str, Any]) -> dict[str, Any]:
         problems = [(name, policy_problem(name, value)) for name, value in overrides.items()]
         found = [(name, problem) for name, problem in problems if problem]
+        found += policy_units_problems(overrides)
         if found:
             raise FieldProblems(found)
         values = {name: policy_value(name, value) for name, value in overrides.items()}

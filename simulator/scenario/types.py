@@ -18,12 +18,26 @@ from simulator.scenario.limits import (
     EARLIEST,
     LATEST,
     MAX_AMOUNT,
+    MAX_EXPONENT,
     MAX_NAME_CHARS,
     MAX_NUMBER_CHARS,
     MAX_SEED,
 )
 
-_DECIMAL_TEXT = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?", re.ASCII)
+_DECIMAL_TEXT = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE]([+-]?\d+))?", re.ASCII)
+
+
+def exact_decimal(text: str) -> Decimal:
+    """The Decimal a number written in ASCII digits stands for, its exponent bounded first:
+    Decimal() refuses one past about 10**18, and arithmetic on 1e999999999 runs out of memory
+    (ValueError for anything else, saying what was expected)."""
+    found = _DECIMAL_TEXT.fullmatch(text)
+    if not found:
+        raise ValueError(f'expected a decimal amount such as "12.50", got {shown(text)}')
+    exponent = found.group(1)
+    if exponent is not None and abs(int(exponent)) > MAX_EXPONENT:
+        raise ValueError(_exponent_expected(shown(text)))
+    return Decimal(text)
 
 
 def parse_amount(value: object) -> Decimal:
@@ -33,6 +47,8 @@ def parse_amount(value: object) -> Decimal:
     if isinstance(value, bool | float):
         raise ValueError(f'expected a decimal amount such as "12.50", got {shown(value)}')
     if isinstance(value, Decimal):
+        if value.is_finite() and abs(value.adjusted()) > MAX_EXPONENT:
+            raise ValueError(_exponent_expected(shown(value)))
         parsed = value
     elif isinstance(value, int):
         parsed = Decimal(value)
@@ -41,9 +57,7 @@ def parse_amount(value: object) -> Decimal:
         if len(text) > MAX_NUMBER_CHARS:
             raise ValueError(f"expected an amount of at most {MAX_NUMBER_CHARS} characters")
         # ASCII digits only: Decimal() would also read "１５０" and "NaN"
-        if not _DECIMAL_TEXT.fullmatch(text):
-            raise ValueError(f'expected a decimal amount such as "12.50", got {shown(value)}')
-        parsed = Decimal(text)
+        parsed = exact_decimal(text)
     else:
         raise ValueError(f"expected a decimal amount, got {type(value).__name__}")
     if not parsed.is_finite():
@@ -56,6 +70,10 @@ def parse_amount(value: object) -> Decimal:
 
 
 _FINEST = Decimal(1).scaleb(-AMOUNT_PLACES)
+
+
+def _exponent_expected(text: str) -> str:
+    return f"expected an amount with an exponent from -{MAX_EXPONENT} to {MAX_EXPONENT}, got {text}"
 
 
 def _non_negative(value: object) -> Decimal:
@@ -73,9 +91,13 @@ def _positive(value: object) -> Decimal:
 
 
 def _share(value: object) -> Decimal:
-    parsed = parse_amount(value)
+    expected = f"expected a share between 0 and 1, e.g. 0.10 for 10%, got {shown(value)}"
+    try:
+        parsed = parse_amount(value)
+    except ValueError:  # "10%", or an amount's "12.50" would mislead
+        raise ValueError(expected) from None
     if not 0 <= parsed <= 1:
-        raise ValueError(f"expected a share between 0 and 1 (e.g. 0.15), got {parsed}")
+        raise ValueError(expected)
     return parsed
 
 
@@ -146,6 +168,13 @@ def _amount_or_all(value: object) -> Decimal | Literal["all"]:
     return "all" if value == "all" else parse_amount(value)
 
 
+def _boolean(value: object) -> bool:
+    # YAML reads only true and false as booleans here: "no", "off" or 1 would be coerced
+    if not isinstance(value, bool):
+        raise ValueError(f"expected true or false, got {shown(value)}")
+    return value
+
+
 def whole_number(low: int, high: int) -> Any:
     """An int type for `low <= value <= high` (YAML gives ints; a longer number arrives as text
     and is refused here)."""
@@ -176,13 +205,24 @@ UtcTime = Annotated[datetime, PlainValidator(_utc_time)]
 MethodIndex = Annotated[int, PlainValidator(_index)]
 MethodChoice = Annotated[int | Literal["default"], PlainValidator(_index_or_default)]
 CountryCode = Annotated[str, PlainValidator(parse_country)]
+Boolean = Annotated[bool, PlainValidator(_boolean)]
 #: a seed numpy takes (it refuses negative ones)
 Seed = whole_number(0, MAX_SEED)
 #: free text as the run shows it: a card number typed into it is masked here, where it is
 #: read, so that no output ever needs to look for one (H-4)
 FreeText = AfterValidator(masked)
+
+
+def _not_blank(value: str) -> str:
+    if not value.strip():  # the engine refuses a blank product name mid-run
+        raise ValueError(f"expected a name with more than spaces, got {shown(value)}")
+    return value
+
+
 #: a product, plan or card holder's name
-Name = Annotated[str, Field(min_length=1, max_length=MAX_NAME_CHARS), FreeText]
+Name = Annotated[
+    str, Field(min_length=1, max_length=MAX_NAME_CHARS), AfterValidator(_not_blank), FreeText
+]
 #: a name that also becomes part of a file name or an account id
 Identifier = Annotated[
     str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$", max_length=MAX_NAME_CHARS), FreeText
