@@ -3,7 +3,23 @@ Exit status: 0 all well, 1 an invariant failed, 2 bad input (scenario, file, opt
 folder), 3 an internal error during a run (or the engine under test failed a call), 130
 interrupted."""
 
+# ruff: noqa: E402 (the imports come after the Ctrl-C handler, on purpose)
 from __future__ import annotations
+
+# First, before the half second of imports below: Ctrl-C meanwhile ends the command with one
+# line and exit 130, not a traceback of whichever import it cut short (nothing has started).
+import signal
+import sys
+import threading
+
+
+def _interrupted_while_starting(signum: int, frame: object) -> None:
+    sys.stderr.write("interrupted while starting: nothing was done\n")
+    raise SystemExit(130)
+
+
+_STARTING = threading.current_thread() is threading.main_thread()  # signals go to it only
+_HANDLER = signal.signal(signal.SIGINT, _interrupted_while_starting) if _STARTING else None
 
 import os
 import time
@@ -30,6 +46,9 @@ from simulator.scenario.limits import MAX_SEED
 from simulator.sweep.command import sweep as sweep_command
 from simulator.terminal import err_console, out_console, print_summary
 from simulator.workers import MIN_ACCOUNTS_PER_WORKER
+
+if _HANDLER is not None:  # loaded: a run's own handling of Ctrl-C takes over
+    signal.signal(signal.SIGINT, _HANDLER)
 
 app = typer.Typer(
     help="Simulate and conformance-test pay-as-you-go cloud billing.",
