@@ -6,16 +6,21 @@ from typing import Any
 
 from mock_gateways.card.brands import BRANDS
 from mock_gateways.common.openapi import (
+    AMOUNT,
+    CURRENCY,
     add_examples,
     document,
     lookup_paths,
     operation,
+    optional,
     path_param,
     ref,
+    text,
 )
+from mock_gateways.operations import CARD_OPERATIONS
 
 KEY = "Idempotency-Key"
-_AMOUNT = {"type": "string", "pattern": r"^[0-9]{1,16}(\.[0-9]{1,2})?$", "example": "1.00"}
+_AMOUNT = {**AMOUNT, "example": "1.00"}
 _ID = path_param("id", "authorization id")
 _CARD_ERRORS = {
     400: "invalid request (missing_field, invalid_field, invalid_amount, ...)",
@@ -30,11 +35,11 @@ SCHEMAS = {
         "type": "object",
         "required": ["number", "exp_month", "exp_year", "cvv", "name"],
         "properties": {
-            "number": {"type": "string"},
+            "number": text(40, description="digits, spaces or dashes; Luhn-valid"),
             "exp_month": {"type": "integer", "minimum": 1, "maximum": 12},
             "exp_year": {"type": "integer", "minimum": 2000, "maximum": 2199},
-            "cvv": {"type": "string"},
-            "name": {"type": "string", "maxLength": 100},
+            "cvv": text(8),
+            "name": text(100),
         },
     },
     "Token": {
@@ -54,13 +59,15 @@ SCHEMAS = {
         "type": "object",
         "required": ["token", "amount"],
         "properties": {
-            "token": {"type": "string"},
+            "token": text(64),
             "amount": _AMOUNT,
-            "currency": {"type": "string", "default": "USD"},
-            "merchant_country": {"type": "string", "default": "US"},
-            "threeds_transaction_id": {"type": "string"},
-            "descriptor": {"type": "string", "maxLength": 22, "description": "authorize only"},
-            "merchant_initiated": {"type": "boolean", "description": "charge only"},
+            "currency": optional({**CURRENCY, "default": "USD"}),
+            "merchant_country": optional(
+                {"type": "string", "pattern": "^[A-Za-z]{2}$", "default": "US"}
+            ),
+            "threeds_transaction_id": optional(text(64)),
+            "descriptor": optional(text(22, description="authorize only")),
+            "merchant_initiated": optional({"type": "boolean", "description": "charge only"}),
         },
     },
     "Authorization": {
@@ -144,7 +151,7 @@ PATHS = {
                 404: "unknown_authorization",
                 409: "authorization_not_held, key reused or expired",
             },
-            body={"type": "object", "properties": {"amount": _AMOUNT}},
+            body={"type": "object", "properties": {"amount": optional(_AMOUNT)}},
             parameters=[_ID],
             idempotency_header=KEY,
             faults=True,
@@ -174,7 +181,7 @@ PATHS = {
             body={
                 "type": "object",
                 "required": ["charge"],
-                "properties": {"charge": {"type": "string"}, "amount": _AMOUNT},
+                "properties": {"charge": text(64), "amount": optional(_AMOUNT)},
             },
             idempotency_header=KEY,
             faults=True,
@@ -311,4 +318,5 @@ OPENAPI = document(
     "Stateful, time-aware card processor. Magic test cards: mock_gateways/card/test_cards.py.",
     PATHS,
     SCHEMAS,
+    operations=CARD_OPERATIONS,
 )

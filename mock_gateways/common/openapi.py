@@ -22,6 +22,57 @@ ERROR_SCHEMA: dict[str, Any] = {
 }
 
 
+#: one character at least that is not white space
+NOT_BLANK = r"\S"
+#: a text field as the gateways read it: no control character, and one at least that is not
+#: white space (Python's isprintable also refuses unassigned and format characters: the
+#: description says so, a pattern cannot list them)
+PRINTABLE = r"^[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$"
+
+
+def text(max_length: int, **extra: Any) -> dict[str, Any]:
+    """A text field of 1 to `max_length` printable characters, not all white space (what
+    mock_gateways.common.fields.get_str takes); `extra`: more keywords of its schema."""
+    said = extra.pop("description", "")
+    return {
+        "type": "string",
+        "minLength": 1,
+        "maxLength": max_length,
+        "pattern": PRINTABLE,
+        "description": f"{said} (printable characters, as Python's str.isprintable)".lstrip(),
+        **extra,
+    }
+
+
+#: an amount as mock_gateways.common.fields.get_amount takes it: a decimal string of at most 16
+#: digits before the point and two after it, above 0 and at most 1,000,000.00
+AMOUNT: dict[str, Any] = {
+    "type": "string",
+    "pattern": r"^(0{0,10}[1-9][0-9]{0,5}(\.[0-9]{1,2})?|0{0,9}1000000(\.00?)?)$"
+    r"|^0{1,16}\.(0[1-9]|[1-9][0-9]?)$",
+    "description": "a decimal string above 0 and at most 1000000.00, two places at most",
+}
+
+
+def optional(schema: dict[str, Any]) -> dict[str, Any]:
+    """An optional field of `schema`: null reads as leaving it out."""
+    return {**schema, "nullable": True}
+
+
+#: an ISO 4217 code, any case
+CURRENCY: dict[str, Any] = {"type": "string", "pattern": "^[A-Za-z]{3}$"}
+#: an absolute http(s) URL (mock_gateways.common.fields.get_url)
+ABSOLUTE_URL = "^[hH][tT][tT][pP][sS]?://[^/?#]"
+
+#: an idempotency key (mock_gateways.common.idempotency.check_key): printable ASCII
+IDEMPOTENCY_KEY: dict[str, Any] = {
+    "type": "string",
+    "minLength": 1,
+    "maxLength": 255,
+    "pattern": "^[ -~]+$",
+}
+
+
 def ref(name: str) -> dict[str, str]:
     return {"$ref": f"#/components/schemas/{name}"}
 
@@ -62,7 +113,7 @@ def operation(
                 "name": idempotency_header,
                 "in": "header",
                 "required": True,
-                "schema": {"type": "string", "maxLength": 255},
+                "schema": IDEMPOTENCY_KEY,
                 "description": "a replay returns the first answer; other parameters give 409",
             }
         )
@@ -110,12 +161,20 @@ FAULT_RESPONSES: dict[str, Any] = {
     },
 }
 
+#: an instant a gateway accepts: ISO 8601 with an offset, of the years 1970 to 9000 (once in
+#: UTC: holds and challenges add days to it, kept far from datetime's limits)
+INSTANT: dict[str, Any] = {
+    "type": "string",
+    "format": "date-time",
+    "pattern": "^(19[7-9][0-9]|[2-8][0-9]{3}|9000)-",
+}
+
 SIM_TIME = "X-Sim-Time"
 SIM_TIME_PARAM: dict[str, Any] = {
     "name": SIM_TIME,
     "in": "header",
     "required": False,
-    "schema": {"type": "string", "format": "date-time"},
+    "schema": INSTANT,
     "description": "sets the gateway's simulated clock before the request is handled (years "
     "1970 to 9000); anything else is 400 invalid_sim_time",
 }
@@ -163,7 +222,8 @@ def path_param(name: str, description: str) -> dict[str, Any]:
 
 
 def admin_paths(error: dict[str, Any]) -> dict[str, Any]:
-    """The shared admin API, its errors in `error` (the gateway's own error shape)."""
+    """The shared admin API, its errors in `error` (the gateway's own error shape); the fault
+    rules it takes are the document's FaultRule (see `fault_rule_schema`)."""
     any_object = {"type": "object"}
     clock = {
         "type": "object",
@@ -174,6 +234,13 @@ def admin_paths(error: dict[str, Any]) -> dict[str, Any]:
         },
     }
     op = partial(operation, error=error)
+    reset = op(
+        "adminReset",
+        "forget all state and faults (optionally a new seed); no body is {}",
+        ok=(200, any_object),
+        errors={400: "bad seed"},
+        body={"type": "object", "properties": {"seed": {"type": "integer", "nullable": True}}},
+    )
     return {
         "/__admin/clock": {
             "get": op("adminGetClock", "the simulated time", ok=(200, clock)),
@@ -182,11 +249,7 @@ def admin_paths(error: dict[str, Any]) -> dict[str, Any]:
                 "set the simulated time",
                 ok=(200, clock),
                 errors={400: "bad instant", 409: "clock owned by the simulator"},
-                body={
-                    "type": "object",
-                    "required": ["now"],
-                    "properties": {"now": {"type": "string", "format": "date-time"}},
-                },
+                body={"type": "object", "required": ["now"], "properties": {"now": INSTANT}},
             ),
         },
         "/__admin/faults": {
@@ -209,16 +272,14 @@ def admin_paths(error: dict[str, Any]) -> dict[str, Any]:
         "/__admin/state": {
             "get": op("adminState", "inspect the gateway's state", ok=(200, any_object))
         },
-        "/__admin/reset": {
-            "post": op(
-                "adminReset",
-                "forget all state and faults (optionally a new seed)",
-                ok=(200, any_object),
-                errors={400: "bad seed"},
-                body={"type": "object", "properties": {"seed": {"type": "integer"}}},
-            )
-        },
+        "/__admin/reset": {"post": _optional_body(reset)},
     }
+
+
+def _optional_body(op: dict[str, Any]) -> dict[str, Any]:
+    """`op` with its body optional (an empty body reads as {})."""
+    op["requestBody"]["required"] = False
+    return op
 
 
 #: what a look-up by idempotency key answers (card, 3DS and PayPal alike)
@@ -251,43 +312,57 @@ def lookup_paths(prefix: str = "/v1/idempotency") -> dict[str, Any]:
                     404: "unknown_idempotency_key: no request was committed with this key (a "
                     "payment's key is known for good; others for the replay window)",
                 },
-                parameters=[path_param("key", "the idempotency key, percent-encoded")],
+                parameters=[
+                    {
+                        **path_param("key", "the idempotency key, percent-encoded"),
+                        "schema": IDEMPOTENCY_KEY,
+                    }
+                ],
                 faults=True,
             )
         }
     }
 
 
-#: the fields of a scenario file's fault (less `gateway`); any other field is refused
-FAULT_RULE_SCHEMA: dict[str, Any] = {
-    "type": "object",
-    "required": ["kind"],
-    "additionalProperties": False,
-    "properties": {
-        "kind": {"enum": ["latency", "decline", "server_error", "timeout", "reset"]},
-        "endpoint": {"type": "string", "description": "operation name or *"},
-        "rate": {"type": "string", "description": "probability 0..1, decimal string or number"},
-        "from": {
-            "type": "string",
-            "format": "date-time",
-            "description": "start of the window, inclusive",
+def fault_rule_schema(operations: tuple[str, ...]) -> dict[str, Any]:
+    """The fields of a scenario file's fault (less `gateway`), as the gateway checks them; any
+    other field is refused. `endpoint` is '*' or one of `operations` (any name if empty). A
+    window's `until` must be after its `from`: the schema cannot say so, the description does."""
+    endpoint: dict[str, Any] = {"type": "string", "minLength": 1, "maxLength": 64}
+    if operations:
+        endpoint = {"enum": ["*", *operations]}
+    return {
+        "type": "object",
+        "required": ["kind"],
+        "additionalProperties": False,
+        "description": "until, when given with from, must be after it",
+        "properties": {
+            "kind": {"enum": ["latency", "decline", "server_error", "timeout", "reset"]},
+            "endpoint": {**endpoint, "description": "operation name or *"},
+            "rate": {
+                "description": "probability 0..1, decimal string or number",
+                "anyOf": [
+                    {"type": "number", "minimum": 0, "maximum": 1},
+                    {"type": "string", "pattern": r"^(0(\.[0-9]*)?|\.[0-9]+|1(\.0*)?)$"},
+                ],
+            },
+            "from": {**INSTANT, "nullable": True, "description": "window start, inclusive"},
+            "until": {**INSTANT, "nullable": True, "description": "window end, exclusive"},
+            "latency_ms": {"type": "integer", "minimum": 0, "maximum": 10_000_000},
+            "decline_code": {
+                "type": "string",
+                "pattern": "^[A-Za-z_][A-Za-z0-9_]{0,63}$",
+                "description": "a snake_case reason code",
+            },
         },
-        "until": {
-            "type": "string",
-            "format": "date-time",
-            "description": "end of the window, exclusive",
-        },
-        "latency_ms": {"type": "integer"},
-        "decline_code": {"type": "string"},
-    },
-}
+    }
 
 
 SHELL_NOTE = (
     " Every answer carries X-Sim-Time. The shell answers a path it does not serve 404 "
-    "not_found, another method 405 method_not_allowed, a body over 64 KiB 413 body_too_large "
-    "and a bad X-Sim-Time header 400 invalid_sim_time, in this gateway's error shape "
-    "(components.responses)."
+    "not_found, another method 405 method_not_allowed (its Allow header names the path's "
+    "methods), a body over 64 KiB 413 body_too_large and a bad X-Sim-Time header 400 "
+    "invalid_sim_time, in this gateway's error shape (components.responses)."
 )
 
 
@@ -299,10 +374,18 @@ def _shell_responses(error: dict[str, Any]) -> dict[str, Any]:
         "PayloadTooLarge": "413 body_too_large: the body is over 64 KiB",
         "UnsupportedMediaType": "415 unsupported_media_type",
     }
-    return {
+    responses = {
         name: {"description": meaning, "content": json_content(error)}
         for name, meaning in answers.items()
     }
+    responses["MethodNotAllowed"]["headers"] = {
+        "Allow": {
+            "description": "the methods the path takes (RFC 9110)",
+            "required": True,
+            "schema": {"type": "string"},
+        }
+    }
+    return responses
 
 
 def document(
@@ -313,17 +396,19 @@ def document(
     *,
     error: dict[str, Any] | None = None,
     security_schemes: dict[str, Any] | None = None,
+    operations: tuple[str, ...] = (),
 ) -> dict[str, Any]:
     """The whole OpenAPI 3.0 document: the gateway's paths plus admin and shared schemas, with
     what the shared shell answers added to every operation. `error`: the schema the gateway
-    answers errors in (the shared Error unless given)."""
+    answers errors in (the shared Error unless given); `operations`: those a fault rule may
+    name (mock_gateways.operations)."""
     error = error or ref("Error")
     every_path = {**paths, **admin_paths(error)}
     for item in every_path.values():
         for op in item.values():
             _with_shell(op, error)
     components: dict[str, Any] = {
-        "schemas": {**schemas, "Error": ERROR_SCHEMA, "FaultRule": FAULT_RULE_SCHEMA},
+        "schemas": {**schemas, "Error": ERROR_SCHEMA, "FaultRule": fault_rule_schema(operations)},
         "responses": _shell_responses(error),
     }
     if security_schemes:

@@ -7,14 +7,19 @@ from functools import partial
 from typing import Any
 
 from mock_gateways.common.openapi import (
+    IDEMPOTENCY_KEY,
     LOOKUP_SCHEMA,
+    NOT_BLANK,
     add_examples,
     document,
     json_content,
     operation,
+    optional,
     path_param,
     ref,
+    text,
 )
+from mock_gateways.operations import PAYPAL_OPERATIONS
 
 PAYPAL_ERROR = ref("PayPalError")
 _PAYPAL_ERRORS = {
@@ -47,7 +52,7 @@ _REQUEST_ID = {
     "name": "PayPal-Request-Id",
     "in": "header",
     "required": True,
-    "schema": {"type": "string", "maxLength": 255},
+    "schema": IDEMPOTENCY_KEY,
     "description": "Idempotency: a resend with the same id and parameters replays the first "
     "answer; the same id with other parameters is 422 PAYPAL_REQUEST_ID_PREVIOUSLY_USED.",
 }
@@ -349,14 +354,15 @@ SCHEMAS: dict[str, Any] = {
         "type": "object",
         "required": ["email"],
         "properties": {
-            "email": {"type": "string"},
-            "funding_source": {"type": "boolean", "default": True},
+            "email": {**text(254), "allOf": [{"pattern": "@"}]},
+            "funding_source": optional({"type": "boolean", "default": True}),
             "decline": {
-                "enum": ["none", "charges", "all"],
+                "nullable": True,
+                "enum": ["none", "charges", "all", None],
                 "description": "charges: intent CAPTURE payments are declined; all: every payment",
             },
-            "given_name": {"type": "string"},
-            "surname": {"type": "string"},
+            "given_name": optional(text(200)),
+            "surname": optional(text(200)),
         },
     },
     "ApprovalOutcome": {
@@ -392,16 +398,24 @@ def _approval_paths() -> dict[str, Any]:
         "name": "approval_session_id",
         "in": "query",
         "required": True,
-        "schema": {"type": "string"},
+        "schema": {"type": "string", "minLength": 1},
     }
     form = {
         "type": "object",
         "required": ["approval_session_id", "action"],
         "properties": {
-            "approval_session_id": {"type": "string"},
+            "approval_session_id": {"type": "string", "minLength": 1},
             "email": {"type": "string", "description": "the buyer's PayPal login"},
             "action": {"enum": ["approve", "cancel"]},
         },
+        "description": "approve needs the buyer's email",
+        "anyOf": [
+            {"properties": {"action": {"enum": ["cancel"]}}},
+            {
+                "required": ["email"],
+                "properties": {"action": {"enum": ["approve"]}, "email": {"pattern": NOT_BLANK}},
+            },
+        ],
     }
     outcome = {"application/json": {"schema": ref("ApprovalOutcome")}, **html}
     return {
@@ -438,18 +452,29 @@ def _approval_paths() -> dict[str, Any]:
     }
 
 
+def _answered_200_when_known(op: dict[str, Any]) -> dict[str, Any]:
+    """`op` answering 200 too: the same buyer added again is returned as it is."""
+    op["responses"]["200"] = {
+        "description": "the same buyer again, as it is",
+        "content": op["responses"]["201"]["content"],
+    }
+    return op
+
+
 def _buyer_paths() -> dict[str, Any]:
     email = path_param("email", "the buyer's email")
     admin = partial(operation, error=PAYPAL_ERROR)
     return {
         "/__admin/buyers": {
             "get": admin("adminListBuyers", "the PayPal buyer accounts", ok=(200, _ANY)),
-            "post": admin(
-                "adminAddBuyer",
-                "create a buyer account simulated customers log in with",
-                ok=(201, ref("Buyer")),
-                errors={400: "bad field", 409: "buyer_exists"},
-                body=ref("Buyer"),
+            "post": _answered_200_when_known(
+                admin(
+                    "adminAddBuyer",
+                    "create a buyer account simulated customers log in with",
+                    ok=(201, ref("Buyer")),
+                    errors={400: "bad field", 409: "buyer_exists"},
+                    body=ref("Buyer"),
+                )
             ),
         },
         "/__admin/buyers/{email}": {
@@ -1185,4 +1210,5 @@ OPENAPI = document(
     SCHEMAS,
     error=PAYPAL_ERROR,
     security_schemes=SECURITY_SCHEMES,
+    operations=PAYPAL_OPERATIONS,
 )

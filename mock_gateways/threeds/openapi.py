@@ -5,14 +5,20 @@ from __future__ import annotations
 from typing import Any
 
 from mock_gateways.common.openapi import (
+    ABSOLUTE_URL,
+    AMOUNT,
+    CURRENCY,
     add_examples,
     document,
     json_content,
     lookup_paths,
     operation,
+    optional,
     path_param,
     ref,
+    text,
 )
+from mock_gateways.operations import THREEDS_OPERATIONS
 
 KEY = "Idempotency-Key"
 _TRANS = path_param("id", "threeDSServerTransID")
@@ -22,14 +28,21 @@ SCHEMAS = {
         "type": "object",
         "required": ["purchaseAmount", "notificationURL"],
         "properties": {
-            "cardToken": {"type": "string", "description": "a card processor token, or:"},
-            "acctNumber": {"type": "string", "description": "the PAN (never stored)"},
-            "purchaseAmount": {"type": "string", "example": "1.00"},
-            "purchaseCurrency": {"type": "string", "default": "USD"},
-            "challengeMandated": {"type": "boolean", "default": False},
-            "notificationURL": {"type": "string", "description": "merchant return URL"},
-            "merchantName": {"type": "string"},
+            "cardToken": text(64, description="a card processor token, or:"),
+            "acctNumber": text(40, description="the PAN (never stored)"),
+            "purchaseAmount": {**AMOUNT, "example": "1.00"},
+            "purchaseCurrency": optional({**CURRENCY, "default": "USD"}),
+            "challengeMandated": optional({"type": "boolean", "default": False}),
+            "notificationURL": text(
+                2000, pattern=ABSOLUTE_URL, description="merchant return URL, http(s)"
+            ),
+            "merchantName": optional(text(40)),
         },
+        "description": "exactly one of cardToken and acctNumber",
+        "oneOf": [
+            {"required": ["cardToken"], "not": {"required": ["acctNumber"]}},
+            {"required": ["acctNumber"], "not": {"required": ["cardToken"]}},
+        ],
     },
     "Authentication": {
         "type": "object",
@@ -93,17 +106,28 @@ PATHS = {
             "summary": "submit the one-time code (otp) or cancel (action=cancel)",
             "parameters": [_TRANS],
             "requestBody": {
+                "required": True,
                 "content": {
                     "application/x-www-form-urlencoded": {
                         "schema": {
                             "type": "object",
                             "properties": {
                                 "otp": {"type": "string"},
-                                "action": {"enum": ["submit", "cancel"]},
+                                "action": {"enum": ["submit", "cancel"], "default": "submit"},
                             },
+                            "anyOf": [
+                                {
+                                    "required": ["action"],
+                                    "properties": {"action": {"enum": ["cancel"]}},
+                                },
+                                {
+                                    "required": ["otp"],
+                                    "properties": {"action": {"enum": ["submit"]}},
+                                },
+                            ],
                         }
                     }
-                }
+                },
             },
             "responses": {
                 "303": {
@@ -172,10 +196,18 @@ EXAMPLES: dict[str, tuple[Any, Any]] = {
 
 add_examples(PATHS, EXAMPLES)
 
+#: what Schemathesis' stateful phase follows: an authentication's id to its result and challenge
+_TRANS_ID = {"id": "$response.body#/threeDSServerTransID"}
+PATHS["/v1/authentications"]["post"]["responses"]["201"]["links"] = {
+    name: {"operationId": name, "parameters": _TRANS_ID}
+    for name in ("result", "challengePage", "challengeSubmit")
+}
+
 OPENAPI = document(
     "billing-sim mock 3D Secure server",
     "EMV 3DS names; challenge one-time code 123456; challenges time out after 10 simulated"
     " minutes.",
     PATHS,
     SCHEMAS,
+    operations=THREEDS_OPERATIONS,
 )
