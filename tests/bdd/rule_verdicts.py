@@ -169,7 +169,8 @@ class RuleVerdicts:
         each = ", ".join(
             f"{outcomes[o]} {o}" for o in ("passed", "failed", "skipped") if outcomes[o]
         )
-        return f"{len(self.outcomes)} scenarios: {each}"
+        count = len(self.outcomes)
+        return f"{count} scenario{'' if count == 1 else 's'}: {each}"
 
     def pytest_terminal_summary(self, terminalreporter: pytest.TerminalReporter) -> None:
         lines = self.lines()
