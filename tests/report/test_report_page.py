@@ -227,23 +227,18 @@ def test_h4_no_card_number_or_cvv_on_the_page(quickstart_dir: Path) -> None:
     assert "visa ••••4242" in blob
 
 
-def test_h4_a_card_number_in_the_outputs_is_masked(quickstart_dir: Path, tmp_path: Path) -> None:
-    """H-4 as a last line: should a card number ever reach the outputs, the page masks it."""
-    run_dir = tmp_path / "leaky"
+def test_h4_the_page_shows_what_the_outputs_hold_unmasked(quickstart_dir: Path, tmp_path: Path):
+    """H-4 masks by what a field is, as the scenario is read (free text), and no_card_data
+    checks the outputs: the page masks nothing more, so a figure that passes Luhn, like the
+    total 1487999997024.00, is shown as it is."""
+    run_dir = tmp_path / "figures"
     shutil.copytree(quickstart_dir, run_dir)
     summary = _summary(run_dir)
-    summary["description"] = "linked 5555555555554444"
+    summary["description"] = "charged 1487999997024.00 in all"
     (run_dir / "summary.json").write_text(json.dumps(summary), encoding="utf-8")
-    events = (run_dir / "events.jsonl").read_text(encoding="utf-8")
-    leak = '"reason":"expires_this_month 4242424242424242"'
-    events = events.replace('"reason":"expires_this_month"', leak, 1)
-    (run_dir / "events.jsonl").write_text(events, encoding="utf-8")
     result = CliRunner().invoke(app, ["report", str(run_dir)])
     assert result.exit_code == 0, result.output
-    assert "masked 2 card-number-like" in result.output
-    page = _page(run_dir)
-    assert "4242424242424242" not in page and "5555555555554444" not in page
-    assert "•••• 4444" in page
+    assert "charged 1487999997024.00 in all" in _page(run_dir)
 
 
 def test_same_run_gives_the_same_page(quickstart_dir: Path, tmp_path: Path) -> None:
