@@ -114,9 +114,12 @@ class Gateways:
             plan = core.faults
             if not isinstance(plan, SubjectCountingPlan):
                 continue
+            sources = self.fault_sources.get(name, [])
             for (index, subject), count in plan.by_subject.items():
+                if index >= len(sources):  # rules put in since, not the scenario's
+                    continue
                 whom = "+".join(sorted(owners.get(subject, ()))) or "-"
-                fired[(self.fault_sources[name][index], whom)] += count
+                fired[(sources[index], whom)] += count
         return fired
 
     def _subjects(self, entry: Any) -> list[str]:
