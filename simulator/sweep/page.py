@@ -10,7 +10,7 @@ from decimal import Decimal
 from itertools import groupby
 from pathlib import Path
 
-from simulator.card_text import mask_card_numbers
+from simulator.card_text import masked
 from simulator.sweep.records import PASSED, Record, failures, tally
 
 PAGE_FILE = "sweep.html"
@@ -141,19 +141,20 @@ def render(records: Sequence[Record], *, title: str, commands: dict[int, str]) -
         f'<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{_e(title)}</title>'
         f"<style>{CSS}</style></head><body>{body}</body></html>\n"
     )
-    return mask_card_numbers(page)[0]  # H-4: no card number on a page, whatever a detail says
+    return page
 
 
 def _failure_item(record: Record, command: str) -> str:
     """One failed run: what failed, seed, command; each failed invariant's detail (or the
     error); a link to the shrunk scenario of its kind, written beside the page."""
     details = [
-        f"<li><code>{_e(i['name'])}</code>: {_e(i.get('detail') or '')}</li>"
+        f"<li><code>{_e(i['name'])}</code>: {_e(masked(i.get('detail') or ''))}</li>"
         for i in record["invariants"]
         if not i["ok"]
     ]
     if record["error"]:
-        details.append(f"<li>{_e(record['error'])}</li>")
+        # H-4 by what a field is: a detail or error is free text, masked; seeds and commands not
+        details.append(f"<li>{_e(masked(record['error']))}</li>")
     shrunk = record.get("shrunk")
     link = (
         f' · shrunk: <a href="{_e(Path(shrunk).name)}">{_e(Path(shrunk).name)}</a>'
