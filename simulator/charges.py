@@ -117,14 +117,14 @@ def mismatched_accounts(world: World, kinds: Iterable[str]) -> list[str]:
     wanted = set(kinds)
     if not log_readable(world):  # nothing tells the engine's charges per account
         return []
-    engine = engine_charges(world)
+    told = engine_charges(world)
     takes = [take for take in world.gateways.takes(world.accounts) if take.kind in wanted]
-    groups = _groups([take.owners for take in takes], [account for account, _ in engine])
+    groups = _groups([take.owners for take in takes], [account for account, _ in told])
     lines = []
     for kind in sorted(wanted):
         for group in groups:
             theirs = [t for t in takes if t.kind == kind and t.owners <= group]
-            ours = [a for (account, k), amounts in engine.items() if k == kind and account in group
+            ours = [a for (account, k), amounts in told.items() if k == kind and account in group
                     for a in amounts]  # fmt: skip
             if sum(ours, Fraction(0)) == sum((t.amount for t in theirs), Fraction(0)):
                 continue
