@@ -6,15 +6,17 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterator
+from collections.abc import Generator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
-from _pytest._code.code import ExceptionInfo, TerminalRepr
-from _pytest._io import TerminalWriter
+from _pytest._code.code import TerminalRepr  # what pytest prints a report's longrepr with
 from pytest_bdd.exceptions import StepDefinitionNotFoundError
+
+if TYPE_CHECKING:
+    from _pytest._io import TerminalWriter
 
 from .customer_words import AuthoringError
 
@@ -39,7 +41,7 @@ def step_location(root: Path, feature: Any, step: Any) -> str:
     return location(root, feature.filename, step.line_number, f"{step.keyword} {step.name}")
 
 
-def _our_frames(excinfo: ExceptionInfo[BaseException], root: Path) -> list[str]:
+def _our_frames(excinfo: pytest.ExceptionInfo[BaseException], root: Path) -> list[str]:
     """The traceback's frames in this repository's code (the test tools' own left out)."""
     frames = []
     for entry in excinfo.traceback:
@@ -52,7 +54,7 @@ def _our_frames(excinfo: ExceptionInfo[BaseException], root: Path) -> list[str]:
     return frames
 
 
-def failure_text(where: str, excinfo: ExceptionInfo[BaseException], root: Path) -> str:
+def failure_text(where: str, excinfo: pytest.ExceptionInfo[BaseException], root: Path) -> str:
     """What QA reads first: the step, why it failed, then where in our code."""
     error = excinfo.value
     why = str(error) if isinstance(error, EXPLAINED) else f"{type(error).__name__}: {error}"
@@ -98,7 +100,7 @@ class StepFailures:
     @pytest.hookimpl(wrapper=True)
     def pytest_runtest_makereport(
         self, item: pytest.Item, call: pytest.CallInfo[None]
-    ) -> Iterator[None]:
+    ) -> Generator[None, pytest.TestReport, pytest.TestReport]:
         """pytest's own traceback (mostly pytest-bdd's and pytest's frames) stays only with
         --tb=long or --full-trace."""
         report = yield
