@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from billing_engine.domain.ledger import BILLING_MODES, sum_nonzero
 from billing_engine.money import ZERO, format_amount
-from simulator.engine_port import SpendFigures
+from simulator.engine_port import Engine, SpendFigures
 from simulator.event_json import format_time
 
 if TYPE_CHECKING:
@@ -113,6 +113,21 @@ def _add_days(one: Mapping[date, Fraction], other: Mapping[date, Fraction]) -> d
     return days
 
 
+def shown_month(engine: Engine, account_id: str, year: int, month: int) -> dict[str, Any]:
+    """A month's Total Spend as the engine's Billing Overview shows it (OV-1), in all and by
+    billing mode (OV-4): never the sum of rows each rounded on its own."""
+    spend = engine.total_spend(account_id, year, month)
+    return {
+        "pretax": _text(spend.pretax),
+        "tax": _text(spend.tax),
+        "total": _text(spend.total),
+        "by_mode": {
+            mode: _text(engine.total_spend(account_id, year, month, mode).total)
+            for mode in BILLING_MODES
+        },
+    }
+
+
 def tally(world: World) -> Tally:
     """The world's accounts, month by month, and its sums (after its event log is closed)."""
     engine, log = world.engine, world.log
@@ -129,8 +144,11 @@ def tally(world: World) -> Tally:
         ledger = account.ledger
         per_month = {}
         for (year, month), key in zip(months, month_keys, strict=True):
+            figures = month_figures(ledger.spend_in((year, month)), products)
+            if world.remote is not None:  # what its Billing Overview shows, rounded once
+                figures.update(shown_month(engine, account_id, year, month))
             per_month[key] = {
-                **month_figures(ledger.spend_in((year, month)), products),
+                **figures,
                 "outstanding_at_close": log.outstanding_at_close.get((account_id, key)),
             }
         counted.fees += ledger.fees
@@ -139,7 +157,7 @@ def tally(world: World) -> Tally:
         counted.accounts[account_id] = {
             "country": account.country,
             "status": account.status,
-            "total_amount_due": format_amount(ledger.amount_due),
+            "total_amount_due": format_amount(engine.total_amount_due(account_id)),
             "months": per_month,
         }
     counted.deductions.update(log.deductions)
@@ -148,7 +166,7 @@ def tally(world: World) -> Tally:
     counted.fault_firings = world.gateways.fault_firings(world.accounts)
     # the figures shown, judged by the harness's own model of the whole run
     world.oracle.finish(world.clock.now())
-    world.oracle.check_figures(counted.accounts)
+    world.oracle.check_figures(counted.accounts, counted.fees_by_day)
     return counted
 
 

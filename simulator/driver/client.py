@@ -276,7 +276,9 @@ class HttpEngine:
         return SpendResult.of(self._overview(account_id, year, month, mode)["total_spend"])
 
     def total_amount_due(self, account_id: str) -> Fraction:
-        return self.account(account_id).ledger.amount_due
+        """Total Amount Due as the Billing Overview shows it (OV-2)."""
+        now = self._clock.now()
+        return parse_money(self._overview(account_id, now.year, now.month)["total_amount_due"])
 
     def spending_trend(
         self,

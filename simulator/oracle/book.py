@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from calendar import monthrange
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from fractions import Fraction
 
 from billing_engine.money import round_cents
@@ -88,6 +88,8 @@ class Book:
     unknown: dict[str, Fraction] = field(default_factory=dict)
     unknown_repayments: dict[str, Repaying] = field(default_factory=dict)
     months: dict[YearMonth, MonthSpend] = field(default_factory=dict)
+    #: PAYG fees by the UTC day their hour starts on
+    days: dict[date, Fraction] = field(default_factory=dict)
     #: deductions that took billed fees
     took_billed: set[str] = field(default_factory=set)
     metering: bool = True
@@ -120,10 +122,19 @@ class Book:
             spend.payg_pretax += hours * pretax
             spend.payg_tax += hours * tax
             fee = hours * (pretax + tax)
+            self._by_day(start, hours, pretax + tax)
             self.fees += fee
             self.undeducted += fee
             self.since_attempt += fee
         self.metered_until = start + hours * HOUR
+
+    def _by_day(self, start: datetime, hours: int, hourly: Fraction) -> None:
+        """Each hour's fee under the UTC day it starts on (the summary's fees_by_day)."""
+        while hours:
+            day = start.date()
+            today = min(hours, 24 - start.hour)
+            self.days[day] = self.days.get(day, Fraction(0)) + today * hourly
+            start, hours = start + today * HOUR, hours - today
 
     def metering_limit(self, now: datetime) -> datetime:
         """The end of the last hour metered by `now`."""

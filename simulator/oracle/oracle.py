@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from fractions import Fraction
 from math import ceil
@@ -24,6 +24,7 @@ from simulator.scenario import AccountSpec, PaymentMethodEntry
 
 #: invariant name -> the rules whose breaches it reports
 CHECKS: dict[str, tuple[str, ...]] = {
+    "h3_conservation": ("H-3",),
     "thresholds_honoured": ("AUTO-2", "AUTO-3"),
     "one_month_end_deduction": ("AUTO-4",),
     "month_totals": ("OV-1", "PLAN-1"),
@@ -764,8 +765,32 @@ class Oracle:
 
     # --- the figures the engine shows at the end ------------------------------------------
 
-    def check_figures(self, accounts: Mapping[str, Mapping[str, Any]]) -> None:
-        """summary.json's figures as the engine gave them, against the model's (OV-1, OV-2)."""
+    def _check_days(self, shown: Mapping[date, Fraction]) -> None:
+        """The fees of each UTC day, all accounts, as the engine counts them (fees_by_day)."""
+        expected: dict[date, Fraction] = {}
+        for customer in self.customers.values():
+            for day, fees in customer.book.days.items():
+                expected[day] = expected.get(day, Fraction(0)) + fees
+        for day in sorted(set(expected) | set(shown)):
+            want, got = expected.get(day, Fraction(0)), exact(shown.get(day, 0))
+            if cents(want) != cents(got):
+                self._problem(
+                    "h3_conservation",
+                    "H-3",
+                    "(run)",
+                    self.end,
+                    f"fees of {_day_text(day)} {format_amount(got)}, the usage makes"
+                    f" {format_amount(want)}",
+                )
+                return
+
+    def check_figures(
+        self, accounts: Mapping[str, Mapping[str, Any]], days: Mapping[date, Fraction] | None = None
+    ) -> None:
+        """summary.json's figures as the engine gave them, against the model's (OV-1, OV-2,
+        and H-3 for the fees of each day)."""
+        if days is not None:
+            self._check_days(days)
         for account, shown in accounts.items():
             customer = self.customers.get(account)
             if customer is None:
@@ -795,6 +820,10 @@ class Oracle:
                             f"Total Spend {key} {name} {got}, expected {format_amount(value)}",
                         )
                         break
+
+
+def _day_text(day: date) -> str:
+    return day.isoformat()
 
 
 def _previous(at: datetime) -> YearMonth:

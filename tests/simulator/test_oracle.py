@@ -203,3 +203,21 @@ def test_auto7_an_account_never_suspended_is_named(tmp_path):
     ]
     found = problems(scenario, kept)
     assert rule_of(found, "overdue_suspension") == "AUTO-7"
+
+
+def test_h3_a_day_of_fees_the_usage_does_not_make_is_named(tmp_path):
+    from datetime import date
+    from fractions import Fraction
+
+    scenario, records = reference_log("month-end.yaml", tmp_path)
+    oracle = judge_log(scenario, records)
+    days = {}
+    for customer in oracle.customers.values():
+        for day, fees in customer.book.days.items():
+            days[day] = days.get(day, Fraction(0)) + fees
+    oracle.check_figures({}, days)
+    assert oracle.problems["h3_conservation"] == []
+    days[date(2026, 1, 5)] += Fraction(1, 100)
+    oracle.check_figures({}, days)
+    assert oracle.problems["h3_conservation"][0].startswith("H-3 (run) at ")
+    assert "fees of 2026-01-05" in oracle.problems["h3_conservation"][0]
