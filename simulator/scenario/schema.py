@@ -309,6 +309,14 @@ class AccountSpec(Model):
     usage: list[UsageEntry] = Field(default_factory=list)
     actions: list[Action] = Field(default_factory=list)
 
+    @field_validator("balance")
+    @classmethod
+    def _whole_cents(cls, value: Decimal) -> Decimal:
+        # the balance pays deductions and repayments as it is (PAY-3): whole cents
+        if value != value.quantize(Decimal("0.01")):
+            raise ValueError(f"expected whole cents (it pays charges as it is), got {value}")
+        return value
+
     def link_attempts(self, start: datetime) -> list[tuple[datetime, PaymentMethodEntry]]:
         """Every link attempt in method-id order (= INDEX): `payment_methods` (at their `at`, or
         `start`), then `link` actions. The scenario check guarantees this is time order; at one
