@@ -1,7 +1,8 @@
 """`billing-sim diff SCENARIO --engine-url URL`: run SCENARIO on the reference engine in
 process and on the engine at URL; print the first divergence and a per-rule agreement table;
 exit 0 when they agree, 1 on any divergence, 2 when the scenario is unusable, 3 when nothing
-answers at URL (probed before either run)."""
+answers at URL (probed before either run) or a run stopped on an internal error (as run says
+it, with the command that reproduces it)."""
 
 from __future__ import annotations
 
@@ -28,7 +29,8 @@ def diff(
 ) -> None:
     """Run SCENARIO on the reference engine and on the engine at URL; report the first
     divergence (simulated time, account, expected and seen) and which rules agree. Exit 1 on
-    a divergence (the engine failing a call included), 3 when nothing answers at URL."""
+    a divergence (the engine failing a call included), 3 when nothing answers at URL or a run
+    stopped on an internal error."""
     try:
         loaded = load_scenario(resolve_scenario_path(scenario))
     except ScenarioError as exc:
@@ -38,6 +40,7 @@ def diff(
     from simulator.differential.compare import compare_events, compare_figures, read_events
     from simulator.driver.client import RemoteEngineError, failure_text
     from simulator.driver.connections import EngineUnreachable, probe
+    from simulator.internal_error import debug_wanted, internal_error_lines, reproducing_command
     from simulator.run_folder import OutputFolderError
     from simulator.runner import run_scenario  # simpy, flask, httpx: only when running
 
@@ -60,6 +63,12 @@ def diff(
         except RemoteEngineError as broke:  # the engine under test failed: that diverges too
             typer.secho(failure_text(engine_url, broke), fg="red", err=True)
             raise typer.Exit(1) from None
+        except Exception as exc:  # ours to fix, as run says it: no traceback, exit 3
+            used = loaded.seed if seed is None else seed
+            command = reproducing_command(scenario, used, "wsgi", "wsgi", None)
+            for line in internal_error_lines(exc, scenario, used, command, debug_wanted(False)):
+                typer.secho(line, fg="red", err=True)
+            raise typer.Exit(3) from None
         comparison = compare_events(read_events(reference), read_events(remote))
         compare_figures(
             comparison,
