@@ -3,8 +3,8 @@ normalised: each engine names its deductions, holds and repayments its own way),
 Billing Overview figures of the accounts whose events agree. A divergence is charged to the
 rule of the earlier of the two events at that point (the expected one when they are at the same
 instant); what follows in that account is its consequence, not counted again. When the issuer
-frees a verification hold is the gateway's choice (drawn per request), not the engine's: those
-events are compared without their time."""
+frees a verification hold is drawn from what every engine shares (the card, the instant), so
+those events are compared with their time like any other."""
 
 from __future__ import annotations
 
@@ -33,10 +33,6 @@ class Seen:
     type: str
     fields: tuple[tuple[str, str], ...]
     rule: str | None
-
-    @property
-    def issuer_timed(self) -> bool:
-        return self.type == "preauth.released" and ("by", '"issuer"') in self.fields
 
     def text(self) -> str:
         shown = ", ".join(f"{k}={v}" for k, v in self.fields)
@@ -117,29 +113,10 @@ def compare_events(reference: list[dict[str, Any]], remote: list[dict[str, Any]]
     for stream in expected.values():
         comparison.exercised.update(e.rule for e in stream if e.rule is not None)
     for account in list(expected) + [a for a in seen if a not in expected]:
-        divergence = _first_difference(account, expected.get(account, []), seen.get(account, []))
+        divergence = _first_in_order(account, expected.get(account, []), seen.get(account, []))
         if divergence is not None:
             comparison.divergences.append(divergence)
     return comparison
-
-
-def _first_difference(account: str, expected: list[Seen], seen: list[Seen]) -> Divergence | None:
-    ordered = _first_in_order(
-        account,
-        [e for e in expected if not e.issuer_timed],
-        [e for e in seen if not e.issuer_timed],
-    )
-    if ordered is not None:
-        return ordered
-    want = sorted(e.fields for e in expected if e.issuer_timed)
-    got = sorted(e.fields for e in seen if e.issuer_timed)
-    if want == got:
-        return None
-    first = next(e for e in expected + seen if e.issuer_timed)
-    return Divergence(
-        first.at, account, first.rule or "other", f"{len(want)} holds freed by the issuer",
-        f"{len(got)}",
-    )  # fmt: skip
 
 
 def _first_in_order(account: str, expected: list[Seen], seen: list[Seen]) -> Divergence | None:
