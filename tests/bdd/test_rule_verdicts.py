@@ -154,3 +154,47 @@ def test_nothing_to_say_when_every_scenario_passed() -> None:
 def test_the_tally_counts_scenarios_as_the_suite_is_counted() -> None:
     """One line per run, each outline row a scenario as in `scenario_count`: what ran, how."""
     assert verdicts_of(*RUNS).tally() == "9 scenarios: 1 passed, 6 failed, 2 skipped"
+
+
+class _Terminal:
+    """What pytest_terminal_summary writes, line by line (a section's title as `== title ==`)."""
+
+    def __init__(self) -> None:
+        self.lines: list[str] = []
+
+    def section(self, title: str) -> None:
+        self.lines.append(f"== {title} ==")
+
+    def write_line(self, line: str) -> None:
+        self.lines.append(line)
+
+
+def summary_of(verdicts: RuleVerdicts) -> list[str]:
+    terminal = _Terminal()
+    verdicts.pytest_terminal_summary(terminal)  # type: ignore[arg-type]
+    return terminal.lines
+
+
+def test_no_scenario_failed_is_said_even_when_features_were_left_out() -> None:
+    """docs/driver.md promises `no scenario failed` to an engine that passes every scenario it
+    offers: under the section's title, above the features it left out, when it left some out."""
+    passed = (report("threshold", "passed"), ("AUTO-2",))
+    skipped = (report("by_hand", "skipped", **SKIPPED), ("PAY-1",))
+    assert summary_of(verdicts_of(passed, skipped)) == [
+        "== billing rules ==",
+        "no scenario failed (2 scenarios: 1 passed, 1 skipped)",
+        "not offered by the engine under test (scenarios skipped): repayments 1",
+    ]
+    assert summary_of(verdicts_of(passed)) == [
+        "billing rules: no scenario failed (1 scenario: 1 passed)"
+    ]
+
+
+def test_a_failure_opens_the_section_and_ends_it_with_the_tally() -> None:
+    lines = summary_of(verdicts_of(*RUNS))
+    assert lines[0] == "== billing rules =="
+    assert lines[-2:] == [
+        "not offered by the engine under test (scenarios skipped): repayments 2",
+        "9 scenarios: 1 passed, 6 failed, 2 skipped",
+    ]
+    assert not any("no scenario failed" in line for line in lines)
