@@ -1,6 +1,7 @@
 """The parts of docs/ written from code: the events table of docs/scenarios.md (from
-`billing_engine.event_types`) and the gateways' bodies in docs/gateways.md (from the mocks'
-OpenAPI examples). `python -m simulator.doc_tables` rewrites them; `--check` only compares."""
+`billing_engine.event_types`), the gateways' bodies in docs/gateways.md and the driver
+protocol's in docs/driver.md (from the OpenAPI documents' examples).
+`python -m simulator.doc_tables` rewrites them; `--check` only compares."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from billing_engine.event_types import EVENT_TYPES, EventField, FieldType
 from mock_gateways.card.openapi import OPENAPI as CARD_OPENAPI
 from mock_gateways.paypal.openapi import OPENAPI as PAYPAL_OPENAPI
 from mock_gateways.threeds.openapi import OPENAPI as THREEDS_OPENAPI
+from simulator.driver.openapi import AMOUNT, INSTANT, MONTH, SCHEMAS, openapi_document
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
 COMMAND = "python -m simulator.doc_tables"
@@ -100,7 +102,7 @@ class GatewayOperation:
         return missing
 
 
-def _success(responses: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+def success(responses: dict[str, Any]) -> tuple[int, dict[str, Any]]:
     status = min(int(code) for code in responses if code.isdigit() and int(code) < 400)
     return status, responses[str(status)]
 
@@ -120,7 +122,7 @@ def gateway_operations() -> Iterator[GatewayOperation]:
                 continue
             for method, op in item.items():
                 request_type, request_example = _media(op.get("requestBody", {}).get("content", {}))
-                status, answer = _success(op["responses"])
+                status, answer = success(op["responses"])
                 response_type, response_example = _media(answer.get("content", {}))
                 names = {param["name"] for param in op.get("parameters", [])}
                 yield GatewayOperation(
@@ -191,12 +193,172 @@ def gateway_bodies() -> str:
     return "\n".join(lines).rstrip()
 
 
+# --- the driver protocol's bodies --------------------------------------------------------
+
+#: the Error body every refusal answers, listed after the bodies of the calls
+ERROR = "Error"
+_SCHEMA_REF = "#/components/schemas/"
+
+
+@dataclass(frozen=True)
+class DriverBody:
+    """One schema of the driver protocol a call sends or answers, with its example and the
+    calls that use it (`POST /v1/accounts (201)`)."""
+
+    name: str
+    schema: dict[str, Any]
+    example: Any
+    sent_by: tuple[str, ...]
+    answered_by: tuple[str, ...]
+
+
+def schema_name(content: dict[str, Any]) -> str | None:
+    ref = content.get(JSON, {}).get("schema", {}).get("$ref", "")
+    return ref.removeprefix(_SCHEMA_REF) if ref.startswith(_SCHEMA_REF) else None
+
+
+def driver_bodies(document: dict[str, Any] | None = None) -> list[DriverBody]:
+    """Every schema a driver call sends or answers on success, in the order the calls first
+    use them, then the Error of every refusal."""
+    document = document or openapi_document()
+    sent: dict[str, list[str]] = {}
+    answered: dict[str, list[str]] = {}
+    for path, item in document["paths"].items():
+        for method, op in item.items():
+            call = f"{method.upper()} {path}"
+            body = schema_name(op.get("requestBody", {}).get("content", {}))
+            if body is not None:
+                sent.setdefault(body, []).append(f"`{call}`")
+                answered.setdefault(body, [])  # keeps the order calls first use each
+            status, answer = success(op["responses"])
+            name = schema_name(answer.get("content", {}))
+            if name is not None:
+                shown = f"`{call}`" if status == 200 else f"`{call}` ({status})"
+                answered.setdefault(name, []).append(shown)
+                sent.setdefault(name, [])
+    schemas = document["components"]["schemas"]
+    return [
+        DriverBody(
+            name=name,
+            schema=schemas[name],
+            example=(schemas[name].get("examples") or [None])[0],
+            sent_by=tuple(sent.get(name, ())),
+            answered_by=tuple(answered.get(name, ())),
+        )
+        for name in [*answered, ERROR]
+    ]
+
+
+def _resolved(node: dict[str, Any]) -> dict[str, Any]:
+    ref = node.get("$ref")
+    if ref is None:
+        return node
+    resolved: dict[str, Any] = SCHEMAS[ref.removeprefix(_SCHEMA_REF)]
+    return resolved
+
+
+def _value_words(node: dict[str, Any]) -> str:
+    """How one value reads in a fields table: amount, time, `a`, `b` or `c`, text or null."""
+    node = _resolved(node)
+    if "oneOf" in node:
+        return " or ".join(_value_words(each) for each in node["oneOf"])
+    if "const" in node:
+        return f"`{json.dumps(node['const'])}`".replace('`"', "`").replace('"`', "`")
+    if "enum" in node:
+        names = [f"`{each}`" for each in node["enum"]]
+        return ", ".join(names[:-1]) + f" or {names[-1]}" if len(names) > 1 else names[0]
+    if node.get("pattern") == AMOUNT["pattern"]:
+        return "amount"
+    if node.get("format") == "date-time":
+        return "time"
+    if node.get("pattern") == MONTH["pattern"]:
+        return "month `YYYY-MM`"
+    kinds: str | list[str] = node.get("type", "object")
+    words = {"string": "text", "integer": "integer", "boolean": "boolean", "null": "null"}
+    if node.get("format") == "uri":
+        words["string"] = "URL"
+    if isinstance(kinds, list):
+        return " or ".join(words.get(kind, kind) for kind in kinds)
+    if kinds == "array":
+        return f"list of {_value_words(node.get('items', {}))}"
+    if kinds == "object" and isinstance(node.get("additionalProperties"), dict):
+        return f"object: {_value_words(node['additionalProperties'])} per key"
+    return words.get(kinds, kinds)
+
+
+def _meaning(node: dict[str, Any], required: bool) -> str:
+    """The description of a value, less the shared one of every amount and time."""
+    description = str(node.get("description", ""))
+    if description in (AMOUNT["description"], INSTANT["description"]):
+        description = ""
+    notes = [] if required else ["optional"]
+    if "default" in node:
+        notes.append(f"default `{json.dumps(node['default'])}`")
+    if notes and description:
+        return f"{description} ({', '.join(notes)})"
+    return description or ", ".join(notes)
+
+
+def _fields(node: dict[str, Any], prefix: str = "") -> dict[str, tuple[str, str]]:
+    """Each field of a body as a fields table lists it, nested objects and list items by
+    path (`ledger.fees`, `methods[].status`): field -> (value, meaning). A field two
+    alternatives share (`kind`) lists both values."""
+    node = _resolved(node)
+    rows: dict[str, tuple[str, str]] = {}
+
+    def merge(more: dict[str, tuple[str, str]]) -> None:
+        for name, (value, meaning) in more.items():
+            if name in rows and value not in rows[name][0]:
+                rows[name] = (f"{rows[name][0]} or {value}", rows[name][1] or meaning)
+            else:
+                rows.setdefault(name, (value, meaning))
+
+    for part in node.get("allOf", []) + node.get("oneOf", []):
+        if "properties" in _resolved(part) or "allOf" in _resolved(part):
+            merge(_fields(part, prefix))
+    required = set(node.get("required", ()))
+    for name, raw in node.get("properties", {}).items():
+        value = _resolved(raw)
+        path = f"{prefix}{name}"
+        items = _resolved(value.get("items", {}))
+        if "properties" in value or "allOf" in value:
+            merge({path: ("object", _meaning(value, name in required))})
+            merge(_fields(value, f"{path}."))
+        elif value.get("type") == "array" and ("properties" in items or "allOf" in items):
+            merge({path: ("list", _meaning(value, name in required))})
+            merge(_fields(items, f"{path}[]."))
+        else:
+            merge({path: (_value_words(value), _meaning(value, name in required))})
+    return rows
+
+
+def _driver_body_text(body: DriverBody) -> list[str]:
+    lines = [f"#### `{body.name}`", ""]
+    uses = [f"Sent by {', '.join(body.sent_by)}"] if body.sent_by else []
+    if body.answered_by:
+        uses.append(f"answered by {', '.join(body.answered_by)}")
+    if body.name == ERROR:
+        uses = ["Answered by every refusal (400, 404, 409, 422)"]
+    lines += ["; ".join(uses)[:1].upper() + "; ".join(uses)[1:] + ".", ""]
+    rows = _fields(body.schema)
+    if rows:
+        lines += ["| field | value | meaning |", "|---|---|---|"]
+        lines += [f"| `{name}` | {value} | {meaning} |" for name, (value, meaning) in rows.items()]
+        lines.append("")
+    return [*lines, *_block(JSON, body.example), ""]
+
+
+def driver_body_texts() -> str:
+    return "\n".join(line for body in driver_bodies() for line in _driver_body_text(body)).rstrip()
+
+
 # --- writing them into the docs ----------------------------------------------------------
 
 #: name -> (the file, what goes between its markers)
 PARTS: dict[str, tuple[str, Callable[[], str]]] = {
     "events": ("scenarios.md", events_table),
     "gateways": ("gateways.md", gateway_bodies),
+    "driver bodies": ("driver.md", driver_body_texts),
 }
 
 

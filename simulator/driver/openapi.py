@@ -133,7 +133,13 @@ SCHEMAS: dict[str, Any] = {
     "Account": _object(
         ["country", "status", "products", "methods", "ledger"],
         country={"type": "string"},
-        status={"enum": ["active", "overdue", "suspended", "deactivated"]},
+        status={
+            "enum": ["active", "overdue", "suspended", "deactivated"],
+            "description": "overdue: fees unpaid 15 days after a failed deduction; the PAYG "
+            "products are suspended at the same instant (AUTO-7), so the reference engine's "
+            "account reads suspended, never overdue; active again once paid; deactivated: "
+            "closed (LINK-2).",
+        },
         products={"type": "array", "items": {"type": "string"}},
         default_method_id={"type": ["integer", "null"]},
         threshold={"oneOf": [AMOUNT, {"type": "null"}]},
@@ -143,8 +149,15 @@ SCHEMAS: dict[str, Any] = {
                 ["id", "kind", "status"],
                 id={"type": "integer"},
                 kind={"enum": ["card", "paypal"]},
-                status={"enum": ["pending", "active", "rejected", "unlinked"]},
-                token=NULLABLE_TEXT,
+                status={
+                    "enum": ["pending", "active", "rejected", "unlinked"],
+                    "description": "pending: waiting for the customer (3D Secure or PayPal's "
+                    "approval); active: linked; rejected: the link was refused; unlinked.",
+                },
+                token={
+                    **NULLABLE_TEXT,
+                    "description": "The card processor's token or PayPal's payment token.",
+                },
             ),
         },
         holds={
@@ -165,12 +178,27 @@ SCHEMAS: dict[str, Any] = {
         },
         ledger=_object(
             ["fees", "paid", "outstanding", "amount_due", "toward_threshold", "in_flight"],
-            fees=AMOUNT,
-            paid=AMOUNT,
-            outstanding=AMOUNT,
-            amount_due=AMOUNT,
-            toward_threshold=AMOUNT,
-            in_flight=AMOUNT,
+            fees={**AMOUNT, "description": "PAYG fees so far, tax included, exact."},
+            paid={**AMOUNT, "description": "What payments paid of them."},
+            outstanding={
+                **AMOUNT,
+                "description": "Total Amount Due, exact: every fee not yet paid, with its "
+                "sub-cent remainder.",
+            },
+            amount_due={
+                **AMOUNT,
+                "description": "The same rounded half-even to the cent, as shown (OV-2).",
+            },
+            toward_threshold={
+                **AMOUNT,
+                "description": "Fees accrued since the last deduction attempt: what the "
+                "threshold is compared with (AUTO-2, AUTO-3).",
+            },
+            in_flight={
+                **AMOUNT,
+                "description": "The deduction awaiting its status (PAY-5); one whose answer "
+                "was lost leaves it then, still in `outstanding`.",
+            },
         ),
     ),
     "Usage": _object(
@@ -183,8 +211,11 @@ SCHEMAS: dict[str, Any] = {
     "Activation": _object(
         ["product", "status"],
         product={"type": "string"},
-        status={"enum": ["activated", "refused"]},
-        reason=NULLABLE_TEXT,
+        status={
+            "enum": ["activated", "refused"],
+            "description": "activated also for a product already active (no event then).",
+        },
+        reason={**NULLABLE_TEXT, "description": "refused: the reason code (AUTO-5)."},
     ),
     "Link": {
         "oneOf": [
@@ -207,10 +238,14 @@ SCHEMAS: dict[str, Any] = {
     },
     "LinkOutcome": _object(
         ["status", "method_id", "kind"],
-        status={"enum": ["linked", "rejected", "challenge", "approval"]},
-        method_id={"type": "integer"},
+        status={
+            "enum": ["linked", "rejected", "challenge", "approval"],
+            "description": "challenge, approval: the link waits for the customer at "
+            "`redirect_url`; .../complete then answers linked or rejected.",
+        },
+        method_id={"type": "integer", "description": "The attempt's index, from 0."},
         kind={"enum": ["card", "paypal"]},
-        reason=NULLABLE_TEXT,
+        reason={**NULLABLE_TEXT, "description": "rejected: the reason code."},
         redirect_url={
             **NULLABLE_TEXT,
             "description": "challenge: the 3D Secure page; approval: PayPal's approval page. "
@@ -249,10 +284,15 @@ SCHEMAS: dict[str, Any] = {
         ["month", "total_spend", "total_amount_due", "spend"],
         month=MONTH,
         total_spend=_ref("Spend"),
-        total_amount_due=AMOUNT,
+        total_amount_due={
+            **AMOUNT,
+            "description": "Total Amount Due now, rounded half-even to the cent (OV-2).",
+        },
         spend={
             "type": "array",
-            "description": "The month's spend by product and billing mode (OV-4).",
+            "description": "The month's spend by product and billing mode (OV-4), every mode "
+            "whatever `mode` asked: `mode` narrows `total_spend` only. The reference engine "
+            "answers every spend figure exact, unrounded.",
             "items": {
                 "allOf": [
                     _ref("Spend"),
@@ -288,10 +328,18 @@ SCHEMAS: dict[str, Any] = {
     "Accounts": _object(["accounts"], accounts={"type": "array", "items": {"type": "string"}}),
     "Ledger": _object(
         ["fees", "paid", "outstanding", "charged"],
-        fees=AMOUNT,
-        paid=AMOUNT,
-        outstanding=AMOUNT,
-        charged={"type": "object", "additionalProperties": AMOUNT},
+        fees={**AMOUNT, "description": "Every account's PAYG fees so far, tax included."},
+        paid={**AMOUNT, "description": "What deductions and repayments paid of them."},
+        outstanding={**AMOUNT, "description": "Every account's Total Amount Due, exact."},
+        charged={
+            "type": "object",
+            "additionalProperties": AMOUNT,
+            "description": "By method kind (card, paypal): the money each gateway took for "
+            "charges (deductions, repayments, Coding Plan orders and renewals), counted when the "
+            "gateway answered the charge, not at its status 30 minutes later; a charge whose "
+            "answer was lost counts once a look-up finds it taken. Compared with the mocks' "
+            "own ledgers (H-3).",
+        },
     ),
     "UnknownPayments": _object(
         ["payments"],
@@ -299,14 +347,186 @@ SCHEMAS: dict[str, Any] = {
             "type": "array",
             "items": _object(
                 ["key", "account", "method_id"],
-                key={"type": "string"},
+                key={"type": "string", "description": "The charge's idempotency key."},
                 account={"type": "string"},
-                method_id={"type": "integer"},
+                method_id={"type": "integer", "description": "The method charged."},
             ),
         },
     ),
-    "FeesByDay": _object(["days"], days={"type": "object", "additionalProperties": AMOUNT}),
+    "FeesByDay": _object(
+        ["days"],
+        days={
+            "type": "object",
+            "additionalProperties": AMOUNT,
+            "description": "UTC date (YYYY-MM-DD) -> every account's PAYG fees, tax included, "
+            "exact, of the hours that start on that day: the hour ending at midnight belongs "
+            "to the day it starts on. Days without fees are left out; Coding Plan charges are "
+            "not fees.",
+        },
+    ),
     "Done": _object(["ok"], ok={"const": True}),
+}
+
+#: one body of each schema, recorded from the served reference engine (tests/test_driver_docs.py
+#: records them again and checks they fit); long lists are cut short
+EXAMPLES: dict[str, Any] = {
+    "Configuration": {
+        "start": "2026-01-30T09:00:00Z",
+        "seed": 7,
+        "gateways": {
+            "card": "http://127.0.0.1:8101",
+            "threeds": "http://127.0.0.1:8102",
+            "paypal": "http://127.0.0.1:8103",
+        },
+        "policy": {},
+    },
+    "Clock": {"now": "2026-01-30T15:00:00Z"},
+    "Advance": {"to": "2026-01-30T15:00:00Z", "inclusive": True},
+    "NewAccount": {"id": "ada", "country": "US", "tax_rate": "0.1", "balance": "0.00"},
+    "Account": {
+        "country": "US",
+        "deductions": [{"month": "2026-01", "trigger": "month_end"}],
+        "default_method_id": 1,
+        "holds": [
+            {"authorization_id": "auth_9e8b3ab0275fe3e91ab1", "method_id": 0},
+            {"authorization_id": "auth_35002ad69fc93bbcda8c", "method_id": 1},
+        ],
+        "ledger": {
+            "amount_due": "100",
+            "fees": "110",
+            "in_flight": "0",
+            "outstanding": "100",
+            "paid": "10",
+            "toward_threshold": "2.75",
+        },
+        "methods": [
+            {"id": 0, "kind": "card", "status": "unlinked", "token": "tok_8a19baa23ff4a906d517"},
+            {"id": 1, "kind": "card", "status": "active", "token": "tok_82382665ccaa68799b07"},
+        ],
+        "products": ["ecs"],
+        "status": "active",
+        "threshold": "1000",
+    },
+    "Accounts": {"accounts": ["ada", "dee", "eve"]},
+    "Usage": {
+        "product": "ecs",
+        "hourly_fee": "2.50",
+        "from": "2026-01-30T09:00:00Z",
+        "until": "2026-02-02T00:00:00Z",
+    },
+    "Done": {"ok": True},
+    "Product": {"product": "ecs"},
+    "Activation": {"product": "ecs", "reason": None, "status": "activated"},
+    "Link": {
+        "kind": "card",
+        "card": {
+            "number": "4242424242424242",
+            "exp_month": 12,
+            "exp_year": 2030,
+            "cvv": "123",
+            "name": "ADA LOVELACE",
+        },
+    },
+    "LinkOutcome": {
+        "kind": "card",
+        "method_id": 0,
+        "reason": None,
+        "redirect_url": None,
+        "status": "linked",
+    },
+    "Repayment": {"amount": "10.00", "method_id": 1},
+    "RepaymentOutcome": {
+        "amount": "10",
+        "charged": "0",
+        "from_balance": "0",
+        "method_id": 1,
+        "reason": None,
+        "redirect_url": "http://127.0.0.1:8102/acs/challenge/3748cd53-0360-4569-8304-add9a2653d8b",
+        "repayment_id": "ada-rep-1",
+        "status": "challenge",
+    },
+    "PlanOrder": {"plan": "lite", "method_id": 1},
+    "PlanOutcome": {
+        "amount": "10",
+        "plan": "lite",
+        "reason": None,
+        "redirect_url": None,
+        "status": "purchased",
+    },
+    "Overview": {
+        "month": "2026-01",
+        "spend": [
+            {"mode": "payg", "pretax": "97.5", "product": "ecs", "tax": "9.75", "total": "107.25"},
+            {
+                "mode": "coding_plan",
+                "pretax": "100/11",
+                "product": "lite",
+                "tax": "10/11",
+                "total": "10",
+            },
+        ],
+        "total_amount_due": "100",
+        "total_spend": {"pretax": "2345/22", "tax": "469/44", "total": "117.25"},
+    },
+    "Trend": {
+        "points": [
+            {"month": "2026-01", "pretax": "2345/22", "tax": "469/44", "total": "117.25"},
+            {"month": "2026-02", "pretax": "2.5", "tax": "0.25", "total": "2.75"},
+        ]
+    },
+    "Events": {
+        "events": [
+            {
+                "account": "ada",
+                "at": "2026-01-30T09:00:00Z",
+                "balance": "0.00",
+                "country": "US",
+                "seq": 1,
+                "type": "account.opened",
+            },
+            {
+                "account": "ada",
+                "at": "2026-01-30T09:00:00Z",
+                "brand": "visa",
+                "default": True,
+                "kind": "card",
+                "last4": "4242",
+                "method": 0,
+                "seq": 4,
+                "type": "payment_method.linked",
+            },
+            {
+                "account": "ada",
+                "amount": "97.25",
+                "at": "2026-02-01T00:00:00Z",
+                "deduction": "ada-ded-1",
+                "method": 1,
+                "seq": 29,
+                "trigger": "month_end",
+                "type": "deduction.initiated",
+            },
+            {
+                "account": "ada",
+                "amount": "97.25",
+                "at": "2026-02-01T00:30:00Z",
+                "charged": "97.25",
+                "deduction": "ada-ded-1",
+                "seq": 34,
+                "type": "deduction.unknown",
+            },
+        ]
+    },
+    "Ledger": {
+        "charged": {"card": "20", "paypal": "33"},
+        "fees": "144",
+        "outstanding": "101",
+        "paid": "43",
+    },
+    "UnknownPayments": {"payments": [{"account": "ada", "key": "ada-ded-1", "method_id": 1}]},
+    "FeesByDay": {"days": {"2026-01-30": "50.25", "2026-01-31": "90", "2026-02-01": "3.75"}},
+    "Error": {
+        "error": {"message": "unknown account 'nobody'", "reason": None, "type": "UnknownAccount"}
+    },
 }
 
 ACCOUNT_PATH = "/v1/accounts/{account_id}"
@@ -457,5 +677,10 @@ def openapi_document() -> dict[str, Any]:
             f"{', '.join(OPTIONAL_FEATURES)}. Guide: docs/driver.md.",
         },
         "paths": PATHS,
-        "components": {"schemas": SCHEMAS},
+        "components": {
+            "schemas": {
+                name: {**schema, "examples": [EXAMPLES[name]]} if name in EXAMPLES else schema
+                for name, schema in SCHEMAS.items()
+            }
+        },
     }
