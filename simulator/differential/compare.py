@@ -119,6 +119,35 @@ def compare_events(reference: list[dict[str, Any]], remote: list[dict[str, Any]]
     return comparison
 
 
+#: (event type, field) -> the rule a difference in that field alone breaks: where one event
+#: bears witness to several rules, the field that differs says which
+FIELD_RULES = {
+    **{("month.closed", name): "OV-1" for name in ("pretax", "tax", "total")},
+    ("month.closed", "by_mode"): "OV-4",
+    ("month.closed", "outstanding"): "OV-2",
+    **{
+        (kind, name): "PAY-3"
+        for kind in ("deduction.succeeded", "deduction.reconciled", "repayment.submitted")
+        for name in ("from_balance", "charged")
+    },
+}
+#: events that tell a payment's status: at another time than expected, PAY-5 is broken
+STATUS_EVENTS = frozenset({"deduction.succeeded", "deduction.failed", "repayment.settled"})
+
+
+def _rule_of_difference(want: Seen | None, got: Seen | None) -> str | None:
+    """The rule the difference between two events of one type says, if it says one: the
+    field that differs, or the time of a payment's status."""
+    if want is None or got is None or want.type != got.type:
+        return None
+    if want.fields == got.fields:
+        return "PAY-5" if want.type in STATUS_EVENTS else None
+    expected, seen = dict(want.fields), dict(got.fields)
+    differing = [k for k in sorted(set(expected) | set(seen)) if expected.get(k) != seen.get(k)]
+    rules = {FIELD_RULES.get((want.type, name)) for name in differing}
+    return rules.pop() if len(rules) == 1 else None
+
+
 def _first_in_order(account: str, expected: list[Seen], seen: list[Seen]) -> Divergence | None:
     for index in range(max(len(expected), len(seen))):
         want = expected[index] if index < len(expected) else None
@@ -133,7 +162,7 @@ def _first_in_order(account: str, expected: list[Seen], seen: list[Seen]) -> Div
         return Divergence(
             at=first.at,
             account=account,
-            rule=first.rule or "other",
+            rule=_rule_of_difference(want, got) or first.rule or "other",
             expected=want.text() if want else "nothing more",
             seen=got.text() if got else "nothing more",
         )

@@ -105,12 +105,14 @@ class RuleVerdicts:
 
     def blame(self, tags: frozenset[str], properties: Mapping[str, Any]) -> Blame:
         diverged = properties.get(DIVERGED_PROPERTY)
-        if diverged in self.rules:
-            return Blame(frozenset({diverged}))
-        if STEP_RULES_PROPERTY in properties:
+        twin = frozenset({diverged}) if diverged in self.rules else frozenset()
+        if STEP_RULES_PROPERTY in properties:  # a step failed: its rule, and the divergence's
             step = frozenset(properties[STEP_RULES_PROPERTY]) & frozenset(self.rules)
             rules = blame(step, tags)
-            return Blame(rules, guessed=rules == tags and len(step) != 1)
+            guessed = rules == tags and len(step) != 1
+            return Blame(twin | rules, guessed=guessed and not twin)
+        if twin:
+            return Blame(twin)
         return Blame(tags, guessed=True)
 
     def listed(self) -> dict[str, frozenset[str]]:

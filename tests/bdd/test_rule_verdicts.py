@@ -121,7 +121,7 @@ def test_the_section_names_the_rules_the_authoring_errors_and_the_features_not_o
         "  AUTO-2     2 failing  the card threshold",
         "  AUTO-6     1 failing  failed deductions",
         "  LINK-2     1 failing  the cool-down",
-        "  OV-2       1 failing  amount due",
+        "  OV-2       2 failing  amount due",
         "authoring errors (scenarios no rule is blamed for): 1",
         "  test_features.py::typo: column 'amount' reads 'USD 1'",
         "not offered by the engine under test (scenarios skipped): repayments 2",
@@ -137,7 +137,7 @@ def test_the_verdict_as_json(tmp_path, monkeypatch) -> None:
     assert verdict["failed"] == [
         {"scenario": "test_features.py::at_a_step", "rules": ["OV-2"]},
         {"scenario": "test_features.py::cool_down", "rules": ["LINK-2"]},
-        {"scenario": "test_features.py::diverged", "rules": ["AUTO-6"]},
+        {"scenario": "test_features.py::diverged", "rules": ["AUTO-6", "OV-2"]},
         {"scenario": "test_features.py::outline_row", "rules": ["AUTO-2"]},
         {"scenario": "test_features.py::threshold", "rules": ["AUTO-2"]},
         {"scenario": "test_features.py::typo", "rules": []},
