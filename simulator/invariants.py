@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from billing_engine.money import Cents, format_amount, round_cents
 from simulator.card_text import card_like_runs, typed_cvvs_in, typed_numbers_in
 from simulator.event_json import format_time
+from simulator.oracle.book import business_days_after
 from simulator.oracle.oracle import CHECKS, Oracle
 
 if TYPE_CHECKING:
@@ -214,7 +215,25 @@ def holds_never_captured(world: World) -> Check:
                     f"{rule} {account_id}: hold {auth} told released by the issuer at"
                     f" {format_time(said[0])}, the issuer releases it at {format_time(release_at)}"
                 )
+    problems += issuer_release_days(world)
     return Check("holds_released_never_captured", tuple(problems), {"holds": holds})
+
+
+def issuer_release_days(world: World) -> list[str]:
+    """CARD-5: the day the card's issuer releases each hold, as the card processor records it,
+    within the policy's business days of the hold, reckoned by the harness's own calendar."""
+    low, high = world.policy.preauth_release_business_days
+    problems = []
+    for auth in world.gateways.card_core.authorizations.values():
+        made, country = auth.created_at.date(), auth.card.profile.issuer_country
+        first = business_days_after(made, low, country)
+        last = business_days_after(made, high, country)
+        if not first <= auth.release_at.date() <= last:
+            problems.append(
+                f"CARD-5 hold {auth.id} made on {made} is released on {auth.release_at.date()},"
+                f" not within {low} to {high} business days in {country} ({first} to {last})"
+            )
+    return problems
 
 
 #: how much of an output file no_card_data scans at once (whole lines)

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from calendar import monthrange
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from fractions import Fraction
+
+import holidays
 
 from billing_engine.money import round_cents
 from simulator.metering import HOUR, UsagePlan, ceil_hour, floor_hour
@@ -21,6 +23,17 @@ def add_months(anchor: datetime, months: int) -> datetime:
     return anchor.replace(
         year=year, month=month + 1, day=min(anchor.day, monthrange(year, month + 1)[1])
     )
+
+
+def business_days_after(day: date, count: int, country: str) -> date:
+    """The `count`-th business day after `day` in `country` (weekends and its public holidays
+    are not business days, CARD-5): the harness's own reckoning, beside the issuer's."""
+    found, calendar = day, holidays.country_holidays(country, years=range(day.year, day.year + 2))
+    while count > 0:
+        found += timedelta(days=1)
+        if found.weekday() < 5 and found not in calendar:
+            count -= 1
+    return found
 
 
 def cents(amount: Fraction) -> Fraction:

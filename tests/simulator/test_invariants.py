@@ -69,3 +69,12 @@ def test_auto8_a_3d_secure_authentication_no_customer_started_is_caught(finished
     broken = results(finished_world)["merchant_initiated_charges"]
     assert not broken.ok
     assert broken.detail.startswith("AUTO-8 a 3D Secure authentication at ")
+
+
+def test_card5_a_hold_released_before_its_first_business_day_is_caught(finished_world):
+    card = finished_world.gateways.card_core
+    hold = next(iter(card.authorizations.values()))
+    hold.release_at = hold.created_at  # the issuer's calendar gave no business day at all
+    broken = results(finished_world)["holds_released_never_captured"]
+    assert not broken.ok
+    assert f"CARD-5 hold {hold.id} made on" in broken.detail
