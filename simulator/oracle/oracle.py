@@ -497,17 +497,7 @@ class Oracle:
             return
         if kind != "deduction.reconciled":
             self._on_time(account, customer, event, deduction)
-        said = fields.get("from_balance")
-        taken = customer.from_balance.get(deduction, Fraction(0))
-        if said is not None and exact(said) != taken:
-            self._problem(
-                "payments_as_told",
-                "PAY-3",
-                account,
-                event.at,
-                f"{format_amount(exact(said))} taken from the balance, expected"
-                f" {format_amount(taken)}",
-            )
+        self._balance_told(account, event, customer.from_balance.get(deduction, Fraction(0)))
         self._give_back(customer, deduction, paid=outcome == "succeeded")
         book.settle_deduction(deduction, paid=outcome == "succeeded")
         if outcome == "failed":
@@ -662,6 +652,10 @@ class Oracle:
         taken = min(customer.balance, amount)
         customer.balance -= taken
         customer.from_balance[payment] = taken
+        self._balance_told(account, event, taken)
+
+    def _balance_told(self, account: str, event: Event, taken: Fraction) -> None:
+        """PAY-3: what the event says the payment took of the balance, where it says it."""
         said = event.fields.get("from_balance")
         if said is not None and exact(said) != taken:
             self._problem(
