@@ -18,7 +18,7 @@ from billing_engine.policy import Policy
 from mock_gateways.card.brands import brand_of, luhn_valid
 from simulator.event_json import format_time
 from simulator.metering import HOUR, UsagePlan, floor_hour
-from simulator.oracle.book import Book, YearMonth, add_months, cents
+from simulator.oracle.book import Book, MonthSpend, YearMonth, add_months, cents
 from simulator.oracle.links import Holders
 from simulator.scenario import AccountSpec, PaymentMethodEntry
 
@@ -721,24 +721,18 @@ class Oracle:
     def _month_closed(self, account: str, customer: Customer, event: Event) -> None:
         fields, book = event.fields, customer.book
         month = (int(fields.get("year", 0)), int(fields.get("month", 0)))
-        spend = book.months.get(month)
-        want = {
-            "pretax": spend.pretax if spend else Fraction(0),
-            "tax": spend.tax if spend else Fraction(0),
-            "total": spend.total if spend else Fraction(0),
-        }
-        for name, value in want.items():
-            got = exact(fields.get(name, 0))
-            if cents(got) != cents(value):
-                self._problem(
-                    "month_totals",
-                    "OV-1",
-                    account,
-                    event.at,
-                    f"{month[0]:04d}-{month[1]:02d} {name} {format_amount(got)}, expected"
-                    f" {format_amount(value)}",
-                )
-                break
+        shown = {name: fields.get(name, 0) for name in SPEND_FIGURES}
+        differs = _spend_difference(book.months.get(month), shown)
+        if differs is not None:
+            name, got, value = differs
+            self._problem(
+                "month_totals",
+                "OV-1",
+                account,
+                event.at,
+                f"{month[0]:04d}-{month[1]:02d} {name} {format_amount(got)}, expected"
+                f" {format_amount(value)}",
+            )
         outstanding = fields.get("outstanding")
         if outstanding is not None and cents(exact(outstanding)) != cents(book.outstanding):
             self._problem(
@@ -773,7 +767,7 @@ class Oracle:
                     "H-3",
                     "(run)",
                     self.end,
-                    f"fees of {_day_text(day)} {format_amount(got)}, the usage makes"
+                    f"fees of {day.isoformat()} {format_amount(got)}, the usage makes"
                     f" {format_amount(want)}",
                 )
                 return
@@ -801,23 +795,34 @@ class Oracle:
                 )
             for key, figures in (shown.get("months") or {}).items():
                 year, month = map(int, key.split("-"))
-                spend = book.months.get((year, month))
-                for name in ("pretax", "tax", "total"):
-                    value = getattr(spend, name) if spend else Fraction(0)
-                    got = figures.get(name)
-                    if got is not None and cents(exact(got)) != cents(value):
-                        self._problem(
-                            "month_totals",
-                            "OV-1",
-                            account,
-                            self.end,
-                            f"Total Spend {key} {name} {got}, expected {format_amount(value)}",
-                        )
-                        break
+                differs = _spend_difference(book.months.get((year, month)), figures)
+                if differs is not None:
+                    name, got, value = differs
+                    self._problem(
+                        "month_totals",
+                        "OV-1",
+                        account,
+                        self.end,
+                        f"Total Spend {key} {name} {format_amount(got)}, expected"
+                        f" {format_amount(value)}",
+                    )
 
 
-def _day_text(day: date) -> str:
-    return day.isoformat()
+#: the Total Spend figures OV-1 shows for a month
+SPEND_FIGURES = ("pretax", "tax", "total")
+
+
+def _spend_difference(
+    spend: MonthSpend | None, shown: Mapping[str, Any]
+) -> tuple[str, Fraction, Fraction] | None:
+    """The first Total Spend figure `shown` gives that is not the model's to the cent, as
+    (name, shown, expected); a figure not shown is not judged."""
+    for name in SPEND_FIGURES:
+        value = getattr(spend, name) if spend else Fraction(0)
+        got = shown.get(name)
+        if got is not None and cents(exact(got)) != cents(value):
+            return name, exact(got), value
+    return None
 
 
 def _previous(at: datetime) -> YearMonth:
